@@ -1,0 +1,11 @@
+import frappe
+
+from community_consultation.setup.roles import create_roles
+
+
+def before_install():
+	create_roles()
+
+
+def after_install():
+	create_roles()

@@ -1,0 +1,24 @@
+"""The app's roles (DOMAIN.md, "Who uses the system")."""
+
+import frappe
+
+# (role, desk access)
+ROLES = (
+	("Consultation Administrator", 1),
+	("Township Officer", 1),
+	("Community Secretary", 1),
+	("Committee Clerk", 1),
+	("Building Head", 1),
+	("Supervision Committee Member", 1),
+	("Resident", 0),
+)
+
+
+def create_roles():
+	"""Create the app's roles if missing; an administrator's later edits are kept."""
+	for role_name, desk_access in ROLES:
+		if frappe.db.exists("Role", role_name):
+			continue
+		frappe.get_doc(
+			{"doctype": "Role", "role_name": role_name, "desk_access": desk_access, "is_custom": 0}
+		).insert(ignore_permissions=True)
