@@ -8,3 +8,9 @@ required_apps = []
 
 before_install = "community_consultation.install.before_install"
 after_install = "community_consultation.install.after_install"
+
+scheduler_events = {
+	"daily": [
+		"community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome.update_outcome_statuses",
+	],
+}

@@ -1,5 +1,4 @@
-import frappe
-
+from community_consultation.setup.defaults import create_defaults
 from community_consultation.setup.roles import create_roles
 
 
@@ -9,3 +8,4 @@ def before_install():
 
 def after_install():
 	create_roles()
+	create_defaults()

@@ -1,9 +1,71 @@
 # Copyright (c) 2026, community_consultation developers and contributors
 # For license information, please see license.txt
 
-# import frappe
+import frappe
+from frappe import _
 from frappe.utils.nestedset import NestedSet
+
+# 二(一): county → township/street → village/community → villager group/building/estate
+ALLOWED_PARENT_TYPES = {
+	"County": (),
+	"Township": ("County",),
+	"Village": ("Township",),
+	"Community": ("Township",),
+	"Villager Group": ("Village", "Community"),
+	"Building": ("Village", "Community"),
+	"Estate": ("Village", "Community"),
+}
+GROUP_TYPES = ("County", "Township", "Village", "Community")
+BUILDING_LEVEL_TYPES = ("Villager Group", "Building", "Estate")
 
 
 class CommunityUnit(NestedSet):
-	pass
+	nsm_parent_field = "parent_community_unit"
+
+	def autoname(self):
+		"""Unit names repeat across villages (一组, 1栋): a taken name is prefixed by its parent's."""
+		self.unit_name = (self.unit_name or "").strip()
+		name = self.unit_name
+		if frappe.db.exists("Community Unit", name) and self.parent_community_unit:
+			name = f"{self.parent_community_unit}-{self.unit_name}"
+		self.name = name
+
+	def validate(self):
+		self.is_group = 1 if self.unit_type in GROUP_TYPES else 0
+		self.validate_parent_type()
+
+	def validate_parent_type(self):
+		"""§二(一): a unit's type constrains its parent's type."""
+		allowed = ALLOWED_PARENT_TYPES.get(self.unit_type)
+		if allowed is None:
+			frappe.throw(_("Unknown unit type {0}").format(self.unit_type))
+		if not allowed:
+			if self.parent_community_unit:
+				frappe.throw(_("A {0} is a top-level unit and has no parent unit.").format(_(self.unit_type)))
+			return
+		if not self.parent_community_unit:
+			frappe.throw(
+				_("A {0} must sit under a {1}.").format(
+					_(self.unit_type), _(" or ").join(_(t) for t in allowed)
+				)
+			)
+		parent_type = frappe.db.get_value("Community Unit", self.parent_community_unit, "unit_type")
+		if parent_type not in allowed:
+			frappe.throw(
+				_("A {0} must sit under a {1}, not under a {2}.").format(
+					_(self.unit_type), _(" or ").join(_(t) for t in allowed), _(parent_type)
+				)
+			)
+
+	def on_trash(self):
+		super().on_trash(allow_root_deletion=True)
+
+
+def get_consultation_level(unit: str) -> str:
+	"""§二(一): a villager group, building or estate holds building-level micro-consultation."""
+	unit_type = frappe.db.get_value("Community Unit", unit, "unit_type")
+	return "Building" if unit_type in BUILDING_LEVEL_TYPES else "Community"
+
+
+def on_doctype_update():
+	frappe.db.add_index("Community Unit", ["lft", "rgt"])

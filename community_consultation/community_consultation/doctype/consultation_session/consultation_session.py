@@ -1,9 +1,308 @@
 # Copyright (c) 2026, community_consultation developers and contributors
 # For license information, please see license.txt
 
-# import frappe
+import frappe
+from frappe import _
 from frappe.model.document import Document
+from frappe.utils import cint, flt, get_datetime, now_datetime, time_diff_in_hours
+
+from community_consultation.community_consultation.doctype.consultation_settings.consultation_settings import (
+	get_settings,
+)
+from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
+	CLOSED_TO_SESSIONS,
+	update_topic_status,
+)
+
+CONSENSUS = "Consensus"
+NO_CONSENSUS = "No Consensus"
+REFERRED = "Referred to Villagers' Meeting"
+MAX_TEXT = 65000
 
 
 class ConsultationSession(Document):
-	pass
+	def validate(self):
+		self.validate_topic_open()
+		self.set_round_no()
+		self.validate_round()
+		self.validate_dates()
+		self.validate_participants()
+		self.attendees = sum(1 for p in self.participants if cint(p.attended))
+		self.validate_votes()
+		self.validate_result()
+		self.status = self.derive_status()
+
+	def before_submit(self):
+		self.validate_notice()
+		self.validate_roles(required=True)
+		self.validate_record_complete()
+		self.concluded_by = frappe.session.user
+		self.concluded_on = now_datetime()
+		self.status = "Concluded"
+
+	def on_submit(self):
+		update_topic_status(self.topic)
+
+	def before_cancel(self):
+		self.validate_nothing_built_on()
+
+	def on_cancel(self):
+		self.db_set("status", "Cancelled", update_modified=False)
+		update_topic_status(self.topic)
+
+	def on_update(self):
+		update_topic_status(self.topic)
+
+	def after_delete(self):
+		update_topic_status(self.topic)
+
+	# ------------------------------------------------------------------ rules
+
+	def validate_topic_open(self):
+		"""§二(五)1: only an accepted topic is consulted on, and not once it is escalated, referred or agreed."""
+		topic = frappe.db.get_value(
+			"Consultation Topic", self.topic, ["status", "review_decision", "community_unit"], as_dict=True
+		)
+		if not topic:
+			frappe.throw(_("Topic {0} does not exist.").format(self.topic))
+		if topic.review_decision != "Accepted":
+			frappe.throw(_("The topic has not been accepted by the Party organisation's review yet."))
+		if self.is_new() and topic.status in CLOSED_TO_SESSIONS:
+			frappe.throw(
+				_("The topic is {0}: it takes no further consultation session.").format(_(topic.status))
+			)
+		self.community_unit = topic.community_unit
+
+	def set_round_no(self):
+		if cint(self.round_no):
+			return
+		last = frappe.db.sql(
+			"""select max(round_no) from `tabConsultation Session`
+			where topic=%s and docstatus < 2 and name != %s""",
+			(self.topic, self.name or ""),
+		)[0][0]
+		self.round_no = cint(last) + 1
+
+	def validate_round(self):
+		"""§二(五)3: a round n > 1 (second consultation) follows a round n−1 that ended without
+		consensus; after the last allowed round the topic can only be referred to the villagers' meeting."""
+		n = cint(self.round_no)
+		if n < 1:
+			frappe.throw(_("The round number starts at 1."))
+		if frappe.db.exists(
+			"Consultation Session",
+			{"topic": self.topic, "round_no": n, "docstatus": ("<", 2), "name": ("!=", self.name or "")},
+		):
+			frappe.throw(_("Round {0} of this topic already exists.").format(n))
+		max_rounds = cint(get_settings().max_rounds)
+		if n > max_rounds:
+			frappe.throw(
+				_("After {0} rounds without consensus the topic can only be referred to the villagers' (representatives') meeting.").format(
+					max_rounds
+				),
+				title=_("No further round"),
+			)
+		if n > 1:
+			previous = frappe.db.get_value(
+				"Consultation Session",
+				{"topic": self.topic, "round_no": n - 1, "docstatus": 1},
+				"result",
+			)
+			if previous != NO_CONSENSUS:
+				frappe.throw(
+					_("Round {0} can only be held after round {1} has been concluded without consensus.").format(
+						n, n - 1
+					)
+				)
+
+	def validate_dates(self):
+		if self.ends_on and get_datetime(self.ends_on) < get_datetime(self.starts_on):
+			frappe.throw(_("The session cannot end before it starts."))
+		if self.notice_published_on and get_datetime(self.notice_published_on) > get_datetime(self.starts_on):
+			frappe.throw(_("The notice must be published before the session starts."))
+		for field in ("minutes", "rules_of_procedure", "discussion", "convener_statement", "proposer_statement"):
+			if len(self.get(field) or "") > MAX_TEXT:
+				frappe.throw(_("{0} is too long.").format(_(self.meta.get_label(field))))
+
+	def validate_participants(self):
+		seen = set()
+		for row in self.participants:
+			if row.stakeholder in seen:
+				frappe.throw(
+					_("Row {0}: {1} is listed twice among the participants.").format(row.idx, row.stakeholder)
+				)
+			seen.add(row.stakeholder)
+		self.validate_roles(required=bool(self.notice_published_on))
+
+	def validate_roles(self, required: bool):
+		"""§二(五)3: a session has exactly one convener and at least one proposer.
+
+		Checked while participants are being added only for "more than one convener"; from the
+		notice on (and at conclusion) both conditions must hold."""
+		conveners = [p for p in self.participants if p.participant_role == "Convener"]
+		proposers = [p for p in self.participants if p.participant_role == "Proposer"]
+		if len(conveners) > 1:
+			frappe.throw(_("A session has exactly one convener; {0} are listed.").format(len(conveners)))
+		if required and len(conveners) != 1:
+			frappe.throw(_("A session has exactly one convener: mark one participant as Convener."))
+		if required and not proposers:
+			frappe.throw(_("A session has at least one proposer: mark the topic's proposer as Proposer."))
+
+	def validate_votes(self):
+		"""§二(五)3: vote counts are non-negative and together do not exceed the attendees."""
+		counts = (self.votes_for, self.votes_against, self.votes_abstain)
+		if any(cint(c) < 0 for c in counts):
+			frappe.throw(_("Vote counts cannot be negative."))
+		if sum(cint(c) for c in counts) > cint(self.attendees):
+			frappe.throw(
+				_("{0} votes were counted but only {1} participants attended.").format(
+					sum(cint(c) for c in counts), cint(self.attendees)
+				)
+			)
+
+	def validate_result(self):
+		"""§二(五)3: the result is Consensus only when the votes for reach the threshold; after the last
+		allowed round without consensus only referral remains; building-level disagreement is escalated."""
+		if not self.result:
+			return
+		threshold = flt(get_settings().consensus_threshold)
+		reached = cint(self.attendees) > 0 and flt(self.votes_for) * 100 >= threshold * cint(self.attendees)
+		if self.result == CONSENSUS and not reached:
+			frappe.throw(
+				_("Consensus needs at least {0}% of the {1} attendees voting for; {2} voted for.").format(
+					threshold, cint(self.attendees), cint(self.votes_for)
+				),
+				title=_("No basic consensus"),
+			)
+		level = frappe.db.get_value("Consultation Topic", self.topic, "level")
+		if self.result == REFERRED and level == "Building":
+			frappe.throw(
+				_("A building-level topic without agreement is escalated to community-level consultation, not referred to the villagers' meeting.")
+			)
+		if (
+			self.result == NO_CONSENSUS
+			and level != "Building"
+			and cint(self.round_no) >= cint(get_settings().max_rounds)
+		):
+			frappe.throw(
+				_("Round {0} is the last allowed round: without consensus the topic must be referred to the villagers' (representatives') meeting.").format(
+					self.round_no
+				),
+				title=_("Refer the topic"),
+			)
+
+	def validate_notice(self):
+		"""§二(五)2: the notice is published at least the lead time before the session, through at
+		least one channel, and every participant has been notified."""
+		if not self.notice_published_on:
+			frappe.throw(_("Publish the session notice before concluding the session."))
+		lead = cint(get_settings().notice_lead_time_hours)
+		if time_diff_in_hours(self.starts_on, self.notice_published_on) < lead:
+			frappe.throw(
+				_("The notice must be published at least {0} hours before the session starts.").format(lead),
+				title=_("Notice too late"),
+			)
+		if not self.notice_channels:
+			frappe.throw(_("Record at least one channel through which the notice was published."))
+		if not self.participants:
+			frappe.throw(_("A session needs its participants."))
+		missing = [p.stakeholder_name or p.stakeholder for p in self.participants if not p.notified_on]
+		if missing:
+			frappe.throw(
+				_("These participants have not been notified: {0}").format(", ".join(missing)),
+				title=_("Participants not notified"),
+			)
+
+	def validate_record_complete(self):
+		"""§二(五)3: a concluded session has its four steps, the vote and the minutes recorded."""
+		labels = []
+		for field in (
+			"convener_statement",
+			"proposer_statement",
+			"discussion",
+			"vote_method",
+			"result",
+			"consultation_opinion",
+			"minutes",
+		):
+			if not frappe.utils.strip_html(self.get(field) or "").strip():
+				labels.append(_(self.meta.get_label(field)))
+		if labels:
+			frappe.throw(
+				_("Record these before concluding the session: {0}").format(", ".join(labels)),
+				title=_("Session record incomplete"),
+			)
+
+	def validate_nothing_built_on(self):
+		if frappe.db.exists("Consultation Outcome", {"session": self.name, "docstatus": ("<", 2)}):
+			frappe.throw(_("Cancel the outcome built on this session first."))
+		if frappe.db.exists(
+			"Consultation Session",
+			{"topic": self.topic, "round_no": (">", cint(self.round_no)), "docstatus": ("<", 2)},
+		):
+			frappe.throw(_("A later round of this topic exists; cancel it first."))
+
+	def derive_status(self) -> str:
+		if self.docstatus == 2:
+			return "Cancelled"
+		if self.docstatus == 1:
+			return "Concluded"
+		if self.result:
+			return "Held"
+		if self.notice_published_on:
+			return "Notice Published"
+		return "Draft"
+
+	# ------------------------------------------------------------------ actions
+
+	@frappe.whitelist()
+	def publish_notice(self, channels: list[str] | str | None = None):
+		"""§二(五)2: publish the notice now through the given channels and notify the participants."""
+		self.check_permission("write")
+		if self.docstatus != 0:
+			frappe.throw(_("The session is already concluded."))
+		if isinstance(channels, str):
+			channels = frappe.parse_json(channels) if channels.startswith("[") else [channels]
+		for channel in channels or []:
+			if not frappe.db.exists("Notice Channel", channel):
+				frappe.throw(_("Unknown notice channel {0}").format(channel))
+			if channel not in [c.channel for c in self.notice_channels]:
+				self.append("notice_channels", {"channel": channel})
+		if not self.notice_channels:
+			frappe.throw(_("Choose at least one channel for the notice."))
+		from community_consultation.notices import send_session_notice
+
+		self.notice_published_on = now_datetime()
+		send_session_notice(self)
+		self.save()
+		return self.as_dict()
+
+	@frappe.whitelist()
+	def make_outcome(self) -> str:
+		"""Start the outcome of this concluded session; a second call returns the same outcome."""
+		self.check_permission("read")
+		frappe.has_permission("Consultation Outcome", "create", throw=True)
+		frappe.db.get_value("Consultation Session", self.name, "name", for_update=True)
+		existing = frappe.db.get_value(
+			"Consultation Outcome", {"session": self.name, "docstatus": ("<", 2)}, "name"
+		)
+		if existing:
+			return existing
+		outcome = frappe.get_doc(
+			{
+				"doctype": "Consultation Outcome",
+				"session": self.name,
+				"decision": self.consultation_opinion,
+				"implementer_type": "Village",
+				"implementer": frappe.db.get_value("Community Unit", self.community_unit, "committee_name")
+				or self.community_unit,
+			}
+		)
+		outcome.flags.ignore_mandatory = True
+		outcome.insert()
+		return outcome.name
+
+
+def on_doctype_update():
+	frappe.db.add_index("Consultation Session", ["topic", "round_no"])
+	frappe.db.add_index("Consultation Session", ["community_unit", "starts_on"])

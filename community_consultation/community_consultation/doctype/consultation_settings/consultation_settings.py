@@ -1,9 +1,21 @@
 # Copyright (c) 2026, community_consultation developers and contributors
 # For license information, please see license.txt
 
-# import frappe
+import frappe
+from frappe import _
 from frappe.model.document import Document
 
 
 class ConsultationSettings(Document):
-	pass
+	def validate(self):
+		if not 0 < (self.consensus_threshold or 0) <= 100:
+			frappe.throw(_("The consensus threshold must be more than 0% and at most 100%."))
+		if (self.max_rounds or 0) < 1:
+			frappe.throw(_("At least one consultation round must be allowed."))
+		if (self.min_publicity_days or 0) < 1:
+			frappe.throw(_("Publicity lasts at least one day."))
+
+
+def get_settings():
+	"""The procedure's parameters (cached; a save clears the cache)."""
+	return frappe.get_cached_doc("Consultation Settings")

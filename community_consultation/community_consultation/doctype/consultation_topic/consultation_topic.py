@@ -1,9 +1,231 @@
 # Copyright (c) 2026, community_consultation developers and contributors
 # For license information, please see license.txt
 
-# import frappe
+import frappe
+from frappe import _
 from frappe.model.document import Document
+from frappe.utils import escape_html, format_datetime, getdate, now_datetime, nowdate
+
+from community_consultation.community_consultation.doctype.community_unit.community_unit import (
+	get_consultation_level,
+)
+
+# statuses in which the topic takes no further session
+CLOSED_TO_SESSIONS = ("Draft", "Rejected", "Escalated", "Referred", "Agreed", "Closed")
+SESSION_RESULT_STATUS = {
+	"Consensus": "Agreed",
+	"No Consensus": "Awaiting Second Round",
+	"Referred to Villagers' Meeting": "Referred",
+}
 
 
 class ConsultationTopic(Document):
-	pass
+	def validate(self):
+		self.level = get_consultation_level(self.community_unit)
+		self.validate_category_enabled()
+		self.validate_unique_participants()
+		self.validate_review()
+		self.validate_party_consent()
+		self.status = self.derive_status()
+
+	def on_update(self):
+		self.update_status()
+
+	def on_trash(self):
+		if frappe.db.exists("Consultation Session", {"topic": self.name, "docstatus": ("<", 2)}):
+			frappe.throw(_("A topic that has consultation sessions cannot be deleted."))
+
+	def validate_category_enabled(self):
+		if self.is_new() and not frappe.db.get_value("Consultation Category", self.category, "enabled"):
+			frappe.throw(_("The category {0} is disabled.").format(frappe.bold(self.category)))
+
+	def validate_unique_participants(self):
+		seen = set()
+		for row in self.participants:
+			if row.stakeholder in seen:
+				frappe.throw(
+					_("Row {0}: {1} is listed twice among the participants.").format(row.idx, row.stakeholder)
+				)
+			seen.add(row.stakeholder)
+
+	def validate_review(self):
+		"""§二(五)1: the Party organisation reviews the topic; the review is dated and signed."""
+		if self.review_decision == "Rejected" and not (self.rejection_reason or "").strip():
+			frappe.throw(_("Give the reason for rejecting the topic."))
+		before = self.get_doc_before_save()
+		changed = before is None or before.review_decision != self.review_decision
+		if not changed:
+			return
+		if before and before.review_decision == "Accepted" and self.has_sessions():
+			frappe.throw(_("The topic already has consultation sessions: its review can no longer change."))
+		if self.review_decision:
+			self.reviewed_on = nowdate()
+			self.reviewed_by = frappe.session.user
+		else:
+			self.reviewed_on = self.reviewed_by = None
+
+	def validate_party_consent(self):
+		"""§二(二)10: a topic whose category requires the consent of the village Party organisation
+		cannot be accepted without the date of that consent."""
+		if self.review_decision != "Accepted":
+			return
+		requires = frappe.db.get_value("Consultation Category", self.category, "requires_party_consent")
+		if requires and not self.party_consent_on:
+			frappe.throw(
+				_("The category {0} needs the consent of the village Party organisation: enter Party Consent On before accepting the topic.").format(
+					frappe.bold(self.category)
+				),
+				title=_("Party consent required"),
+			)
+		if self.party_consent_on and getdate(self.party_consent_on) > getdate(nowdate()):
+			frappe.throw(_("Party Consent On cannot be in the future."))
+
+	def has_sessions(self):
+		return bool(frappe.db.exists("Consultation Session", {"topic": self.name, "docstatus": ("<", 2)}))
+
+	def derive_status(self) -> str:
+		"""§二(五), 二(六): the topic's status follows from its review, sessions, escalation and outcome."""
+		if self.review_decision == "Rejected":
+			return "Rejected"
+		if self.review_decision != "Accepted":
+			return "Draft"
+		if self.is_new():
+			return "Accepted"
+		if frappe.db.exists("Consultation Topic", {"escalated_from": self.name}):
+			return "Escalated"
+		outcome_statuses = frappe.get_all(
+			"Consultation Outcome", {"topic": self.name, "docstatus": 1}, pluck="status"
+		)
+		if outcome_statuses:
+			return "Closed" if all(s == "Implemented" for s in outcome_statuses) else "Agreed"
+		if frappe.db.exists("Consultation Session", {"topic": self.name, "docstatus": 0}):
+			return "In Consultation"
+		last = get_last_concluded_session(self.name)
+		if last:
+			return SESSION_RESULT_STATUS.get(last.result, "In Consultation")
+		return "Accepted"
+
+	def update_status(self):
+		status = self.derive_status()
+		if status != self.status:
+			self.db_set("status", status, update_modified=False)
+
+	@frappe.whitelist()
+	def accept(self, party_consent_on: str | None = None):
+		"""The Party organisation's review accepts the topic."""
+		self.check_permission("write")
+		if party_consent_on:
+			self.party_consent_on = party_consent_on
+		self.review_decision = "Accepted"
+		self.save()
+		return self.status
+
+	@frappe.whitelist()
+	def reject(self, reason: str):
+		"""The Party organisation's review rejects the topic, with its reason."""
+		self.check_permission("write")
+		self.review_decision = "Rejected"
+		self.rejection_reason = reason
+		self.save()
+		return self.status
+
+	@frappe.whitelist()
+	def escalate(self) -> str:
+		"""§二(一): a building-level topic that reached no agreement goes up to community-level
+		consultation, as a new topic of the village or community above, linked by `escalated_from` and
+		carrying the earlier rounds' minutes and votes. Calling it again returns the same topic."""
+		self.check_permission("write")
+		# lock this topic's row: two clicks at once give one escalated topic
+		frappe.db.get_value("Consultation Topic", self.name, "name", for_update=True)
+		existing = frappe.db.get_value("Consultation Topic", {"escalated_from": self.name}, "name")
+		if existing:
+			return existing
+		if self.level != "Building":
+			frappe.throw(_("Only a building-level topic is escalated to community-level consultation."))
+		last = get_last_concluded_session(self.name)
+		if not last or last.result != "No Consensus":
+			frappe.throw(
+				_("A building-level topic is escalated only after a concluded session ended without consensus.")
+			)
+		parent_unit = frappe.db.get_value("Community Unit", self.community_unit, "parent_community_unit")
+		topic = frappe.get_doc(
+			{
+				"doctype": "Consultation Topic",
+				"title": self.title,
+				"description": self.description,
+				"category": self.category,
+				"community_unit": parent_unit,
+				"source_channel": "Escalation",
+				"proposer": self.proposer,
+				"proposed_on": nowdate(),
+				"escalated_from": self.name,
+				"escalation_record": self.get_rounds_record(),
+				"participants": [
+					{"stakeholder": p.stakeholder, "interest": p.interest} for p in self.participants
+				],
+			}
+		)
+		# the building head may not write in the village: the escalation itself is the authority
+		topic.insert(ignore_permissions=True)
+		self.update_status()
+		return topic.name
+
+	def get_rounds_record(self) -> str:
+		"""The earlier rounds' minutes and votes, as HTML kept on the escalated topic."""
+		sessions = frappe.get_all(
+			"Consultation Session",
+			filters={"topic": self.name, "docstatus": 1},
+			fields=[
+				"name",
+				"round_no",
+				"starts_on",
+				"venue",
+				"attendees",
+				"votes_for",
+				"votes_against",
+				"votes_abstain",
+				"result",
+				"consultation_opinion",
+				"minutes",
+			],
+			order_by="round_no asc",
+		)
+		parts = []
+		for s in sessions:
+			parts.append(
+				"<h4>{}</h4><p>{}</p><p>{}</p><p>{}</p><div>{}</div>".format(
+					escape_html(_("Round {0}: {1}").format(s.round_no, s.name)),
+					escape_html(
+						_("{0}, {1}").format(format_datetime(s.starts_on, "yyyy-MM-dd HH:mm"), s.venue or "")
+					),
+					escape_html(
+						_("Attendees {0}; for {1}, against {2}, abstaining {3}; result: {4}").format(
+							s.attendees, s.votes_for, s.votes_against, s.votes_abstain, _(s.result)
+						)
+					),
+					escape_html(s.consultation_opinion or ""),
+					frappe.utils.sanitize_html(s.minutes or ""),
+				)
+			)
+		return "".join(parts)
+
+
+def get_last_concluded_session(topic: str):
+	rows = frappe.get_all(
+		"Consultation Session",
+		filters={"topic": topic, "docstatus": 1},
+		fields=["name", "round_no", "result", "votes_against"],
+		order_by="round_no desc",
+		limit=1,
+	)
+	return rows[0] if rows else None
+
+
+def update_topic_status(topic: str | None):
+	if topic and frappe.db.exists("Consultation Topic", topic):
+		frappe.get_doc("Consultation Topic", topic).update_status()
+
+
+def on_doctype_update():
+	frappe.db.add_index("Consultation Topic", ["community_unit", "status"])
+	frappe.db.add_index("Consultation Topic", ["community_unit", "creation"])

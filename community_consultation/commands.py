@@ -1,0 +1,40 @@
+import click
+import frappe
+from frappe.commands import get_site, pass_context
+
+
+@click.command("consultation-demo")
+@pass_context
+def consultation_demo(context):
+	"""Load the simplified-Chinese demo data (units, stakeholders, topics at every stage). Idempotent."""
+	from community_consultation.demo import load_demo
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		summary = load_demo()
+		frappe.db.commit()
+	finally:
+		frappe.destroy()
+	for line in summary:
+		click.echo(line)
+
+
+@click.command("consultation-setup")
+@pass_context
+def consultation_setup(context):
+	"""Complete the site's setup for China (Asia/Shanghai, CNY, simplified Chinese), skipping the wizard."""
+	from community_consultation.setup.site import complete_setup_for_china
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		complete_setup_for_china()
+	finally:
+		frappe.destroy()
+	click.echo(f"{site}: setup complete (Asia/Shanghai, CNY, zh)")
+
+
+commands = [consultation_demo, consultation_setup]

@@ -1,0 +1,111 @@
+"""Records the work plan defines, created once at install if missing.
+
+Administrators own them afterwards: they rename, disable and add their own, and `bench migrate`
+never re-creates or overwrites what they changed (these are not fixtures).
+"""
+
+import frappe
+
+# 二(二) 协商事项目录: (no, name, decision route, requires party consent)
+CATEGORIES = (
+	(1, "党和政府方针政策、重点工作部署在城乡社区的落实", "Consultation", 0),
+	(2, "村(居)民委员会设立、撤销、范围调整方案", "Villagers' Meeting", 0),
+	(3, "村(社区)经济社会发展规划和年度计划", "Villagers' Meeting", 0),
+	(4, "自治章程、村规民约、居民公约、财务管理制度", "Villagers' Meeting", 0),
+	(5, "社区服务、美丽乡村、基础设施、卫生环境、物业管理等公共事务", "Consultation", 0),
+	(6, "村(居)民委员会换届选举方案及选举事宜", "Legal Procedure", 0),
+	(7, "集体“三资”、收益分配、成员资格、土地林地宅基地、大额资金", "Villagers' Meeting", 0),
+	(8, "“三留守”、空巢老人、旧楼加装电梯、宠物、餐饮污染、排污、垃圾收集等热点难点", "Consultation", 0),
+	(9, "法律法规和政策规定要求协商的事项", "Legal Procedure", 0),
+	(10, "协商主体提出、经村(社区)党组织同意协商的事项", "Consultation", 1),
+)
+
+# 二(四) 协商形式: (name, online)
+FORMS = (
+	("村(居)民会议", 0),
+	("村(居)民代表会议", 0),
+	("党群联席会议", 0),
+	("村(居)民小组会议", 0),
+	("村(居)民理事会", 0),
+	("小区协商", 0),
+	("业主协商", 0),
+	("座谈会", 0),
+	("民主听证会", 0),
+	("民主咨询会", 0),
+	("民主评议会", 0),
+	("民意收集", 0),
+	("民主恳谈会", 0),
+	("网上议事厅", 1),
+	("网络论坛", 1),
+	("社区网页", 1),
+	("微信群", 1),
+)
+
+# 二(三) 协商主体: (name, respected person, organisation)
+STAKEHOLDER_TYPES = (
+	("基层政府及派出机关", 0, 1),
+	("村(社区)党组织", 0, 1),
+	("村(居)民委员会", 0, 1),
+	("村(居)务监督委员会", 0, 1),
+	("村(居)民小组", 0, 1),
+	("村(居)民理事会", 0, 1),
+	("驻村(社区)单位", 0, 1),
+	("基层群团组织", 0, 1),
+	("社区社会组织", 0, 1),
+	("业主委员会", 0, 1),
+	("农村集体经济组织", 0, 1),
+	("农民合作组织", 0, 1),
+	("物业服务企业", 0, 1),
+	("户籍居民", 0, 0),
+	("非户籍居民代表", 0, 0),
+	("其他利益相关方", 0, 0),
+	("老党员", 1, 0),
+	("老干部", 1, 0),
+	("群众代表", 1, 0),
+	("党代表", 1, 0),
+	("人大代表", 1, 0),
+	("政协委员", 1, 0),
+	("群团组织负责人", 1, 0),
+	("社会工作者", 1, 0),
+	("法律顾问", 1, 0),
+)
+
+# 二(五)2: (name, electronic)
+NOTICE_CHANNELS = (
+	("Bulletin Board", 0),
+	("Phone", 1),
+	("Web", 1),
+	("SMS", 1),
+	("WeChat", 1),
+)
+
+
+def create_defaults():
+	for no, name, route, consent in CATEGORIES:
+		_insert_if_missing(
+			"Consultation Category",
+			name,
+			category_name=name,
+			category_no=no,
+			decision_route=route,
+			requires_party_consent=consent,
+			enabled=1,
+		)
+	for name, online in FORMS:
+		_insert_if_missing("Consultation Form", name, form_name=name, is_online=online, enabled=1)
+	for name, respected, organisation in STAKEHOLDER_TYPES:
+		_insert_if_missing(
+			"Stakeholder Type",
+			name,
+			stakeholder_type_name=name,
+			is_respected_person=respected,
+			is_organisation=organisation,
+		)
+	for name, electronic in NOTICE_CHANNELS:
+		_insert_if_missing("Notice Channel", name, channel_name=name, is_electronic=electronic)
+
+
+def _insert_if_missing(doctype, name, **values):
+	if frappe.db.exists(doctype, name):
+		return
+	frappe.get_doc({"doctype": doctype, **values}).insert(ignore_permissions=True)
