@@ -11,6 +11,10 @@ from frappe import _
 from frappe.utils import format_datetime, get_url_to_form, now_datetime, strip_html
 
 
+def outgoing_email_configured() -> bool:
+	return bool(frappe.db.exists("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}))
+
+
 def sms_configured() -> bool:
 	return bool(frappe.db.get_single_value("SMS Settings", "sms_gateway_url"))
 
@@ -38,7 +42,7 @@ def deliver(stakeholder: str, subject: str, message: str, doc) -> list[str]:
 		)
 		via.append(_("System Notification"))
 	email = contact.email or (contact.user and frappe.db.get_value("User", contact.user, "email"))
-	if email and "@" in email:
+	if email and "@" in email and outgoing_email_configured():
 		frappe.sendmail(
 			recipients=[email],
 			subject=subject,
