@@ -292,16 +292,21 @@ def update_outcome_statuses():
 		pluck="name",
 	)
 	for name in names:
-		doc = frappe.get_doc("Consultation Outcome", name)
-		before = doc.status
-		doc.set_status(update=True)
-		if doc.status != before:
-			update_topic_status(doc.topic)
-			if doc.status == "Overdue":
-				from community_consultation.notices import notify_overdue
+		# one outcome failing leaves the others moving; the job's transaction commits at its end
+		frappe.db.savepoint("outcome_status")
+		try:
+			doc = frappe.get_doc("Consultation Outcome", name)
+			before = doc.status
+			doc.set_status(update=True)
+			if doc.status != before:
+				update_topic_status(doc.topic)
+				if doc.status == "Overdue":
+					from community_consultation.notices import notify_overdue
 
-				notify_overdue(doc)
-		frappe.db.commit()
+					notify_overdue(doc)
+		except Exception:
+			frappe.db.rollback(save_point="outcome_status")
+			frappe.log_error(title=_("Outcome status update failed"), reference_doctype="Consultation Outcome", reference_name=name)
 
 
 def on_doctype_update():
