@@ -1,8 +1,76 @@
 // Copyright (c) 2026, community_consultation developers and contributors
 // For license information, please see license.txt
 
-// frappe.ui.form.on("Consultation Topic", {
-// 	refresh(frm) {
+frappe.ui.form.on("Consultation Topic", {
+	refresh(frm) {
+		if (frm.is_new()) return;
+		const status = frm.doc.status;
+		if (status === "Draft" && frm.perm[0].write) {
+			frm.add_custom_button(__("Accept"), () => accept_topic(frm), __("Party Organisation Review"));
+			frm.add_custom_button(__("Reject"), () => reject_topic(frm), __("Party Organisation Review"));
+		}
+		if (["Accepted", "Awaiting Second Round"].includes(status)) {
+			frm.add_custom_button(__("New Session"), () => {
+				frappe.new_doc("Consultation Session", { topic: frm.doc.name });
+			});
+		}
+		if (status === "Awaiting Second Round" && frm.doc.level === "Building") {
+			frm.add_custom_button(__("Escalate to Community Level"), () => {
+				frappe.confirm(
+					__("Escalate this topic to community-level consultation? A topic of the village or community will be created, carrying the earlier rounds' record."),
+					() =>
+						frm.call("escalate").then((r) => {
+							if (r.message) frappe.set_route("Form", "Consultation Topic", r.message);
+						})
+				);
+			});
+		}
+		frm.set_intro(status_intro(frm.doc), status_colour(status));
+	},
+	category(frm) {
+		frm.toggle_reqd("party_consent_on", !!frm.doc.requires_party_consent);
+	},
+});
 
-// 	},
-// });
+function accept_topic(frm) {
+	if (!frm.doc.requires_party_consent) {
+		frm.call("accept").then(() => frm.reload_doc());
+		return;
+	}
+	frappe.prompt(
+		{
+			fieldname: "party_consent_on",
+			fieldtype: "Date",
+			label: __("Party Consent On"),
+			reqd: 1,
+			default: frm.doc.party_consent_on || frappe.datetime.get_today(),
+		},
+		(values) => frm.call("accept", values).then(() => frm.reload_doc()),
+		__("Consent of the village Party organisation")
+	);
+}
+
+function reject_topic(frm) {
+	frappe.prompt(
+		{ fieldname: "reason", fieldtype: "Small Text", label: __("Rejection Reason"), reqd: 1 },
+		(values) => frm.call("reject", values).then(() => frm.reload_doc()),
+		__("Reject the topic")
+	);
+}
+
+function status_intro(doc) {
+	const next = {
+		Draft: __("Next: the village Party organisation reviews the topic (Accept or Reject)."),
+		Accepted: __("Next: prepare a consultation session and publish its notice."),
+		"In Consultation": __("A consultation session is under way."),
+		"Awaiting Second Round": __("The last session reached no consensus: hold a second consultation when conditions are ripe, or escalate a building-level topic."),
+		Referred: __("Referred to the villagers' (representatives') meeting: file the outcome with the meeting's resolution."),
+		Agreed: __("Consensus reached: file, publicise and implement the outcome."),
+		Escalated: __("Escalated to community-level consultation."),
+	};
+	return next[doc.status] || "";
+}
+
+function status_colour(status) {
+	return { Rejected: "red", Escalated: "orange", Referred: "orange", Closed: "green", Agreed: "green" }[status] || "blue";
+}
