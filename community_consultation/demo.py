@@ -61,7 +61,9 @@ USERS = (
 
 
 def load_demo() -> list[str]:
-	before = {dt: frappe.db.count(dt) for dt in ("Community Unit", "Stakeholder", "User", "Consultation Topic")}
+	before = {
+		dt: frappe.db.count(dt) for dt in ("Community Unit", "Stakeholder", "User", "Consultation Topic")
+	}
 	make_units()
 	people = make_demo_people()
 	make_users()
@@ -89,12 +91,16 @@ def make_units():
 					bulletin_board=f"{village}党群服务中心公开栏",
 				)
 				for group in groups:
-					group_type = next((t for k, t in BUILDING_TYPES.items() if group.endswith(k)), "Villager Group")
+					group_type = next(
+						(t for k, t in BUILDING_TYPES.items() if group.endswith(k)), "Villager Group"
+					)
 					make_unit(group, group_type, village_name)
 
 
 def village_units():
-	return frappe.get_all("Community Unit", filters={"unit_type": ("in", ("Village", "Community"))}, pluck="name")
+	return frappe.get_all(
+		"Community Unit", filters={"unit_type": ("in", ("Village", "Community"))}, pluck="name"
+	)
 
 
 def make_demo_people() -> dict[str, list[str]]:
@@ -109,10 +115,14 @@ def make_demo_people() -> dict[str, list[str]]:
 		]
 		for name, stakeholder_type, household in PEOPLE:
 			mobile = f"138{zlib.crc32((unit + name).encode()) % 100000000:08d}"
-			names.append(make_stakeholder(name, unit, stakeholder_type, household_status=household, mobile_no=mobile))
+			names.append(
+				make_stakeholder(name, unit, stakeholder_type, household_status=household, mobile_no=mobile)
+			)
 		people[unit] = names
 	for group in frappe.get_all(
-		"Community Unit", filters={"unit_type": ("in", ("Villager Group", "Building", "Estate"))}, pluck="name"
+		"Community Unit",
+		filters={"unit_type": ("in", ("Villager Group", "Building", "Estate"))},
+		pluck="name",
 	):
 		people[group] = [
 			make_stakeholder(f"{group}楼宇长", group, "村(居)民小组"),
@@ -141,7 +151,9 @@ def make_users():
 			user.insert(ignore_permissions=True)
 			user.add_roles(*roles)
 		if unit and frappe.db.exists("Community Unit", unit):
-			if not frappe.db.exists("User Permission", {"user": email, "allow": "Community Unit", "for_value": unit}):
+			if not frappe.db.exists(
+				"User Permission", {"user": email, "allow": "Community Unit", "for_value": unit}
+			):
 				frappe.get_doc(
 					{
 						"doctype": "User Permission",
@@ -187,7 +199,10 @@ def file_outcome(session, days_ago: int, deadline_in: int, progress: list[int] =
 	if not publicise:
 		return doc
 	for stakeholder in doc.topic_stakeholders():
-		doc.append("notices", {"stakeholder": stakeholder, "notified_on": add_to_date(filed, hours=10), "notified_via": "电话"})
+		doc.append(
+			"notices",
+			{"stakeholder": stakeholder, "notified_on": add_to_date(filed, hours=10), "notified_via": "电话"},
+		)
 	doc.stakeholders_notified_on = add_to_date(filed, hours=12)
 	doc.publicity_from = add_days(filed, 1)
 	doc.publicity_to = add_days(filed, 10)
@@ -195,7 +210,12 @@ def file_outcome(session, days_ago: int, deadline_in: int, progress: list[int] =
 		day = add_days(filed, 12 + i * 10)
 		doc.append(
 			"progress",
-			{"update_on": day, "published_on": day, "percent_complete": percent, "note": f"已完成{percent}%，在公开栏公布"},
+			{
+				"update_on": day,
+				"published_on": day,
+				"percent_complete": percent,
+				"note": f"已完成{percent}%，在公开栏公布",
+			},
 		)
 	doc.save()
 	return doc
@@ -208,7 +228,9 @@ def topic_exists(title: str, unit: str) -> bool:
 def make_cases(people: dict[str, list[str]]):
 	"""Topics at every stage; each is skipped when its title already exists in its unit."""
 	kk, xc, sb, bw = "坑口村", "新城社区", "水边村", "白湾村"
-	group = "坑口村-第一村民小组" if frappe.db.exists("Community Unit", "坑口村-第一村民小组") else "第一村民小组"
+	group = (
+		"坑口村-第一村民小组" if frappe.db.exists("Community Unit", "坑口村-第一村民小组") else "第一村民小组"
+	)
 	building = "3栋"
 
 	def topic(unit, title, accepted=True, **kw):
@@ -219,22 +241,146 @@ def make_cases(people: dict[str, list[str]]):
 		return people[unit][3:8]
 
 	cases = [
-		(kk, "村规民约修订征求意见", lambda: topic(kk, "村规民约修订征求意见", accepted=False, category="自治章程、村规民约、居民公约、财务管理制度", source_channel="Council Member Proposal")),
+		(
+			kk,
+			"村规民约修订征求意见",
+			lambda: topic(
+				kk,
+				"村规民约修订征求意见",
+				accepted=False,
+				category="自治章程、村规民约、居民公约、财务管理制度",
+				source_channel="Council Member Proposal",
+			),
+		),
 		(kk, "村道路灯维修", lambda: topic(kk, "村道路灯维修")),
-		(kk, "广场舞噪音扰民", lambda: topic(kk, "广场舞噪音扰民", accepted=False, review_decision="Rejected", rejection_reason="已由镇综治办依法处理，不列入协商。")),
-		(xc, "老旧小区加装电梯", lambda: in_consultation(topic(xc, "老旧小区加装电梯", category="“三留守”、空巢老人、旧楼加装电梯、宠物、餐饮污染、排污、垃圾收集等热点难点"), participants(xc))),
-		(kk, "垃圾收集点选址", lambda: conclude(topic(kk, "垃圾收集点选址", category="“三留守”、空巢老人、旧楼加装电梯、宠物、餐饮污染、排污、垃圾收集等热点难点"), participants(kk), 20, "No Consensus")),
-		(group, "小组公共晒谷场使用", lambda: escalate(topic(group, "小组公共晒谷场使用", stakeholders=people[group]), people[group])),
-		(sb, "集体土地征收补偿分配", lambda: referred(topic(sb, "集体土地征收补偿分配", category="集体“三资”、收益分配、成员资格、土地林地宅基地、大额资金"), participants(sb))),
-		(xc, "社区停车位划线管理", lambda: file_outcome(conclude(topic(xc, "社区停车位划线管理"), participants(xc), 15), 10, 40, implementer="新城社区居民委员会")),
-		(kk, "村内排水沟清淤", lambda: file_outcome(conclude(topic(kk, "村内排水沟清淤"), participants(kk), 40), 35, 20, progress=[30, 60])),
-		(bw, "村卫生站修缮", lambda: file_outcome(conclude(topic(bw, "村卫生站修缮"), participants(bw), 90), 80, -10, progress=[40])),
-		(kk, "文化室图书添置", lambda: file_outcome(conclude(topic(kk, "文化室图书添置"), participants(kk), 100), 95, -20, progress=[50, 100])),
-		(xc, "社区宠物管理公约", lambda: corrected(topic(xc, "社区宠物管理公约", category="“三留守”、空巢老人、旧楼加装电梯、宠物、餐饮污染、排污、垃圾收集等热点难点"), participants(xc))),
-		(building, "楼道电动车充电安全", lambda: draft_outcome(topic(building, "楼道电动车充电安全", stakeholders=people[building]), people[building])),
-		(sb, "村口桥梁护栏加固", lambda: file_outcome(conclude(topic(sb, "村口桥梁护栏加固"), participants(sb), 3), 0, 30, publicise=False)),
+		(
+			kk,
+			"广场舞噪音扰民",
+			lambda: topic(
+				kk,
+				"广场舞噪音扰民",
+				accepted=False,
+				review_decision="Rejected",
+				rejection_reason="已由镇综治办依法处理，不列入协商。",
+			),
+		),
+		(
+			xc,
+			"老旧小区加装电梯",
+			lambda: in_consultation(
+				topic(
+					xc,
+					"老旧小区加装电梯",
+					category="“三留守”、空巢老人、旧楼加装电梯、宠物、餐饮污染、排污、垃圾收集等热点难点",
+				),
+				participants(xc),
+			),
+		),
+		(
+			kk,
+			"垃圾收集点选址",
+			lambda: conclude(
+				topic(
+					kk,
+					"垃圾收集点选址",
+					category="“三留守”、空巢老人、旧楼加装电梯、宠物、餐饮污染、排污、垃圾收集等热点难点",
+				),
+				participants(kk),
+				20,
+				"No Consensus",
+			),
+		),
+		(
+			group,
+			"小组公共晒谷场使用",
+			lambda: escalate(topic(group, "小组公共晒谷场使用", stakeholders=people[group]), people[group]),
+		),
+		(
+			sb,
+			"集体土地征收补偿分配",
+			lambda: referred(
+				topic(
+					sb,
+					"集体土地征收补偿分配",
+					category="集体“三资”、收益分配、成员资格、土地林地宅基地、大额资金",
+				),
+				participants(sb),
+			),
+		),
+		(
+			xc,
+			"社区停车位划线管理",
+			lambda: file_outcome(
+				conclude(topic(xc, "社区停车位划线管理"), participants(xc), 15),
+				10,
+				40,
+				implementer="新城社区居民委员会",
+			),
+		),
+		(
+			kk,
+			"村内排水沟清淤",
+			lambda: file_outcome(
+				conclude(topic(kk, "村内排水沟清淤"), participants(kk), 40), 35, 20, progress=[30, 60]
+			),
+		),
+		(
+			bw,
+			"村卫生站修缮",
+			lambda: file_outcome(
+				conclude(topic(bw, "村卫生站修缮"), participants(bw), 90), 80, -10, progress=[40]
+			),
+		),
+		(
+			kk,
+			"文化室图书添置",
+			lambda: file_outcome(
+				conclude(topic(kk, "文化室图书添置"), participants(kk), 100), 95, -20, progress=[50, 100]
+			),
+		),
+		(
+			xc,
+			"社区宠物管理公约",
+			lambda: corrected(
+				topic(
+					xc,
+					"社区宠物管理公约",
+					category="“三留守”、空巢老人、旧楼加装电梯、宠物、餐饮污染、排污、垃圾收集等热点难点",
+				),
+				participants(xc),
+			),
+		),
+		(
+			building,
+			"楼道电动车充电安全",
+			lambda: draft_outcome(
+				topic(building, "楼道电动车充电安全", stakeholders=people[building]), people[building]
+			),
+		),
+		(
+			sb,
+			"村口桥梁护栏加固",
+			lambda: file_outcome(
+				conclude(topic(sb, "村口桥梁护栏加固"), participants(sb), 3), 0, 30, publicise=False
+			),
+		),
 		(sb, "河道保洁责任划分", lambda: cancelled(topic(sb, "河道保洁责任划分"), participants(sb))),
-		(bw, "山塘镇村道硬化（政府委托）", lambda: file_outcome(conclude(topic(bw, "山塘镇村道硬化（政府委托）", source_channel="Government Entrustment"), participants(bw), 30), 25, 60, progress=[20], implementer_type="Government Entrusted", implementer="山塘镇人民政府")),
+		(
+			bw,
+			"山塘镇村道硬化（政府委托）",
+			lambda: file_outcome(
+				conclude(
+					topic(bw, "山塘镇村道硬化（政府委托）", source_channel="Government Entrustment"),
+					participants(bw),
+					30,
+				),
+				25,
+				60,
+				progress=[20],
+				implementer_type="Government Entrusted",
+				implementer="山塘镇人民政府",
+			),
+		),
 	]
 	for unit, title, build in cases:
 		if not frappe.db.exists("Community Unit", unit) or topic_exists(title, unit):

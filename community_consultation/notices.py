@@ -59,7 +59,9 @@ def deliver(stakeholder: str, subject: str, message: str, doc) -> list[str]:
 			send_sms([contact.mobile_no], strip_html(message)[:300], success_msg=False)
 			via.append(_("SMS"))
 		except Exception:
-			frappe.log_error(title=_("SMS notice failed"), reference_doctype=doc.doctype, reference_name=doc.name)
+			frappe.log_error(
+				title=_("SMS notice failed"), reference_doctype=doc.doctype, reference_name=doc.name
+			)
 	return via
 
 
@@ -105,7 +107,9 @@ def send_outcome_notice(outcome):
 	Adds a dated row per stakeholder reached to `notices`; sets `stakeholders_notified_on` once every
 	stakeholder has a row. The caller saves."""
 	subject = _("Consultation outcome filed: {0}").format(outcome.topic_title or outcome.topic)
-	message = _("<p>The outcome of the consultation on <b>{0}</b> has been filed.</p>{1}<p><a href='{2}'>Open the outcome</a></p>").format(
+	message = _(
+		"<p>The outcome of the consultation on <b>{0}</b> has been filed.</p>{1}<p><a href='{2}'>Open the outcome</a></p>"
+	).format(
 		frappe.utils.escape_html(outcome.topic_title or outcome.topic),
 		frappe.utils.sanitize_html(outcome.decision or ""),
 		get_url_to_form(outcome.doctype, outcome.name),
@@ -117,7 +121,8 @@ def send_outcome_notice(outcome):
 		via = deliver(stakeholder, subject, message, outcome)
 		if via:
 			outcome.append(
-				"notices", {"stakeholder": stakeholder, "notified_on": now_datetime(), "notified_via": ", ".join(via)}
+				"notices",
+				{"stakeholder": stakeholder, "notified_on": now_datetime(), "notified_via": ", ".join(via)},
 			)
 	if not outcome.unnotified_stakeholders() and not outcome.stakeholders_notified_on:
 		outcome.stakeholders_notified_on = now_datetime()

@@ -49,7 +49,9 @@ def unit_condition_sql(field_sql: str, user: str | None = None, doctype: str | N
 		return "1=1"
 	if not ranges:
 		return "1=0"
-	within = " or ".join(f"(cu_scope.lft >= {int(lft)} and cu_scope.rgt <= {int(rgt)})" for lft, rgt in ranges)
+	within = " or ".join(
+		f"(cu_scope.lft >= {int(lft)} and cu_scope.rgt <= {int(rgt)})" for lft, rgt in ranges
+	)
 	return f"{field_sql} in (select cu_scope.name from `tabCommunity Unit` cu_scope where {within})"
 
 

@@ -9,9 +9,9 @@ import frappe
 
 def complete_setup_for_china(language: str = "zh"):
 	if not frappe.db.exists("Language", language):
-		frappe.get_doc({"doctype": "Language", "language_code": language, "language_name": "简体中文"}).insert(
-			ignore_permissions=True
-		)
+		frappe.get_doc(
+			{"doctype": "Language", "language_code": language, "language_name": "简体中文"}
+		).insert(ignore_permissions=True)
 	frappe.db.set_value("Language", language, "enabled", 1)
 	settings = frappe.get_single("System Settings")
 	settings.update(

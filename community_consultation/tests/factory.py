@@ -171,7 +171,9 @@ HELD_FIELDS = {
 }
 
 
-def make_outcome(session, file: bool = True, publicise: bool = True, progress: list[dict] | None = None, **kw):
+def make_outcome(
+	session, file: bool = True, publicise: bool = True, progress: list[dict] | None = None, **kw
+):
 	"""An outcome filed today with both bodies, every stakeholder notified, publicity from today."""
 	session_name = session.name if hasattr(session, "name") else session
 	today = nowdate()
@@ -194,7 +196,9 @@ def make_outcome(session, file: bool = True, publicise: bool = True, progress: l
 	doc.submit()
 	if publicise:
 		for stakeholder in doc.topic_stakeholders():
-			doc.append("notices", {"stakeholder": stakeholder, "notified_on": now_datetime(), "notified_via": "电话"})
+			doc.append(
+				"notices", {"stakeholder": stakeholder, "notified_on": now_datetime(), "notified_via": "电话"}
+			)
 		doc.stakeholders_notified_on = now_datetime()
 		doc.publicity_from = today
 		doc.publicity_to = add_days(today, 9)

@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.utils.nestedset import NestedSet
 
+from community_consultation.validation import validate_field_types
+
 # 二(一): county → township/street → village/community → villager group/building/estate
 ALLOWED_PARENT_TYPES = {
 	"County": (),
@@ -21,6 +23,9 @@ BUILDING_LEVEL_TYPES = ("Villager Group", "Building", "Estate")
 
 class CommunityUnit(NestedSet):
 	nsm_parent_field = "parent_community_unit"
+
+	def before_validate(self):
+		validate_field_types(self)
 
 	def autoname(self):
 		"""Unit names repeat across villages (一组, 1栋): a taken name is prefixed by its parent's."""

@@ -24,7 +24,12 @@ class TestCommunityUnit(ProcedureTestCase):
 			self.assertRaises(
 				frappe.ValidationError,
 				frappe.get_doc(
-					{"doctype": "Community Unit", "unit_name": name, "unit_type": unit_type, "parent_community_unit": parent}
+					{
+						"doctype": "Community Unit",
+						"unit_name": name,
+						"unit_type": unit_type,
+						"parent_community_unit": parent,
+					}
 				).insert,
 			)
 			self.assertFalse(frappe.db.exists("Community Unit", {"unit_name": name}))

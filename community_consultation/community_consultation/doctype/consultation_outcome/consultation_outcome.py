@@ -12,6 +12,7 @@ from community_consultation.community_consultation.doctype.consultation_settings
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	update_topic_status,
 )
+from community_consultation.validation import validate_field_types
 
 MEETING_ROUTES = ("Villagers' Meeting", "Legal Procedure")
 REFERRED = "Referred to Villagers' Meeting"
@@ -46,6 +47,9 @@ def outcome_status(
 
 
 class ConsultationOutcome(Document):
+	def before_validate(self):
+		validate_field_types(self)
+
 	def validate(self):
 		self.set_from_session()
 		self.validate_session_concluded()
@@ -112,7 +116,9 @@ class ConsultationOutcome(Document):
 			frappe.throw(_("The session {0} has not been concluded.").format(self.session))
 		if session.result not in ("Consensus", REFERRED):
 			frappe.throw(
-				_("The session ended without consensus: hold a second consultation or escalate the topic instead of filing an outcome.")
+				_(
+					"The session ended without consensus: hold a second consultation or escalate the topic instead of filing an outcome."
+				)
 			)
 		other = frappe.db.get_value(
 			"Consultation Outcome",
@@ -126,10 +132,16 @@ class ConsultationOutcome(Document):
 		"""§二(六): an unlawful outcome is corrected by cancelling and amending the filed outcome; the
 		amendment states why, and the original is kept."""
 		if self.amended_from and not (self.correction_reason or "").strip():
-			frappe.throw(_("State the reason for correcting the filed outcome {0}.").format(self.amended_from))
+			frappe.throw(
+				_("State the reason for correcting the filed outcome {0}.").format(self.amended_from)
+			)
 
 	def validate_dates(self):
-		if self.publicity_from and self.publicity_to and getdate(self.publicity_to) < getdate(self.publicity_from):
+		if (
+			self.publicity_from
+			and self.publicity_to
+			and getdate(self.publicity_to) < getdate(self.publicity_from)
+		):
 			frappe.throw(_("Publicity cannot end before it starts."))
 		if self.filed_with_party_on and getdate(self.filed_with_party_on) > getdate(nowdate()):
 			frappe.throw(_("The filing with the Party organisation cannot be dated in the future."))
@@ -141,7 +153,9 @@ class ConsultationOutcome(Document):
 		villagers' (residents') committee; implementation needs a deadline (§二(六))."""
 		if not (self.filed_with_party_on and self.filed_with_committee_on):
 			frappe.throw(
-				_("File the outcome with both the Party organisation and the committee (enter both dates) before submitting it."),
+				_(
+					"File the outcome with both the Party organisation and the committee (enter both dates) before submitting it."
+				),
 				title=_("Filing incomplete"),
 			)
 		if not self.implementation_deadline:
@@ -153,7 +167,11 @@ class ConsultationOutcome(Document):
 		if not self.publicity_from:
 			return
 		if not (self.filed_with_party_on and self.filed_with_committee_on):
-			frappe.throw(_("Publicity starts only after the outcome is filed with the Party organisation and the committee."))
+			frappe.throw(
+				_(
+					"Publicity starts only after the outcome is filed with the Party organisation and the committee."
+				)
+			)
 		filed = max(getdate(self.filed_with_party_on), getdate(self.filed_with_committee_on))
 		if getdate(self.publicity_from) < filed:
 			frappe.throw(_("Publicity cannot start before the outcome was filed ({0}).").format(filed))
@@ -168,9 +186,9 @@ class ConsultationOutcome(Document):
 		if missing or not self.stakeholders_notified_on:
 			names = ", ".join(frappe.db.get_value("Stakeholder", s, "stakeholder_name") or s for s in missing)
 			frappe.throw(
-				_("Notify every stakeholder of the topic before publicity starts. Not yet notified: {0}").format(
-					names or _("(record when they were notified)")
-				),
+				_(
+					"Notify every stakeholder of the topic before publicity starts. Not yet notified: {0}"
+				).format(names or _("(record when they were notified)")),
 				title=_("Stakeholders not notified"),
 			)
 
@@ -199,9 +217,9 @@ class ConsultationOutcome(Document):
 				frappe.throw(_("Row {0}: progress is between 0% and 100%.").format(row.idx))
 			if not row.published_on:
 				frappe.throw(
-					_("Row {0}: record when the progress was published (bulletin board, handbook or WeChat).").format(
-						row.idx
-					)
+					_(
+						"Row {0}: record when the progress was published (bulletin board, handbook or WeChat)."
+					).format(row.idx)
 				)
 			if getdate(row.published_on) < getdate(row.update_on):
 				frappe.throw(_("Row {0}: progress cannot be published before its date.").format(row.idx))
@@ -215,11 +233,15 @@ class ConsultationOutcome(Document):
 		if not self.progress or (self.meeting_decision_ref or "").strip():
 			return
 		route = frappe.db.get_value(
-			"Consultation Category", frappe.db.get_value("Consultation Topic", self.topic, "category"), "decision_route"
+			"Consultation Category",
+			frappe.db.get_value("Consultation Topic", self.topic, "category"),
+			"decision_route",
 		)
 		if route in MEETING_ROUTES or self.session_info().result == REFERRED:
 			frappe.throw(
-				_("This matter must be decided by the villagers' (representatives') meeting or by its legal procedure: enter the resolution or procedure reference before implementation starts."),
+				_(
+					"This matter must be decided by the villagers' (representatives') meeting or by its legal procedure: enter the resolution or procedure reference before implementation starts."
+				),
 				title=_("Meeting decision required"),
 			)
 
@@ -230,14 +252,16 @@ class ConsultationOutcome(Document):
 			return
 		if self.implementer_type == "Government Entrusted" and not self.reported_to_government_on:
 			frappe.throw(
-				_("Report the result to the entrusting government or department (Reported to Government On) before marking the outcome implemented.")
+				_(
+					"Report the result to the entrusting government or department (Reported to Government On) before marking the outcome implemented."
+				)
 			)
 		votes_against = frappe.db.get_value("Consultation Session", self.session, "votes_against")
 		if cint(votes_against) > 0 and not (self.dissent_explanation or "").strip():
 			frappe.throw(
-				_("{0} participants voted against: record the explanation given to them before marking the outcome implemented.").format(
-					cint(votes_against)
-				)
+				_(
+					"{0} participants voted against: record the explanation given to them before marking the outcome implemented."
+				).format(cint(votes_against))
 			)
 
 	# ------------------------------------------------------------------ status
@@ -306,7 +330,11 @@ def update_outcome_statuses():
 					notify_overdue(doc)
 		except Exception:
 			frappe.db.rollback(save_point="outcome_status")
-			frappe.log_error(title=_("Outcome status update failed"), reference_doctype="Consultation Outcome", reference_name=name)
+			frappe.log_error(
+				title=_("Outcome status update failed"),
+				reference_doctype="Consultation Outcome",
+				reference_name=name,
+			)
 
 
 def on_doctype_update():

@@ -20,7 +20,13 @@ MEETING_CATEGORY = "村(社区)经济社会发展规划和年度计划"
 
 
 def progress(percent, **kw):
-	return {"update_on": nowdate(), "published_on": nowdate(), "note": "进展", "percent_complete": percent, **kw}
+	return {
+		"update_on": nowdate(),
+		"published_on": nowdate(),
+		"note": "进展",
+		"percent_complete": percent,
+		**kw,
+	}
 
 
 class TestConsultationOutcome(ProcedureTestCase):
@@ -101,7 +107,9 @@ class TestConsultationOutcome(ProcedureTestCase):
 		doc = make_outcome(self.case.session, progress=[progress(40)])
 		self.assertEqual(doc.status, "In Implementation")
 		self.assertEqual(doc.percent_complete, 40)
-		frappe.db.set_value("Consultation Outcome", doc.name, "implementation_deadline", add_days(nowdate(), -1))
+		frappe.db.set_value(
+			"Consultation Outcome", doc.name, "implementation_deadline", add_days(nowdate(), -1)
+		)
 		update_outcome_statuses()
 		self.assertEqual(frappe.db.get_value("Consultation Outcome", doc.name, "status"), "Overdue")
 		doc.reload()
@@ -114,7 +122,9 @@ class TestConsultationOutcome(ProcedureTestCase):
 		self.assertEqual(outcome_status(0, 0, None, False, None, today=today), "Draft")
 		self.assertEqual(outcome_status(1, 0, "2026-07-01", False, None, today=today), "Filed")
 		self.assertEqual(outcome_status(1, 0, "2026-07-01", False, "2026-06-01", today=today), "Publicised")
-		self.assertEqual(outcome_status(1, 30, "2026-07-01", True, "2026-06-01", today=today), "In Implementation")
+		self.assertEqual(
+			outcome_status(1, 30, "2026-07-01", True, "2026-06-01", today=today), "In Implementation"
+		)
 		self.assertEqual(outcome_status(1, 30, "2026-05-01", True, "2026-04-01", today=today), "Overdue")
 		self.assertEqual(outcome_status(1, 100, "2026-05-01", True, "2026-04-01", today=today), "Implemented")
 		self.assertEqual(outcome_status(2, 0, None, False, None, True, today=today), "Corrected")

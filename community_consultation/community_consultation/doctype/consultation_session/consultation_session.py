@@ -13,6 +13,7 @@ from community_consultation.community_consultation.doctype.consultation_topic.co
 	CLOSED_TO_SESSIONS,
 	update_topic_status,
 )
+from community_consultation.validation import validate_field_types
 
 CONSENSUS = "Consensus"
 NO_CONSENSUS = "No Consensus"
@@ -21,6 +22,9 @@ MAX_TEXT = 65000
 
 
 class ConsultationSession(Document):
+	def before_validate(self):
+		validate_field_types(self)
+
 	def validate(self):
 		self.validate_topic_open()
 		self.set_round_no()
@@ -97,9 +101,9 @@ class ConsultationSession(Document):
 		max_rounds = cint(get_settings().max_rounds)
 		if n > max_rounds:
 			frappe.throw(
-				_("After {0} rounds without consensus the topic can only be referred to the villagers' (representatives') meeting.").format(
-					max_rounds
-				),
+				_(
+					"After {0} rounds without consensus the topic can only be referred to the villagers' (representatives') meeting."
+				).format(max_rounds),
 				title=_("No further round"),
 			)
 		if n > 1:
@@ -110,9 +114,9 @@ class ConsultationSession(Document):
 			)
 			if previous != NO_CONSENSUS:
 				frappe.throw(
-					_("Round {0} can only be held after round {1} has been concluded without consensus.").format(
-						n, n - 1
-					)
+					_(
+						"Round {0} can only be held after round {1} has been concluded without consensus."
+					).format(n, n - 1)
 				)
 
 	def validate_dates(self):
@@ -120,7 +124,13 @@ class ConsultationSession(Document):
 			frappe.throw(_("The session cannot end before it starts."))
 		if self.notice_published_on and get_datetime(self.notice_published_on) > get_datetime(self.starts_on):
 			frappe.throw(_("The notice must be published before the session starts."))
-		for field in ("minutes", "rules_of_procedure", "discussion", "convener_statement", "proposer_statement"):
+		for field in (
+			"minutes",
+			"rules_of_procedure",
+			"discussion",
+			"convener_statement",
+			"proposer_statement",
+		):
 			if len(self.get(field) or "") > MAX_TEXT:
 				frappe.throw(_("{0} is too long.").format(_(self.meta.get_label(field))))
 
@@ -177,7 +187,9 @@ class ConsultationSession(Document):
 		level = frappe.db.get_value("Consultation Topic", self.topic, "level")
 		if self.result == REFERRED and level == "Building":
 			frappe.throw(
-				_("A building-level topic without agreement is escalated to community-level consultation, not referred to the villagers' meeting.")
+				_(
+					"A building-level topic without agreement is escalated to community-level consultation, not referred to the villagers' meeting."
+				)
 			)
 		if (
 			self.result == NO_CONSENSUS
@@ -185,9 +197,9 @@ class ConsultationSession(Document):
 			and cint(self.round_no) >= cint(get_settings().max_rounds)
 		):
 			frappe.throw(
-				_("Round {0} is the last allowed round: without consensus the topic must be referred to the villagers' (representatives') meeting.").format(
-					self.round_no
-				),
+				_(
+					"Round {0} is the last allowed round: without consensus the topic must be referred to the villagers' (representatives') meeting."
+				).format(self.round_no),
 				title=_("Refer the topic"),
 			)
 

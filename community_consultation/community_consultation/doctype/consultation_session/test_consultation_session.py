@@ -79,7 +79,13 @@ class TestConsultationSession(ProcedureTestCase):
 		self.assertNotConcluded(doc)
 
 	def test_concluded_session_has_four_steps_and_minutes(self):
-		for field in ("convener_statement", "proposer_statement", "discussion", "minutes", "consultation_opinion"):
+		for field in (
+			"convener_statement",
+			"proposer_statement",
+			"discussion",
+			"minutes",
+			"consultation_opinion",
+		):
 			frappe.db.delete("Consultation Session", {"topic": self.topic.name})
 			doc = self.held(**{field: ""})
 			doc.insert()
@@ -145,10 +151,17 @@ class TestConsultationSession(ProcedureTestCase):
 	def test_publish_notice_records_channels_and_notifications(self):
 		if not frappe.db.exists("User", "notice-test@example.com"):
 			frappe.get_doc(
-				{"doctype": "User", "email": "notice-test@example.com", "first_name": "通知", "send_welcome_email": 0}
+				{
+					"doctype": "User",
+					"email": "notice-test@example.com",
+					"first_name": "通知",
+					"send_welcome_email": 0,
+				}
 			).insert(ignore_permissions=True)
 		frappe.db.set_value("Stakeholder", self.people[0], "user", "notice-test@example.com")
-		doc = frappe.get_doc(session_values(self.topic, self.people, notice_published_on=None, notice_channels=[]))
+		doc = frappe.get_doc(
+			session_values(self.topic, self.people, notice_published_on=None, notice_channels=[])
+		)
 		for p in doc.participants:
 			p.notified_on = None
 		doc.starts_on = add_to_date(now_datetime(), days=5)
@@ -163,7 +176,11 @@ class TestConsultationSession(ProcedureTestCase):
 		self.assertTrue(
 			frappe.db.exists(
 				"Notification Log",
-				{"for_user": "notice-test@example.com", "document_type": "Consultation Session", "document_name": doc.name},
+				{
+					"for_user": "notice-test@example.com",
+					"document_type": "Consultation Session",
+					"document_name": doc.name,
+				},
 			)
 		)
 		self.assertRefused(doc.publish_notice, ["Carrier Pigeon"])

@@ -5,8 +5,13 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from community_consultation.validation import validate_field_types
+
 
 class ConsultationSettings(Document):
+	def before_validate(self):
+		validate_field_types(self)
+
 	def validate(self):
 		if not 0 < (self.consensus_threshold or 0) <= 100:
 			frappe.throw(_("The consensus threshold must be more than 0% and at most 100%."))

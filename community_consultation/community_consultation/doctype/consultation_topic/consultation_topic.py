@@ -9,6 +9,7 @@ from frappe.utils import escape_html, format_datetime, getdate, now_datetime, no
 from community_consultation.community_consultation.doctype.community_unit.community_unit import (
 	get_consultation_level,
 )
+from community_consultation.validation import validate_field_types
 
 # statuses in which the topic takes no further session
 CLOSED_TO_SESSIONS = ("Draft", "Rejected", "Escalated", "Referred", "Agreed", "Closed")
@@ -20,6 +21,9 @@ SESSION_RESULT_STATUS = {
 
 
 class ConsultationTopic(Document):
+	def before_validate(self):
+		validate_field_types(self)
+
 	def validate(self):
 		self.level = get_consultation_level(self.community_unit)
 		self.validate_category_enabled()
@@ -72,9 +76,9 @@ class ConsultationTopic(Document):
 		requires = frappe.db.get_value("Consultation Category", self.category, "requires_party_consent")
 		if requires and not self.party_consent_on:
 			frappe.throw(
-				_("The category {0} needs the consent of the village Party organisation: enter Party Consent On before accepting the topic.").format(
-					frappe.bold(self.category)
-				),
+				_(
+					"The category {0} needs the consent of the village Party organisation: enter Party Consent On before accepting the topic."
+				).format(frappe.bold(self.category)),
 				title=_("Party consent required"),
 			)
 		if self.party_consent_on and getdate(self.party_consent_on) > getdate(nowdate()):
@@ -145,7 +149,9 @@ class ConsultationTopic(Document):
 		last = get_last_concluded_session(self.name)
 		if not last or last.result != "No Consensus":
 			frappe.throw(
-				_("A building-level topic is escalated only after a concluded session ended without consensus.")
+				_(
+					"A building-level topic is escalated only after a concluded session ended without consensus."
+				)
 			)
 		parent_unit = frappe.db.get_value("Community Unit", self.community_unit, "parent_community_unit")
 		topic = frappe.get_doc(

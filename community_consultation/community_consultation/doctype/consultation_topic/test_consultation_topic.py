@@ -31,7 +31,9 @@ class TestConsultationTopic(ProcedureTestCase):
 
 	def test_any_category_marked_for_consent_needs_it(self):
 		units = make_unit_tree("同意二")
-		frappe.db.set_value("Consultation Category", "法律法规和政策规定要求协商的事项", "requires_party_consent", 1)
+		frappe.db.set_value(
+			"Consultation Category", "法律法规和政策规定要求协商的事项", "requires_party_consent", 1
+		)
 		topic = make_topic(units.village_a, accepted=False, category="法律法规和政策规定要求协商的事项")
 		topic.review_decision = "Accepted"
 		self.assertRefused(topic.save)
@@ -63,10 +65,14 @@ class TestConsultationTopic(ProcedureTestCase):
 
 	def test_status_follows_sessions_and_outcome(self):
 		case = full_case("流程", result="No Consensus")
-		self.assertEqual(frappe.db.get_value("Consultation Topic", case.topic.name, "status"), "Awaiting Second Round")
+		self.assertEqual(
+			frappe.db.get_value("Consultation Topic", case.topic.name, "status"), "Awaiting Second Round"
+		)
 		second = make_session(case.topic, case.people, conclude=False)
 		self.assertEqual(second.round_no, 2)
-		self.assertEqual(frappe.db.get_value("Consultation Topic", case.topic.name, "status"), "In Consultation")
+		self.assertEqual(
+			frappe.db.get_value("Consultation Topic", case.topic.name, "status"), "In Consultation"
+		)
 		second.update(
 			{
 				"convener_statement": "说明",

@@ -4,6 +4,9 @@
 # import frappe
 from frappe.model.document import Document
 
+from community_consultation.validation import validate_field_types
+
 
 class Stakeholder(Document):
-	pass
+	def before_validate(self):
+		validate_field_types(self)
