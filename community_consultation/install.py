@@ -1,5 +1,5 @@
 from community_consultation.setup.defaults import create_defaults
-from community_consultation.setup.roles import create_roles
+from community_consultation.setup.roles import create_roles, delete_roles
 
 
 def before_install():
@@ -9,3 +9,7 @@ def before_install():
 def after_install():
 	create_roles()
 	create_defaults()
+
+
+def before_uninstall():
+	delete_roles()

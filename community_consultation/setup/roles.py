@@ -22,3 +22,13 @@ def create_roles():
 		frappe.get_doc(
 			{"doctype": "Role", "role_name": role_name, "desk_access": desk_access, "is_custom": 0}
 		).insert(ignore_permissions=True)
+
+
+def delete_roles():
+	"""On uninstall: the app's roles go, with the users' assignments and custom permissions on them."""
+	for role_name, _desk_access in ROLES:
+		if not frappe.db.exists("Role", role_name):
+			continue
+		frappe.db.delete("Has Role", {"role": role_name})
+		frappe.db.delete("Custom DocPerm", {"role": role_name})
+		frappe.delete_doc("Role", role_name, ignore_permissions=True, force=True)
