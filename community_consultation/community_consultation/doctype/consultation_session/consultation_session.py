@@ -294,9 +294,11 @@ class ConsultationSession(Document):
 		"""Start the outcome of this concluded session; a second call returns the same outcome."""
 		self.check_permission("read")
 		frappe.has_permission("Consultation Outcome", "create", throw=True)
+		# lock the session's row: a second click waits here, then reads the first click's outcome with a
+		# locking read (a plain read would see the transaction's older REPEATABLE READ snapshot)
 		frappe.db.get_value("Consultation Session", self.name, "name", for_update=True)
 		existing = frappe.db.get_value(
-			"Consultation Outcome", {"session": self.name, "docstatus": ("<", 2)}, "name"
+			"Consultation Outcome", {"session": self.name, "docstatus": ("<", 2)}, "name", for_update=True
 		)
 		if existing:
 			return existing

@@ -139,9 +139,13 @@ class ConsultationTopic(Document):
 		consultation, as a new topic of the village or community above, linked by `escalated_from` and
 		carrying the earlier rounds' minutes and votes. Calling it again returns the same topic."""
 		self.check_permission("write")
-		# lock this topic's row: two clicks at once give one escalated topic
+		# lock this topic's row: two clicks at once give one escalated topic. The second click waits
+		# here, then must read the first one's topic with a locking read: a plain read would see the
+		# transaction's older snapshot (REPEATABLE READ) and escalate a second time.
 		frappe.db.get_value("Consultation Topic", self.name, "name", for_update=True)
-		existing = frappe.db.get_value("Consultation Topic", {"escalated_from": self.name}, "name")
+		existing = frappe.db.get_value(
+			"Consultation Topic", {"escalated_from": self.name}, "name", for_update=True
+		)
 		if existing:
 			return existing
 		if self.level != "Building":

@@ -1,0 +1,144 @@
+"""Two clerks at the same moment, each on their own database connection (issue 7).
+
+- editing the same session: the later save is refused with Frappe's "document has been modified"
+  and nothing is lost;
+- concluding the same session at once: exactly one succeeds;
+- escalating a topic or starting an outcome by double-clicking: one record.
+
+The records are committed so that the other connections see them, and removed again afterwards.
+"""
+
+import uuid
+
+import frappe
+import pytest
+
+from community_consultation.tests.concurrency import purge_units, race
+from community_consultation.tests.factory import (
+	held_values,
+	make_people,
+	make_session,
+	make_topic,
+	make_unit_tree,
+)
+from community_consultation.tests.users import make_user
+
+MODIFIED_MESSAGE = "Document has been modified after you have opened it"
+
+
+@pytest.fixture
+def case():
+	token = uuid.uuid4().hex[:8]
+	units = make_unit_tree(f"并发{token}")
+	clerks = [
+		make_user(f"clerk-{side}-{token}@example.com", ["Committee Clerk"], [units.village_a])
+		for side in ("a", "b")
+	]
+	people = make_people(units.village_a, count=6)
+	frappe.db.commit()
+	try:
+		yield frappe._dict(units=units, clerks=clerks, people=people, token=token)
+	finally:
+		purge_units(units.values(), clerks)
+
+
+def draft_session(case, **kw):
+	topic = make_topic(case.units.village_a, stakeholders=case.people, title=f"并发议题{case.token}")
+	session = make_session(topic, case.people, conclude=False, **kw)
+	frappe.db.commit()
+	return session
+
+
+def load(doctype: str, name: str):
+	return lambda: frappe.get_doc(doctype, name)
+
+
+def test_later_save_of_same_session_is_refused_and_nothing_lost(case):
+	session = draft_session(case)
+	edits = {
+		case.clerks[0]: ("venue", "村委会二楼会议室"),
+		case.clerks[1]: ("minutes", "<p>甲、乙两位文书同时记录。</p>"),
+	}
+
+	def edit(doc):
+		field, value = edits[frappe.session.user]
+		doc.set(field, value)
+		doc.save()
+
+	clerks = race(load("Consultation Session", session.name), edit, case.clerks)
+
+	winners = [c for c in clerks if c.ok]
+	losers = [c for c in clerks if not c.ok]
+	assert len(winners) == 1 and len(losers) == 1, [c.error for c in clerks]
+	assert isinstance(losers[0].error, frappe.TimestampMismatchError), losers[0].error
+	assert MODIFIED_MESSAGE in str(losers[0].error)
+
+	# the first save is kept whole
+	frappe.db.rollback()
+	saved = frappe.get_doc("Consultation Session", session.name)
+	field, value = edits[winners[0].user]
+	assert saved.get(field) == value
+	assert len(saved.participants) == len(case.people)
+
+	# the refused clerk reloads, enters the change again, and both changes are there
+	field, value = edits[losers[0].user]
+	saved.set(field, value)
+	saved.save()
+	frappe.db.commit()
+	again = frappe.get_doc("Consultation Session", session.name)
+	for field, value in edits.values():
+		assert again.get(field) == value
+
+
+def test_concluding_same_session_twice_at_once_succeeds_once(case):
+	session = draft_session(case)
+	session.update(held_values(attendees=len(case.people)))
+	session.save()
+	frappe.db.commit()
+
+	clerks = race(load("Consultation Session", session.name), lambda doc: doc.submit(), case.clerks)
+
+	winners = [c for c in clerks if c.ok]
+	assert len(winners) == 1, [c.error for c in clerks]
+	loser = next(c for c in clerks if not c.ok)
+	assert isinstance(loser.error, frappe.TimestampMismatchError), loser.error
+
+	frappe.db.rollback()
+	concluded = frappe.db.get_value(
+		"Consultation Session", session.name, ["docstatus", "concluded_by", "status"], as_dict=True
+	)
+	assert concluded.docstatus == 1
+	assert concluded.status == "Concluded"
+	assert concluded.concluded_by == winners[0].user
+	assert frappe.db.count("Consultation Session", {"topic": session.topic}) == 1
+
+
+def test_double_click_escalate_gives_one_topic(case):
+	building = case.units.building
+	people = make_people(building, count=4, prefix="住户")
+	topic = make_topic(building, stakeholders=people, title=f"楼道议题{case.token}")
+	make_session(topic, people, result="No Consensus")
+	frappe.db.commit()
+
+	clerks = race(load("Consultation Topic", topic.name), lambda doc: doc.escalate(), case.clerks)
+
+	assert all(c.ok for c in clerks), [c.error for c in clerks]
+	frappe.db.rollback()
+	escalated = frappe.get_all("Consultation Topic", filters={"escalated_from": topic.name}, pluck="name")
+	assert len(escalated) == 1
+	assert {c.result for c in clerks} == {escalated[0]}
+	assert frappe.db.get_value("Consultation Topic", topic.name, "status") == "Escalated"
+
+
+def test_double_click_make_outcome_gives_one_outcome(case):
+	topic = make_topic(case.units.village_a, stakeholders=case.people, title=f"成果议题{case.token}")
+	session = make_session(topic, case.people)
+	frappe.db.commit()
+
+	clerks = race(load("Consultation Session", session.name), lambda doc: doc.make_outcome(), case.clerks)
+
+	assert all(c.ok for c in clerks), [c.error for c in clerks]
+	frappe.db.rollback()
+	outcomes = frappe.get_all("Consultation Outcome", filters={"session": session.name}, pluck="name")
+	assert len(outcomes) == 1
+	assert {c.result for c in clerks} == {outcomes[0]}
