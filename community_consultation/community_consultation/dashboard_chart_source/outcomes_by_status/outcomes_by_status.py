@@ -1,0 +1,47 @@
+# Copyright (c) 2026, community_consultation developers and contributors
+# For license information, please see license.txt
+
+"""Dashboard chart source: outcomes by status, counted in the user's units, with translated labels.
+
+Frappe's own Group By chart is permission-aware too, but shows the raw status values (English);
+this source counts in one grouped query with the user's allowed units inside it and labels each
+status in the user's language."""
+
+import frappe
+from frappe import _
+
+from community_consultation.reporting import UnitScope
+
+STATUS_ORDER = ("Filed", "Publicised", "In Implementation", "Overdue", "Implemented", "Draft")
+
+
+@frappe.whitelist()
+def get(
+	chart_name: str | None = None,
+	chart=None,
+	no_cache=None,
+	filters=None,
+	from_date=None,
+	to_date=None,
+	timespan=None,
+	time_interval=None,
+	heatmap_year=None,
+) -> dict:
+	if not frappe.has_permission("Consultation Outcome", "read"):
+		frappe.throw(_("Not permitted to read Consultation Outcome"), frappe.PermissionError)
+	filters = frappe.parse_json(filters) or {}
+	scope = UnitScope(filters.get("community_unit"))
+	counts = dict(
+		frappe.db.sql(
+			f"""select o.status, count(*) from `tabConsultation Outcome` o
+			where o.docstatus < 2 and {scope.sql("o.community_unit", "Consultation Outcome")}
+			group by o.status"""
+		)
+	)
+	statuses = [s for s in STATUS_ORDER if counts.get(s)] + sorted(
+		s for s in counts if s not in STATUS_ORDER and counts[s]
+	)
+	return {
+		"labels": [_(s) for s in statuses],
+		"datasets": [{"name": _("Outcomes"), "values": [counts[s] for s in statuses]}],
+	}

@@ -1,0 +1,16 @@
+// Copyright (c) 2026, community_consultation developers and contributors
+// For license information, please see license.txt
+
+frappe.provide("frappe.dashboards.chart_sources");
+
+frappe.dashboards.chart_sources["Sessions per Month"] = {
+	method: "community_consultation.community_consultation.dashboard_chart_source.sessions_per_month.sessions_per_month.get",
+	filters: [
+		{
+			fieldname: "community_unit",
+			label: __("Community Unit"),
+			fieldtype: "Link",
+			options: "Community Unit",
+		},
+	],
+};

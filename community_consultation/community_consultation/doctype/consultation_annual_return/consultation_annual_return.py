@@ -1,0 +1,190 @@
+# Copyright (c) 2026, community_consultation developers and contributors
+# For license information, please see license.txt
+
+"""The yearly return of a county's consultation work, as a record (work plan 三: each county reports its
+consultation work every year before the end of December to the city's Organisation Department and
+Civil Affairs Bureau).
+
+The figures come from the Yearly Consultation Return report: filled on demand (`fill_from_report`) to
+review them, and filled again when the return is submitted, so a submitted return always carries the
+system's figures at its submission; a return submitted after 31 December of its year is flagged late and needs
+the reason."""
+
+import datetime
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import cint, getdate, now_datetime, nowdate
+
+from community_consultation.permissions import unit_scope
+from community_consultation.reporting import RETURN_FIGURES, get_return_rows
+
+FIGURE_FIELDS = tuple(f for f, _label, _type in RETURN_FIGURES)
+
+
+class ConsultationAnnualReturn(Document):
+	def validate(self):
+		self.set_period()
+		self.validate_county()
+		self.validate_year()
+		self.validate_one_return_per_county_and_year()
+		self.set_status()
+
+	def before_submit(self):
+		self.validate_work_summary()
+		# the submitted return carries the system's figures at submission, whatever was typed in
+		self.fill_figures()
+		self.submitted_by = frappe.session.user
+		self.submitted_on = now_datetime()
+		self.validate_deadline()
+		self.set_status()
+
+	def on_cancel(self):
+		self.db_set("status", "Cancelled", update_modified=False)
+
+	# ------------------------------------------------------------------ rules
+
+	def set_period(self):
+		"""The return covers the calendar year and is due on its 31 December (work plan 三)."""
+		if not self.year:
+			self.year = getdate(nowdate()).year
+		year = cint(self.year)
+		if not 2000 <= year <= 2999:
+			frappe.throw(_("{0} is not a valid year.").format(self.year), title=_("Invalid year"))
+		self.period_from = datetime.date(year, 1, 1)
+		self.period_to = datetime.date(year, 12, 31)
+		self.due_date = self.period_to
+
+	def validate_county(self):
+		"""A return is made by a county (district): the unit must be of type County."""
+		unit_type = frappe.db.get_value("Community Unit", self.county, "unit_type")
+		if not unit_type:
+			frappe.throw(_("Community Unit {0} does not exist.").format(self.county))
+		if unit_type != "County":
+			frappe.throw(
+				_("The yearly return is made by a county (district); {0} is a {1}.").format(
+					self.county, _(unit_type)
+				),
+				title=_("Not a county"),
+			)
+
+	def validate_year(self):
+		"""A return reports a year that has begun: the current year or an earlier one."""
+		if cint(self.year) > getdate(nowdate()).year:
+			frappe.throw(
+				_("The return for {0} cannot be made before that year has begun.").format(self.year),
+				title=_("Invalid year"),
+			)
+
+	def validate_one_return_per_county_and_year(self):
+		"""Work plan 三: one return per county and year (a corrected return amends the cancelled one)."""
+		other = frappe.db.get_value(
+			"Consultation Annual Return",
+			{
+				"county": self.county,
+				"year": cint(self.year),
+				"docstatus": ("<", 2),
+				"name": ("!=", self.name or ""),
+			},
+			"name",
+		)
+		if other:
+			frappe.throw(
+				_(
+					"{0} already has the return {1} for {2}: correct that one (cancel and amend) instead."
+				).format(self.county, other, self.year),
+				title=_("Duplicate return"),
+			)
+
+	def validate_work_summary(self):
+		if not frappe.utils.strip_html(self.work_summary or "").strip():
+			frappe.throw(
+				_("Write the work summary (how the county carried out consultation work) before submitting."),
+				title=_("Work summary missing"),
+			)
+
+	def validate_deadline(self):
+		"""Work plan 三: the return is due before the end of December; a later one is flagged late and
+		states why."""
+		self.is_late = 1 if getdate(self.submitted_on) > getdate(self.due_date) else 0
+		if self.is_late and not (self.late_reason or "").strip():
+			frappe.throw(
+				_("The return for {0} was due on {1}: give the reason for the late submission.").format(
+					self.year, frappe.format(self.due_date, "Date")
+				),
+				title=_("Return submitted late"),
+			)
+
+	def set_status(self):
+		if self.docstatus == 2:
+			self.status = "Cancelled"
+		elif self.docstatus == 1:
+			self.status = "Submitted Late" if cint(self.is_late) else "Submitted"
+		else:
+			self.status = "Draft"
+
+	# ------------------------------------------------------------------ actions
+
+	@frappe.whitelist()
+	def fill_from_report(self):
+		"""Fill the figures from the Yearly Consultation Return for the county and year.
+
+		The figures are those the user may see; a user whose units do not include the whole county
+		cannot fill (and so cannot submit) the county's return."""
+		self.check_permission("write")
+		if self.docstatus != 0:
+			frappe.throw(_("The figures of a submitted return cannot be changed; cancel and amend it."))
+		self.fill_figures()
+		self.save()
+		return self
+
+	def fill_figures(self):
+		"""Set the figures, per township and per category and form, from one run of the report."""
+		self.set_period()
+		self.validate_county()
+		self.validate_user_sees_county()
+
+		rows, categories, forms = get_return_rows(self.period_from, self.period_to, unit=self.county)
+		county_row = next((r for r in rows if r.row_type == "county"), None) or frappe._dict()
+		for field in FIGURE_FIELDS:
+			self.set(field, county_row.get(field) or 0)
+		townships = [r for r in rows if r.row_type == "township"]
+		self.townships = len(townships)
+		self.set(
+			"township_figures",
+			[{"township": r.township, **{f: r.get(f) or 0 for f in FIGURE_FIELDS}} for r in townships],
+		)
+		self.set(
+			"breakdown",
+			[
+				{
+					"dimension": "Category",
+					"item": c.category_name,
+					"topics": county_row.get(f"category_{i}") or 0,
+				}
+				for i, c in enumerate(categories)
+			]
+			+ [
+				{"dimension": "Form", "item": f.form_name, "topics": county_row.get(f"form_{i}") or 0}
+				for i, f in enumerate(forms)
+			],
+		)
+		self.figures_as_of = now_datetime()
+
+	def validate_user_sees_county(self):
+		ranges = unit_scope(doctype=self.doctype)
+		if ranges is None:
+			return
+		lft, rgt = frappe.db.get_value("Community Unit", self.county, ["lft", "rgt"])
+		if not any(low <= lft and rgt <= high for low, high in ranges):
+			frappe.throw(
+				_("Your units do not include the whole of {0}: its return is filled by county staff.").format(
+					self.county
+				),
+				frappe.PermissionError,
+			)
+
+
+def on_doctype_update():
+	frappe.db.add_index("Consultation Annual Return", ["county", "year"])

@@ -1,0 +1,38 @@
+// Copyright (c) 2026, community_consultation developers and contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Yearly Consultation Return"] = {
+	filters: [
+		{
+			fieldname: "year",
+			label: __("Year"),
+			fieldtype: "Select",
+			options: (() => {
+				const current = new Date().getFullYear();
+				return Array.from({ length: 12 }, (_, i) => String(current + 1 - i));
+			})(),
+			default: String(new Date().getFullYear()),
+			reqd: 1,
+		},
+		{
+			fieldname: "community_unit",
+			label: __("Community Unit"),
+			fieldtype: "Link",
+			options: "Community Unit",
+			description: __("The unit and every unit beneath it"),
+		},
+	],
+	tree: true,
+	initial_depth: 2,
+	formatter(value, row, column, data, default_formatter) {
+		value = default_formatter(value, row, column, data);
+		if (data && data.row_type !== "village") {
+			value = `<b>${value}</b>`;
+		}
+		if (data && column.fieldname === "overdue" && data.overdue > 0) {
+			value = `<span class="text-danger">${value}</span>`;
+		}
+		return value;
+	},
+};
+

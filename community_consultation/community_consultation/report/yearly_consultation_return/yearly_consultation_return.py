@@ -1,0 +1,99 @@
+# Copyright (c) 2026, community_consultation developers and contributors
+# For license information, please see license.txt
+
+"""年度协商工作报表 — the yearly return of consultation work (work plan 三: each county reports its
+consultation work every year before the end of December).
+
+One row per village or community, under its township and county, with a grand total on top. The
+figures come from one set-based query (`community_consultation.reporting.get_return_rows`) that
+applies the user's allowed units inside it.
+"""
+
+import frappe
+from frappe import _
+
+from community_consultation.reporting import RETURN_FIGURES, get_period, get_return_rows
+
+LEVEL_LABELS = {"total": "Total", "county": "County", "township": "Township"}
+
+
+def execute(filters: dict | None = None):
+	filters = frappe._dict(filters or {})
+	from_date, to_date = get_period(filters)
+	rows, categories, forms = get_return_rows(from_date, to_date, unit=filters.get("community_unit"))
+	columns = get_columns(categories, forms)
+	data = [format_row(row) for row in rows]
+	return columns, data, None, None, get_summary(rows)
+
+
+def get_columns(categories: list[dict], forms: list[dict]) -> list[dict]:
+	figure = {f: (label, fieldtype) for f, label, fieldtype in RETURN_FIGURES}
+
+	def column(fieldname: str, label: str, fieldtype: str = "Int", width: int = 110) -> dict:
+		return {"fieldname": fieldname, "label": label, "fieldtype": fieldtype, "width": width}
+
+	def figures(*fieldnames: str) -> list[dict]:
+		return [column(f, _(figure[f][0]), figure[f][1]) for f in fieldnames]
+
+	return [
+		column("unit", _("Unit"), "Data", 220),
+		column("level", _("Level"), "Data", 90),
+		*figures("villages", "topics", "topics_community", "topics_building", "escalations"),
+		*[
+			column(f"category_{i}", _("Topics: {0}").format(c.category_name), width=130)
+			for i, c in enumerate(categories)
+		],
+		*[
+			column(f"form_{i}", _("Topics by Form: {0}").format(f.form_name), width=130)
+			for i, f in enumerate(forms)
+		],
+		*figures(
+			"sessions",
+			"participants",
+			"attended",
+			"attendance_rate",
+			"consensus",
+			"second_rounds",
+			"referrals",
+			"outcomes_filed",
+			"implemented",
+			"implemented_on_time",
+			"overdue",
+			"government_entrusted",
+			"reported_back",
+		),
+	]
+
+
+def format_row(row: dict) -> dict:
+	indent = {"total": 0, "county": 1, "township": 2, "village": 3}[row.row_type]
+	if row.row_type == "total":
+		unit, level = _("Total"), ""
+	else:
+		unit = row[row.row_type]
+		level = _(row.village_type) if row.row_type == "village" else _(LEVEL_LABELS[row.row_type])
+	return {**row, "unit": unit, "level": level, "indent": indent}
+
+
+def get_summary(rows: list[dict]) -> list[dict]:
+	total = next((r for r in rows if r.row_type == "total"), None)
+	if not total:
+		return []
+	return [
+		{"value": total.topics, "label": _("Topics"), "datatype": "Int"},
+		{"value": total.sessions, "label": _("Sessions Held"), "datatype": "Int"},
+		{"value": total.consensus, "label": _("Consensus Reached"), "datatype": "Int", "indicator": "Green"},
+		{"value": total.outcomes_filed, "label": _("Outcomes Filed"), "datatype": "Int"},
+		{
+			"value": total.implemented_on_time,
+			"label": _("Implemented on Time"),
+			"datatype": "Int",
+			"indicator": "Green",
+		},
+		{
+			"value": total.overdue,
+			"label": _("Overdue Outcomes"),
+			"datatype": "Int",
+			"indicator": "Red" if total.overdue else "Green",
+		},
+	]

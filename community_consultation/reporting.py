@@ -1,0 +1,457 @@
+"""Set-based figures for the reports, the yearly return and the workspace cards.
+
+Every dataset is one SQL query with the aggregation done in the database. The user's allowed units
+(`permissions.unit_condition_sql`) are applied inside each query, so no total ever counts a unit the
+user may not see; a report's unit filter takes the unit and its subtree (`subtree_condition_sql`).
+
+Units are rolled up to their county, township and village through the nested set: each level's
+units are found by a range scan on `lft` under their ancestor (`tw.lft between co.lft and co.rgt`),
+which is an index range per ancestor rather than a range join per record.
+
+Definitions (work plan 二(五), 二(六)), shared by every report so their figures agree:
+- a topic belongs to the period of its `proposed_on`; its level is the topic's `level`; an
+  escalation is a topic with `escalated_from` set (it came up from building level, 二(一));
+- a session is held when it is concluded (submitted) and belongs to the period of `starts_on`;
+  a second round is a held session with `round_no` > 1; a referral is a held session whose result
+  is "Referred to Villagers' Meeting";
+- participants are the held sessions' participant rows, attendance those marked attended;
+- an outcome is filed when submitted and belongs to the period of `filed_on`; it is implemented when
+  its status is Implemented, on time when the first progress update reaching 100% is dated on or
+  before `implementation_deadline`; it is overdue when below 100% after its deadline, as of the
+  site's today (`nowdate()`, the site's time zone — not the database server's `curdate()`);
+  a government-entrusted outcome is reported back when `reported_to_government_on` is set.
+"""
+
+import datetime
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, cint, flt, get_first_day, get_last_day, getdate, nowdate
+
+from community_consultation.permissions import unit_condition_sql
+
+VILLAGE_TYPES = ("Village", "Community")
+BUILDING_LEVEL_TYPES = ("Villager Group", "Building", "Estate")
+REFERRED = "Referred to Villagers' Meeting"
+
+# (fieldname, label msgid, fieldtype) of the yearly return's fixed figures, in column order
+RETURN_FIGURES = (
+	("villages", "Villages and Communities", "Int"),
+	("topics", "Topics", "Int"),
+	("topics_community", "Community-level Topics", "Int"),
+	("topics_building", "Building-level Topics", "Int"),
+	("escalations", "Escalations from Building Level", "Int"),
+	("sessions", "Sessions Held", "Int"),
+	("participants", "Participants Invited", "Int"),
+	("attended", "Participants Attended", "Int"),
+	("attendance_rate", "Attendance Rate (%)", "Percent"),
+	("consensus", "Consensus Reached", "Int"),
+	("second_rounds", "Second Rounds", "Int"),
+	("referrals", "Referrals to Villagers' Meeting", "Int"),
+	("outcomes_filed", "Outcomes Filed", "Int"),
+	("implemented", "Outcomes Implemented", "Int"),
+	("implemented_on_time", "Implemented on Time", "Int"),
+	("overdue", "Overdue Outcomes", "Int"),
+	("government_entrusted", "Government-entrusted Matters", "Int"),
+	("reported_back", "Reported Back to Government", "Int"),
+)
+
+# figures summed from the union of per-unit datasets (everything but the derived rate and `villages`)
+_SUMMED = tuple(f for f, _label, _type in RETURN_FIGURES if f not in ("villages", "attendance_rate"))
+
+
+def get_period(filters: dict) -> tuple[datetime.date, datetime.date]:
+	"""The report period from a `year` filter or a `from_date`/`to_date` pair (defaults: this year)."""
+	if filters.get("year"):
+		year = cint(filters.get("year"))
+		if not 1900 < year < 3000:
+			frappe.throw(_("{0} is not a valid year.").format(filters.get("year")))
+		return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+	today = getdate(nowdate())
+	from_date = (
+		getdate(filters.get("from_date")) if filters.get("from_date") else datetime.date(today.year, 1, 1)
+	)
+	to_date = getdate(filters.get("to_date")) if filters.get("to_date") else datetime.date(today.year, 12, 31)
+	if from_date > to_date:
+		frappe.throw(_("The From Date must not be after the To Date."))
+	return from_date, to_date
+
+
+def _datetime_range(field_sql: str, from_date, to_date) -> str:
+	"""`field_sql` (a Datetime column) within the days from_date..to_date, index friendly."""
+	return (
+		f"{field_sql} >= {frappe.db.escape(str(from_date))}"
+		f" and {field_sql} < {frappe.db.escape(str(add_days(to_date, 1)))}"
+	)
+
+
+def _date_range(field_sql: str, from_date, to_date) -> str:
+	return f"{field_sql} between {frappe.db.escape(str(from_date))} and {frappe.db.escape(str(to_date))}"
+
+
+class UnitScope:
+	"""The user's allowed units and a report's unit filter (the unit and its subtree), as SQL.
+
+	The filter unit is resolved once; `sql(field_sql, doctype)` then costs no query for an
+	unrestricted user and one (the user's ranges, `unit_condition_sql`) for a restricted one."""
+
+	def __init__(self, unit: str | None = None, user: str | None = None):
+		self.unit, self.user = unit, user
+		if unit:
+			bounds = frappe.db.get_value("Community Unit", unit, ["lft", "rgt"])
+			if not bounds:
+				frappe.throw(_("Community Unit {0} does not exist.").format(unit))
+			self.lft, self.rgt = cint(bounds[0]), cint(bounds[1])
+
+	def sql(self, field_sql: str, doctype: str) -> str:
+		conditions = [unit_condition_sql(field_sql, user=self.user, doctype=doctype)]
+		if self.unit:
+			# as permissions.subtree_condition_sql, with the bounds resolved once
+			conditions.append(
+				f"{field_sql} in (select cu_sub.name from `tabCommunity Unit` cu_sub"
+				f" where cu_sub.lft >= {self.lft} and cu_sub.rgt <= {self.rgt})"
+			)
+		return " and ".join(c for c in conditions if c != "1=1") or "1=1"
+
+
+def get_categories() -> list[dict]:
+	return frappe.get_all(
+		"Consultation Category",
+		fields=["name", "category_no", "category_name"],
+		order_by="category_no asc, name asc",
+	)
+
+
+def get_forms() -> list[dict]:
+	return frappe.get_all(
+		"Consultation Form", fields=["name", "form_name"], order_by="creation asc, name asc"
+	)
+
+
+# ---------------------------------------------------------------------- yearly return
+
+
+def get_return_rows(
+	from_date, to_date, unit: str | None = None, user: str | None = None
+) -> tuple[list[dict], list[dict], list[dict]]:
+	"""The yearly return's figures per village, with township, county and grand-total rows.
+
+	One query: the four datasets (topics, held sessions, their participants, filed outcomes) are
+	aggregated per unit and stacked (UNION ALL), joined to each unit's village, township and county
+	through the nested set, and summed `WITH ROLLUP`. Every village in the user's scope is listed,
+	those without any consultation with zeros.
+
+	Returns (rows, categories, forms). Each row has `row_type` (total, county, township, village),
+	`county`, `township`, `village` and every figure of RETURN_FIGURES plus `category_<i>` and
+	`form_<i>` (topics per category and per form of the sessions held)."""
+	categories = get_categories()
+	forms = get_forms()
+	category_fields = [f"category_{i}" for i in range(len(categories))]
+	form_fields = [f"form_{i}" for i in range(len(forms))]
+	measures = [*_SUMMED, *category_fields, *form_fields]
+
+	def part(unit_sql: str, select: dict[str, str], from_where: str) -> str:
+		"""One dataset aggregated per unit, with a zero for every measure it does not give."""
+		columns = ", ".join(f"{select.get(m, '0')} as `{m}`" for m in measures)
+		return f"select {unit_sql} as unit, {columns} {from_where}"
+
+	scope = UnitScope(unit, user)
+	topic_scope = scope.sql("t.community_unit", "Consultation Topic")
+	session_scope = scope.sql("s.community_unit", "Consultation Session")
+	outcome_scope = scope.sql("o.community_unit", "Consultation Outcome")
+	esc = frappe.db.escape
+	# the site's today (its time zone), not the database server's curdate()
+	today = esc(nowdate())
+
+	topics = part(
+		"t.community_unit",
+		{
+			"topics": "count(*)",
+			"topics_community": "sum(t.level = 'Community')",
+			"topics_building": "sum(t.level = 'Building')",
+			"escalations": "sum(ifnull(t.escalated_from, '') != '')",
+			**{
+				field: f"sum(t.category = {esc(c.name)})"
+				for field, c in zip(category_fields, categories, strict=True)
+			},
+		},
+		f"""from `tabConsultation Topic` t
+		where {_date_range("t.proposed_on", from_date, to_date)} and {topic_scope}
+		group by t.community_unit""",
+	)
+	sessions = part(
+		"s.community_unit",
+		{
+			"sessions": "count(*)",
+			"consensus": "sum(s.result = 'Consensus')",
+			"second_rounds": "sum(s.round_no > 1)",
+			"referrals": f"sum(s.result = {esc(REFERRED)})",
+			**{
+				field: f"count(distinct if(s.consultation_form = {esc(f.name)}, s.topic, null))"
+				for field, f in zip(form_fields, forms, strict=True)
+			},
+		},
+		f"""from `tabConsultation Session` s
+		where s.docstatus = 1 and {_datetime_range("s.starts_on", from_date, to_date)} and {session_scope}
+		group by s.community_unit""",
+	)
+	participants = part(
+		"s.community_unit",
+		{"participants": "count(*)", "attended": "sum(p.attended)"},
+		f"""from `tabConsultation Session` s
+		join `tabConsultation Participant` p
+			on p.parent = s.name and p.parenttype = 'Consultation Session' and p.parentfield = 'participants'
+		where s.docstatus = 1 and {_datetime_range("s.starts_on", from_date, to_date)} and {session_scope}
+		group by s.community_unit""",
+	)
+	outcomes = part(
+		"o.community_unit",
+		{
+			"outcomes_filed": "count(*)",
+			"implemented": "sum(o.status = 'Implemented')",
+			"implemented_on_time": """sum(o.status = 'Implemented' and (
+				select min(iu.update_on) from `tabImplementation Update` iu
+				where iu.parent = o.name and iu.parenttype = 'Consultation Outcome'
+					and iu.percent_complete >= 100) <= o.implementation_deadline)""",
+			"overdue": f"sum(o.percent_complete < 100 and o.implementation_deadline < {today})",
+			"government_entrusted": "sum(o.implementer_type = 'Government Entrusted')",
+			"reported_back": """sum(o.implementer_type = 'Government Entrusted'
+				and o.reported_to_government_on is not null)""",
+		},
+		f"""from `tabConsultation Outcome` o
+		where o.docstatus = 1 and {_datetime_range("o.filed_on", from_date, to_date)} and {outcome_scope}
+		group by o.community_unit""",
+	)
+
+	sums = ", ".join(f"ifnull(sum(a.`{m}`), 0) as `{m}`" for m in measures)
+	village_types = ", ".join(esc(t) for t in VILLAGE_TYPES)
+	rows = frappe.db.sql(
+		f"""
+		select
+			co.lft as county_lft, tw.lft as township_lft, vl.lft as village_lft,
+			max(co.name) as county, max(tw.name) as township, max(vl.name) as village,
+			max(vl.unit_type) as village_type,
+			count(distinct vl.name) as villages,
+			{sums}
+		from `tabCommunity Unit` co
+		join `tabCommunity Unit` tw
+			on tw.lft > co.lft and tw.lft < co.rgt and tw.unit_type = 'Township'
+		join `tabCommunity Unit` vl
+			on vl.lft > tw.lft and vl.lft < tw.rgt and vl.unit_type in ({village_types})
+		join `tabCommunity Unit` u
+			on u.lft >= vl.lft and u.lft < vl.rgt
+		left join ({topics} union all {sessions} union all {participants} union all {outcomes}) a
+			on a.unit = u.name
+		where co.unit_type = 'County'
+			and {scope.sql("u.name", "Consultation Topic")}
+		group by co.lft, tw.lft, vl.lft with rollup
+		""",
+		as_dict=True,
+	)
+
+	result = []
+	for row in rows:
+		if row.county_lft is None:
+			row.row_type, row.county, row.township, row.village = "total", None, None, None
+		elif row.township_lft is None:
+			row.row_type, row.township, row.village = "county", None, None
+		elif row.village_lft is None:
+			row.row_type, row.village = "township", None
+		else:
+			row.row_type = "village"
+		for m in measures:
+			row[m] = cint(row[m])
+		row.villages = cint(row.villages)
+		row.attendance_rate = flt(100.0 * row.attended / row.participants, 1) if row.participants else 0.0
+		result.append(row)
+	return _tree_order(result), categories, forms
+
+
+def _tree_order(rows: list[dict]) -> list[dict]:
+	"""ROLLUP puts a subtotal after its details; a tree shows it before them."""
+	ordered, pending = [], {"county": [], "township": []}
+	total = None
+	for row in rows:
+		if row.row_type == "village":
+			pending["township"].append(row)
+		elif row.row_type == "township":
+			pending["county"].extend([row, *pending["township"]])
+			pending["township"] = []
+		elif row.row_type == "county":
+			ordered.extend([row, *pending["county"]])
+			pending["county"] = []
+		else:
+			total = row
+	return ([total] if total else []) + ordered
+
+
+def ancestor_map_sql(unit_types: tuple[str, ...]) -> str:
+	"""A derived table (unit, ancestor): every unit with its ancestor (or itself) of `unit_types`.
+
+	Driven by the ancestors: one `lft` index range per ancestor, then joined to the records by name."""
+	types = ", ".join(frappe.db.escape(t) for t in unit_types)
+	return f"""(select u.name as unit, g.name as ancestor, g.lft as ancestor_lft
+		from `tabCommunity Unit` g
+		join `tabCommunity Unit` u on u.lft >= g.lft and u.lft < g.rgt
+		where g.unit_type in ({types}))"""
+
+
+# ---------------------------------------------------------------------- topic register
+
+
+def get_topic_register(filters: dict, user: str | None = None) -> list[dict]:
+	"""议题台账: every topic of the period with its rounds, last result and outcome, in one query."""
+	from_date, to_date = get_period(filters)
+	conditions = [
+		_date_range("t.proposed_on", from_date, to_date),
+		UnitScope(filters.get("community_unit"), user).sql("t.community_unit", "Consultation Topic"),
+	]
+	values = {}
+	for field in ("category", "level", "status", "source_channel"):
+		if filters.get(field):
+			conditions.append(f"t.{field} = %({field})s")
+			values[field] = filters.get(field)
+	return frappe.db.sql(
+		f"""
+		select
+			t.name as topic, t.title, t.community_unit, vm.ancestor as village, t.level, t.category,
+			t.source_channel, t.proposer, t.proposed_on, t.status, t.escalated_from,
+			ifnull(s.sessions_held, 0) as sessions_held, ifnull(s.rounds, 0) as rounds,
+			s.last_session_on, s.last_result,
+			o.name as outcome, o.status as outcome_status, o.percent_complete,
+			o.implementation_deadline
+		from `tabConsultation Topic` t
+		left join {ancestor_map_sql(VILLAGE_TYPES)} vm on vm.unit = t.community_unit
+		left join (
+			select s.topic, count(*) as sessions_held, max(s.round_no) as rounds,
+				max(s.starts_on) as last_session_on,
+				substring_index(group_concat(s.result order by s.round_no desc separator '|'), '|', 1)
+					as last_result
+			from `tabConsultation Session` s
+			where s.docstatus = 1
+			group by s.topic
+		) s on s.topic = t.name
+		left join `tabConsultation Outcome` o on o.name = (
+			select o2.name from `tabConsultation Outcome` o2
+			where o2.topic = t.name and o2.docstatus = 1
+			order by o2.creation desc limit 1
+		)
+		where {" and ".join(conditions)}
+		order by t.proposed_on desc, t.name desc
+		""",
+		values,
+		as_dict=True,
+	)
+
+
+# ---------------------------------------------------------------------- implementation tracker
+
+
+def get_implementation_rows(filters: dict, user: str | None = None) -> list[dict]:
+	"""成果落实跟踪: filed outcomes, overdue first (most days overdue first), then by deadline."""
+	conditions = [
+		"o.docstatus = 1",
+		UnitScope(filters.get("community_unit"), user).sql("o.community_unit", "Consultation Outcome"),
+	]
+	values = {"today": nowdate()}
+	if filters.get("from_date") or filters.get("to_date"):
+		from_date, to_date = get_period(
+			{"from_date": filters.get("from_date"), "to_date": filters.get("to_date")}
+		)
+		conditions.append(_datetime_range("o.filed_on", from_date, to_date))
+	for field in ("implementer_type", "status"):
+		if filters.get(field):
+			conditions.append(f"o.{field} = %({field})s")
+			values[field] = filters.get(field)
+	if cint(filters.get("overdue_only")):
+		conditions.append("o.percent_complete < 100 and o.implementation_deadline < %(today)s")
+	elif not cint(filters.get("include_implemented")):
+		conditions.append("o.status != 'Implemented'")
+	return frappe.db.sql(
+		f"""
+		select
+			o.name as outcome, o.topic, o.topic_title, o.community_unit, vm.ancestor as village,
+			o.implementer_type, o.implementer, o.filed_on, o.publicity_from, o.publicity_to,
+			o.implementation_deadline, o.percent_complete, o.status,
+			(select max(iu.update_on) from `tabImplementation Update` iu
+				where iu.parent = o.name and iu.parenttype = 'Consultation Outcome') as last_update_on,
+			if(o.percent_complete < 100 and o.implementation_deadline < %(today)s,
+				datediff(%(today)s, o.implementation_deadline), 0) as days_overdue,
+			o.reported_to_government_on
+		from `tabConsultation Outcome` o
+		left join {ancestor_map_sql(VILLAGE_TYPES)} vm on vm.unit = o.community_unit
+		where {" and ".join(conditions)}
+		order by days_overdue desc, o.implementation_deadline asc, o.name asc
+		""",
+		values,
+		as_dict=True,
+	)
+
+
+# ---------------------------------------------------------------------- stakeholder participation
+
+GROUP_LEVELS = {
+	"County": ("County",),
+	"Township": ("Township",),
+	"Village": VILLAGE_TYPES,
+}
+
+
+def get_participation_rows(filters: dict, user: str | None = None) -> list[dict]:
+	"""Stakeholder participation in held sessions, per unit (at the chosen level) and stakeholder type.
+
+	`WITH ROLLUP` gives each unit's subtotal and the grand total (distinct counts recomputed per group).
+	Returns rows with `row_type` total, unit or type."""
+	from_date, to_date = get_period(filters)
+	level = filters.get("group_by") or "Village"
+	if level != "Unit" and level not in GROUP_LEVELS:
+		frappe.throw(_("Group by County, Township, Village or Unit."))
+	group_join = (
+		"join (select s2.name as unit, s2.name as ancestor, s2.lft as ancestor_lft from `tabCommunity Unit` s2) gm"
+		" on gm.unit = s.community_unit"
+		if level == "Unit"
+		else f"join {ancestor_map_sql(GROUP_LEVELS[level])} gm on gm.unit = s.community_unit"
+	)
+	conditions = [
+		"s.docstatus = 1",
+		_datetime_range("s.starts_on", from_date, to_date),
+		UnitScope(filters.get("community_unit"), user).sql("s.community_unit", "Consultation Session"),
+	]
+	values = {}
+	if filters.get("stakeholder_type"):
+		conditions.append("p.stakeholder_type = %(stakeholder_type)s")
+		values["stakeholder_type"] = filters.get("stakeholder_type")
+	rows = frappe.db.sql(
+		f"""
+		select
+			gm.ancestor_lft, max(gm.ancestor) as unit, ifnull(p.stakeholder_type, '') as stakeholder_type,
+			count(distinct s.name) as sessions, count(distinct p.stakeholder) as stakeholders,
+			count(*) as invitations, sum(p.attended) as attended,
+			sum(p.participant_role = 'Convener') as conveners,
+			sum(p.participant_role = 'Proposer') as proposers
+		from `tabConsultation Session` s
+		join `tabConsultation Participant` p
+			on p.parent = s.name and p.parenttype = 'Consultation Session' and p.parentfield = 'participants'
+		{group_join}
+		where {" and ".join(conditions)}
+		group by gm.ancestor_lft, ifnull(p.stakeholder_type, '') with rollup
+		""",
+		values,
+		as_dict=True,
+	)
+	result, pending, total = [], [], None
+	for row in rows:
+		for field in ("sessions", "stakeholders", "invitations", "attended", "conveners", "proposers"):
+			row[field] = cint(row[field])
+		row.attendance_rate = flt(100.0 * row.attended / row.invitations, 1) if row.invitations else 0.0
+		if row.ancestor_lft is None:
+			row.row_type, row.unit = "total", None
+			total = row
+		elif row.stakeholder_type is None:
+			row.row_type = "unit"
+			result.extend([row, *pending])
+			pending = []
+		else:
+			row.row_type = "type"
+			pending.append(row)
+	return ([total] if total else []) + result
