@@ -10,6 +10,7 @@ import zlib
 import frappe
 from frappe.utils import add_days, add_to_date, now_datetime, nowdate
 
+from community_consultation.setup.site import set_default_workspace
 from community_consultation.tests.factory import (
 	held_values,
 	make_stakeholder,
@@ -150,6 +151,8 @@ def make_users():
 			user.flags.no_welcome_mail = True
 			user.insert(ignore_permissions=True)
 			user.add_roles(*roles)
+			if roles != ["Resident"]:
+				set_default_workspace(email)
 		if unit and frappe.db.exists("Community Unit", unit):
 			if not frappe.db.exists(
 				"User Permission", {"user": email, "allow": "Community Unit", "for_value": unit}

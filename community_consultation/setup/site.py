@@ -36,4 +36,14 @@ def complete_setup_for_china(language: str = "zh"):
 	frappe.db.set_default("desktop:home_page", "workspace")
 	frappe.db.set_single_value("System Settings", "setup_complete", 1)
 	frappe.db.set_value("User", "Administrator", "language", language)
+	set_default_workspace("Administrator")
 	frappe.db.commit()
+
+
+WORKSPACE = "Community Consultation"
+
+
+def set_default_workspace(user: str):
+	"""The desk opens on the 社区协商 workspace for this user."""
+	if frappe.db.exists("Workspace", WORKSPACE):
+		frappe.db.set_value("User", user, "default_workspace", WORKSPACE)
