@@ -1,0 +1,41 @@
+"""/consultation/<unit>: the publicised consultation outcomes of a unit and the units beneath it,
+with their implementation progress (二(五)4, 二(六))."""
+
+import frappe
+from frappe import _
+
+from community_consultation.portal.outcomes import public_outcomes, use_public_language
+
+no_cache = 1
+
+
+def get_context(context):
+	use_public_language(context)
+	unit_name = frappe.form_dict.unit
+	unit = (
+		frappe.db.get_value(
+			"Community Unit",
+			unit_name,
+			["name", "unit_name", "unit_type", "committee_name", "bulletin_board", "parent_community_unit"],
+			as_dict=True,
+		)
+		if unit_name
+		else None
+	)
+	if not unit:
+		raise frappe.PageDoesNotExistError
+	parent = (
+		frappe.db.get_value("Community Unit", unit.parent_community_unit, "unit_name")
+		if unit.parent_community_unit
+		else None
+	)
+	context.unit = unit
+	context.parent_unit_name = parent
+	context.outcomes = public_outcomes(unit.name)
+	context.title = _("Consultation outcomes published by {0}").format(unit.unit_name)
+	context.parents = [{"route": "consultation", "title": _("Public Notices of Consultation Outcomes")}]
+	context.metatags = {
+		"title": context.title,
+		"description": _("Public notices of consultation outcomes and their implementation."),
+	}
+	return context
