@@ -4,6 +4,11 @@ Every dataset is one SQL query with the aggregation done in the database. The us
 (`permissions.unit_condition_sql`) are applied inside each query, so no total ever counts a unit the
 user may not see; a report's unit filter takes the unit and its subtree (`subtree_condition_sql`).
 
+Child rows are joined on `parent` alone: Consultation Participant is only the sessions' participants
+table and Implementation Update only the outcomes' progress table (tests/test_reporting_assumptions.py
+keeps it so), which lets the covering indexes (parent, attended) and (parent, percent_complete,
+update_on) answer the joins without reading the rows.
+
 Units are rolled up to their county, township and village through the nested set: each level's
 units are found by a range scan on `lft` under their ancestor (`tw.lft between co.lft and co.rgt`),
 which is an index range per ancestor rather than a range join per record.
@@ -199,8 +204,7 @@ def get_return_rows(
 		"s.community_unit",
 		{"participants": "count(*)", "attended": "sum(p.attended)"},
 		f"""from `tabConsultation Session` s
-		join `tabConsultation Participant` p
-			on p.parent = s.name and p.parenttype = 'Consultation Session' and p.parentfield = 'participants'
+		join `tabConsultation Participant` p on p.parent = s.name
 		where s.docstatus = 1 and {_datetime_range("s.starts_on", from_date, to_date)} and {session_scope}
 		group by s.community_unit""",
 	)
@@ -211,8 +215,7 @@ def get_return_rows(
 			"implemented": "sum(o.status = 'Implemented')",
 			"implemented_on_time": """sum(o.status = 'Implemented' and (
 				select min(iu.update_on) from `tabImplementation Update` iu
-				where iu.parent = o.name and iu.parenttype = 'Consultation Outcome'
-					and iu.percent_complete >= 100) <= o.implementation_deadline)""",
+				where iu.parent = o.name and iu.percent_complete >= 100) <= o.implementation_deadline)""",
 			"overdue": f"sum(o.percent_complete < 100 and o.implementation_deadline < {today})",
 			"government_entrusted": "sum(o.implementer_type = 'Government Entrusted')",
 			"reported_back": """sum(o.implementer_type = 'Government Entrusted'
@@ -373,8 +376,8 @@ def get_implementation_rows(filters: dict, user: str | None = None) -> list[dict
 			o.name as outcome, o.topic, o.topic_title, o.community_unit, vm.ancestor as village,
 			o.implementer_type, o.implementer, o.filed_on, o.publicity_from, o.publicity_to,
 			o.implementation_deadline, o.percent_complete, o.status,
-			(select max(iu.update_on) from `tabImplementation Update` iu
-				where iu.parent = o.name and iu.parenttype = 'Consultation Outcome') as last_update_on,
+			(select max(iu.update_on) from `tabImplementation Update` iu where iu.parent = o.name)
+				as last_update_on,
 			if(o.percent_complete < 100 and o.implementation_deadline < %(today)s,
 				datediff(%(today)s, o.implementation_deadline), 0) as days_overdue,
 			o.reported_to_government_on
@@ -430,8 +433,7 @@ def get_participation_rows(filters: dict, user: str | None = None) -> list[dict]
 			sum(p.participant_role = 'Convener') as conveners,
 			sum(p.participant_role = 'Proposer') as proposers
 		from `tabConsultation Session` s
-		join `tabConsultation Participant` p
-			on p.parent = s.name and p.parenttype = 'Consultation Session' and p.parentfield = 'participants'
+		join `tabConsultation Participant` p on p.parent = s.name
 		{group_join}
 		where {" and ".join(conditions)}
 		group by gm.ancestor_lft, ifnull(p.stakeholder_type, '') with rollup

@@ -25,6 +25,7 @@ FIGURE_FIELDS = tuple(f for f, _label, _type in RETURN_FIGURES)
 
 class ConsultationAnnualReturn(Document):
 	def validate(self):
+		self.title = f"{self.county} {self.year}"
 		self.set_period()
 		self.validate_county()
 		self.validate_year()
