@@ -143,6 +143,7 @@ def make_users():
 					"email": email,
 					"first_name": first_name,
 					"language": "zh",
+					"time_zone": "Asia/Shanghai",
 					"send_welcome_email": 0,
 					"user_type": "Website User" if roles == ["Resident"] else "System User",
 					"new_password": DEMO_PASSWORD,
@@ -385,10 +386,33 @@ def make_cases(people: dict[str, list[str]]):
 			),
 		),
 	]
+	cases += [
+		(kk, title, lambda title=title: resident_proposal(kk, title, description))
+		for title, description in (
+			("村口公交站增设遮阳棚", "<p>夏天等车暴晒，建议在村口公交站增设遮阳棚和座椅。</p>"),
+			("老人食堂延长供餐时间", "<p>建议长者饭堂晚餐延长到18:30，方便子女下班后接送老人。</p>"),
+		)
+	]
 	for unit, title, build in cases:
 		if not frappe.db.exists("Community Unit", unit) or topic_exists(title, unit):
 			continue
 		build()
+
+
+def resident_proposal(unit, title, description):
+	"""A proposal as it arrives through the resident web form (二(四) online channel)."""
+	user = "resident.chen@example.com"
+	proposer = frappe.db.get_value("Stakeholder", {"user": user})
+	doc = make_topic(
+		unit,
+		accepted=False,
+		title=title,
+		description=description,
+		source_channel="Online Submission",
+		proposer=proposer,
+	)
+	doc.db_set("owner", user, update_modified=False)
+	return doc
 
 
 def in_consultation(topic, people):

@@ -35,7 +35,7 @@ def complete_setup_for_china(language: str = "zh"):
 		frappe.db.set_default("currency", "CNY")
 	frappe.db.set_default("desktop:home_page", "workspace")
 	frappe.db.set_single_value("System Settings", "setup_complete", 1)
-	frappe.db.set_value("User", "Administrator", "language", language)
+	frappe.db.set_value("User", "Administrator", {"language": language, "time_zone": "Asia/Shanghai"})
 	set_default_workspace("Administrator")
 	frappe.db.commit()
 
