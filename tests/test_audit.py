@@ -82,8 +82,10 @@ def changed_fields(version: dict) -> dict:
 
 
 def test_edits_leave_versions_naming_who_changed_what(case):
+	# the Party organisation accepted the topic; the clerk edits it and prepares its session
+	topic = make_topic(case.units.village_a, stakeholders=case.people, title="审计议题")
 	with as_on_site(case.clerk):
-		topic = make_topic(case.units.village_a, stakeholders=case.people, title="审计议题")
+		topic = frappe.get_doc("Consultation Topic", topic.name)
 		topic.title = "审计议题（修改）"
 		topic.save()
 		session = make_session(topic, case.people, conclude=False, venue="村委会议室")

@@ -3,19 +3,23 @@
 - editing the same session: the later save is refused with Frappe's "document has been modified"
   and nothing is lost;
 - concluding the same session at once: exactly one succeeds;
-- escalating a topic or starting an outcome by double-clicking: one record.
+- escalating a topic or starting an outcome by double-clicking: one record;
+- two clerks saving the two newest outcomes (their child tables) at once: no deadlock.
 
 The records are committed so that the other connections see them, and removed again afterwards.
 """
 
+import threading
 import uuid
 
 import frappe
 import pytest
+from frappe.utils import nowdate
 
 from community_consultation.tests.concurrency import purge_units, race
 from community_consultation.tests.factory import (
 	held_values,
+	make_outcome,
 	make_people,
 	make_session,
 	make_topic,
@@ -142,3 +146,48 @@ def test_double_click_make_outcome_gives_one_outcome(case):
 	outcomes = frappe.get_all("Consultation Outcome", filters={"session": session.name}, pluck="name")
 	assert len(outcomes) == 1
 	assert {c.result for c in clerks} == {outcomes[0]}
+
+
+def test_two_clerks_saving_the_newest_outcomes_at_once_do_not_deadlock(case):
+	"""Saving an outcome loads it locked and rewrites its child rows. Locked through their `parent`
+	index, the newest outcomes' rows share the locked gap at the end of the index: the second clerk
+	waits for the first one's transaction (under load, the two deadlock). Here both clerks have loaded
+	and cleared their rows before either inserts, the order in which they would wait on each other."""
+	outcomes = []
+	for village in (case.units.village_a, case.units.village_b):
+		people = case.people if village == case.units.village_a else make_people(village, count=4)
+		topic = make_topic(village, stakeholders=people, title=f"进度议题{case.token}")
+		outcomes.append(make_outcome(make_session(topic, people)).name)
+	clerk_b = make_user(f"clerk-b-{case.token}@example.com", ["Committee Clerk"], [case.units.village_b])
+	frappe.db.commit()
+	mine = dict(zip((case.clerks[0], clerk_b), outcomes, strict=True))
+	inserting = threading.Barrier(2)
+
+	def add_progress(doc):
+		row = doc.append(
+			"progress",
+			{"update_on": nowdate(), "published_on": nowdate(), "note": "已开工", "percent_complete": 10},
+		)
+		insert = row.db_update
+
+		def after_both_deleted():
+			inserting.wait(timeout=30)
+			insert()
+
+		row.db_update = after_both_deleted
+		try:
+			doc.save()
+		except Exception:
+			inserting.abort()
+			raise
+
+	clerks = race(
+		lambda: frappe.get_doc("Consultation Outcome", mine[frappe.session.user]),
+		add_progress,
+		mine.keys(),
+	)
+
+	assert all(c.ok for c in clerks), [repr(c.error) for c in clerks]
+	frappe.db.rollback()
+	for name in outcomes:
+		assert frappe.db.count("Implementation Update", {"parent": name}) == 1

@@ -22,6 +22,8 @@ from typing import Any
 import frappe
 
 BARRIER_TIMEOUT = 60
+# a clerk waiting longer than this for a row lock fails with a lock-wait timeout instead of hanging
+LOCK_WAIT_TIMEOUT = 10
 
 
 class Clerk(threading.Thread):
@@ -45,6 +47,7 @@ class Clerk(threading.Thread):
 		frappe.init(self.site, sites_path=self.sites_path)
 		try:
 			frappe.connect()
+			frappe.db.sql(f"set session innodb_lock_wait_timeout = {LOCK_WAIT_TIMEOUT}")
 			frappe.flags.in_test = True
 			frappe.set_user(self.user)
 			frappe.local.lang = "en"

@@ -12,6 +12,7 @@ from community_consultation.community_consultation.doctype.consultation_settings
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	update_topic_status,
 )
+from community_consultation.locking import RowLocking
 from community_consultation.validation import validate_field_types
 
 MEETING_ROUTES = ("Villagers' Meeting", "Legal Procedure")
@@ -46,7 +47,7 @@ def outcome_status(
 	return "Filed"
 
 
-class ConsultationOutcome(Document):
+class ConsultationOutcome(RowLocking, Document):
 	def before_validate(self):
 		validate_field_types(self)
 

@@ -13,6 +13,7 @@ from community_consultation.community_consultation.doctype.consultation_topic.co
 	CLOSED_TO_SESSIONS,
 	update_topic_status,
 )
+from community_consultation.locking import RowLocking, lock_for_idempotent_create
 from community_consultation.validation import validate_field_types
 
 CONSENSUS = "Consensus"
@@ -21,7 +22,7 @@ REFERRED = "Referred to Villagers' Meeting"
 MAX_TEXT = 65000
 
 
-class ConsultationSession(Document):
+class ConsultationSession(RowLocking, Document):
 	def before_validate(self):
 		validate_field_types(self)
 
@@ -294,11 +295,13 @@ class ConsultationSession(Document):
 		"""Start the outcome of this concluded session; a second call returns the same outcome."""
 		self.check_permission("read")
 		frappe.has_permission("Consultation Outcome", "create", throw=True)
-		# lock the session's row: a second click waits here, then reads the first click's outcome with a
-		# locking read (a plain read would see the transaction's older REPEATABLE READ snapshot)
-		frappe.db.get_value("Consultation Session", self.name, "name", for_update=True)
+		# two clicks at once give one outcome: the second waits for the first here, then sees its outcome
+		fresh = lock_for_idempotent_create("Consultation Session", self.name)
 		existing = frappe.db.get_value(
-			"Consultation Outcome", {"session": self.name, "docstatus": ("<", 2)}, "name", for_update=True
+			"Consultation Outcome",
+			{"session": self.name, "docstatus": ("<", 2)},
+			"name",
+			for_update=not fresh,
 		)
 		if existing:
 			return existing

@@ -9,6 +9,7 @@ from frappe.utils import escape_html, format_datetime, getdate, now_datetime, no
 from community_consultation.community_consultation.doctype.community_unit.community_unit import (
 	get_consultation_level,
 )
+from community_consultation.locking import RowLocking, lock_for_idempotent_create
 from community_consultation.validation import validate_field_types
 
 # statuses in which the topic takes no further session
@@ -20,7 +21,7 @@ SESSION_RESULT_STATUS = {
 }
 
 
-class ConsultationTopic(Document):
+class ConsultationTopic(RowLocking, Document):
 	def before_validate(self):
 		validate_field_types(self)
 
@@ -139,12 +140,10 @@ class ConsultationTopic(Document):
 		consultation, as a new topic of the village or community above, linked by `escalated_from` and
 		carrying the earlier rounds' minutes and votes. Calling it again returns the same topic."""
 		self.check_permission("write")
-		# lock this topic's row: two clicks at once give one escalated topic. The second click waits
-		# here, then must read the first one's topic with a locking read: a plain read would see the
-		# transaction's older snapshot (REPEATABLE READ) and escalate a second time.
-		frappe.db.get_value("Consultation Topic", self.name, "name", for_update=True)
+		# two clicks at once give one escalated topic: the second waits for the first here, then sees it
+		fresh = lock_for_idempotent_create("Consultation Topic", self.name)
 		existing = frappe.db.get_value(
-			"Consultation Topic", {"escalated_from": self.name}, "name", for_update=True
+			"Consultation Topic", {"escalated_from": self.name}, "name", for_update=not fresh
 		)
 		if existing:
 			return existing
