@@ -94,3 +94,82 @@ link_app() {
 		echo "$APP" >>"$BENCH/sites/apps.txt"
 	fi
 }
+
+# --- used by scripts/test and .ci/run -----------------------------------------------------------
+
+wait_until() { # wait_until SECONDS CMD...: run CMD every second until it succeeds
+	local n=$1
+	shift
+	for _ in $(seq "$n"); do "$@" && return 0; sleep 1; done
+	return 1
+}
+
+# Start the MariaDB / Redis this machine has when they are not answering (no installation here:
+# scripts/bootstrap installs what is missing).
+start_db_if_down() {
+	db_up && return 0
+	command -v mariadbd >/dev/null || die "MariaDB is not answering on $DB_HOST:$DB_PORT and mariadbd is not installed (run scripts/bootstrap)"
+	say "starting MariaDB"
+	start-stop-daemon --start --oknodo --background --exec "$(command -v mariadbd)"
+	wait_until 60 db_up || die "MariaDB did not come up on $DB_HOST:$DB_PORT"
+}
+
+start_redis_if_down() {
+	redis_up && return 0
+	command -v redis-server >/dev/null || die "Redis is not answering at $REDIS_URL and redis-server is not installed (run scripts/bootstrap)"
+	local h p
+	read -r h p < <(redis_host_port)
+	say "starting Redis on $h:$p"
+	redis-server --daemonize yes --bind "$h" --port "$p" --save "" --appendonly no --dir /tmp >/dev/null
+	wait_until 20 redis_up || die "Redis did not come up at $REDIS_URL"
+}
+
+# bench's output without its progress bars and the MariaDB version warning; keeps the exit status
+# of the command piped in (set -o pipefail)
+quiet_log() { tr '\r' '\n' | grep -v -e '^Updating DocTypes' -e '^Warning: MariaDB version' -e '^$' || true; }
+
+# A dump of a freshly created Frappe-only site, made once per Frappe version and kept in the bench.
+# `bench new-site --source-sql` from it takes seconds where installing Frappe takes ~20 s.
+SITE_TEMPLATE_DIR=${SITE_TEMPLATE_DIR:-$BENCH/.cache/community_consultation}
+
+plain_site_dump() { # plain_site_dump SITE: prints the dump's path, making it (on SITE) if missing
+	local site=$1 key dump
+	key=$(cd "$BENCH/apps/frappe" && { git rev-parse HEAD; git status --porcelain --untracked-files=no; } | sha1sum | cut -c1-16)
+	dump=$SITE_TEMPLATE_DIR/plain-frappe-$key.sql
+	if [ ! -s "$dump" ]; then
+		mkdir -p "$SITE_TEMPLATE_DIR"
+		say "creating a plain Frappe site once, to keep as $dump" >&2
+		(cd "$BENCH" && bench new-site "$site" --force --admin-password admin "${DBA_ARGS[@]}" \
+			--mariadb-user-host-login-scope=% --db-host "$DB_HOST" --db-port "$DB_PORT") 2>&1 | quiet_log >&2 \
+			|| die "bench new-site $site failed"
+		local db_name db_password
+		read -r db_name db_password < <(bench_py -c "import json,sys; c=json.load(open(sys.argv[1])); print(c['db_name'], c['db_password'])" "$BENCH/sites/$site/site_config.json")
+		MYSQL_PWD="$db_password" mysqldump -h "$DB_HOST" -P "$DB_PORT" -u "$db_name" --single-transaction \
+			--default-character-set=utf8mb4 "$db_name" >"$dump.tmp.$$" || die "mysqldump of $site failed"
+		mv "$dump.tmp.$$" "$dump"
+	fi
+	echo "$dump"
+}
+
+# fresh_site SITE [APP]: (re)create SITE as a new Frappe site (Administrator / admin), with APP installed
+# when given. Needs DBA_ARGS (ensure_db_admin). A site that exists is wiped: callers guard their names.
+fresh_site() {
+	local site=$1 app=${2:-} dump
+	dump=$(plain_site_dump "$site")
+	(cd "$BENCH" && bench new-site "$site" --force --source-sql "$dump" --admin-password admin "${DBA_ARGS[@]}" \
+		--mariadb-user-host-login-scope=% --db-host "$DB_HOST" --db-port "$DB_PORT" ${app:+--install-app "$app"}) 2>&1 \
+		| quiet_log || die "could not create the site $site"
+	rm -f "$BENCH/sites/$site/.test_log"
+	(cd "$BENCH" && bench --site "$site" clear-cache >/dev/null)
+}
+
+# link_app, except that a real directory at apps/<app> (a `bench get-app` clone) is never deleted:
+# when it is this checkout nothing needs linking, otherwise it is an error.
+link_checkout() {
+	local target="$BENCH/apps/$APP"
+	if [ -e "$target" ] && [ ! -L "$target" ]; then
+		[ "$(readlink -f "$target")" = "$REPO_DIR" ] && return 0
+		die "$target is another copy of $APP (not a link): move it away, or run this from that copy"
+	fi
+	link_app
+}

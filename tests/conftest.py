@@ -1,0 +1,40 @@
+"""Fixtures for the tests in this folder.
+
+Booting Frappe on the test site and rolling back each test's writes is done for every test by the
+harness in the repository's root conftest.py. Helpers importable anywhere, also by the
+FrappeTestCase classes beside the DocTypes:
+
+- community_consultation.tests.users: `make_user(email, roles, units)`, `as_user(user)`
+- community_consultation.tests.factory: `make_unit_tree()`, `make_topic()`, `make_session()`, … (valid
+  procedure records)
+"""
+
+import pytest
+
+from community_consultation.tests.users import as_user, make_user
+
+
+@pytest.fixture
+def units():
+	"""A county, one township, villages A and B, and a villager group under A (rolled back after the test)."""
+	from community_consultation.tests.factory import make_unit_tree
+
+	return make_unit_tree()
+
+
+@pytest.fixture
+def user_in(units):
+	"""`user_in(unit_key, *roles)`: a user with `roles`, limited to `units[unit_key]` and what lies beneath it."""
+
+	def make(unit_key: str, *roles: str) -> str:
+		slug = unit_key.replace("_", "-")
+		return make_user(
+			f"{slug}-{'-'.join(r.lower().replace(' ', '-') for r in roles)}@example.com",
+			roles,
+			[units[unit_key]],
+		)
+
+	return make
+
+
+__all__ = ["as_user", "make_user"]
