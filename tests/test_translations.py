@@ -189,6 +189,15 @@ def test_checker_finds_duplicate_msgids_and_lost_placeholders(tmp_path):
 	assert tc.placeholder_mismatches(po) == [("Topic {0} saved", "议题已保存")]
 
 
+def test_checker_reads_the_strings_inside_a_jinja_notification_subject(synthetic_app):
+	notification = synthetic_app / tc.APP / "module" / "notification" / "gadget_due"
+	notification.mkdir(parents=True)
+	subject = '{{ _("Gadget {0} is due").format(doc.name) }}'
+	(notification / "gadget_due.json").write_text(json.dumps({"doctype": "Notification", "subject": subject}))
+	missing, _po, _messages = run_check(synthetic_app)
+	assert [m.msgid for m in missing] == ["Gadget {0} is due"]
+
+
 def test_strings_without_latin_letters_need_no_translation():
 	assert not tc.needs_translation("协商会议记录")
 	assert not tc.needs_translation("{0}, {1}")

@@ -175,9 +175,14 @@ def web_form(fileobj, keywords, comment_tags, options):
 
 
 def notification(fileobj, keywords, comment_tags, options):
-	"""notification/*/*.json: the subject, and `_()` in a message kept in the JSON."""
+	"""notification/*/*.json: the subject (or the `_()` in a Jinja subject), and `_()` in a message kept
+	in the JSON."""
 	if data := _json(fileobj):
 		where = f"Notification {data.get('name')}"
-		pairs = [(data.get("subject"), f"Subject of {where}")]
+		subject = data.get("subject") or ""
+		if "{{" in subject or "{%" in subject:  # a Jinja subject: the `_("…")` inside it
+			pairs = list(_jinja_messages(subject, f"Subject of {where}"))
+		else:
+			pairs = [(subject, f"Subject of {where}")]
 		pairs += list(_jinja_messages(data.get("message"), where))
 		yield from _messages(pairs)
