@@ -159,8 +159,8 @@ fresh_site() {
 	(cd "$BENCH" && bench new-site "$site" --force --source-sql "$dump" --admin-password admin "${DBA_ARGS[@]}" \
 		--mariadb-user-host-login-scope=% --db-host "$DB_HOST" --db-port "$DB_PORT" ${app:+--install-app "$app"}) 2>&1 \
 		| quiet_log || die "could not create the site $site"
+	# (new-site clears the site's Redis cache itself, when it installs Frappe over the dump)
 	rm -f "$BENCH/sites/$site/.test_log"
-	(cd "$BENCH" && bench --site "$site" clear-cache >/dev/null)
 }
 
 # link_app, except that a real directory at apps/<app> (a `bench get-app` clone) is never deleted:
