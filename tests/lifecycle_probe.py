@@ -106,6 +106,14 @@ def fingerprint() -> dict[str, dict[str, str]]:
 	return state
 
 
+def installed_apps() -> list[str]:
+	"""The installed apps as the database holds them (not a cached copy)."""
+	value = frappe.db.sql(
+		"select defvalue from `tabDefaultValue` where parent='__global' and defkey='installed_apps'"
+	)
+	return json.loads(value[0][0]) if value and value[0][0] else []
+
+
 def residue() -> dict[str, list]:
 	"""What an uninstall left behind of the app."""
 	shipped = app_doctypes_in_checkout()
@@ -120,7 +128,7 @@ def residue() -> dict[str, list]:
 		"Singles rows": frappe.db.sql_list(
 			"select distinct doctype from `tabSingles` where doctype in %s", [tuple(shipped) or ("",)]
 		),
-		"installed_apps": [a for a in frappe.get_installed_apps() if a == APP],
+		"installed_apps": [a for a in installed_apps() if a == APP],
 	}
 	for doctype in MODULE_LINKED:
 		if frappe.get_meta(doctype).has_field("module"):
@@ -138,7 +146,7 @@ def residue() -> dict[str, list]:
 def installed() -> dict:
 	shipped = app_doctypes_in_checkout()
 	return {
-		"installed_apps": frappe.get_installed_apps(),
+		"installed_apps": installed_apps(),
 		"missing_doctypes": sorted(set(shipped) - set(frappe.get_all("DocType", pluck="name"))),
 		"roles": frappe.get_all("Role", pluck="name"),
 	}
