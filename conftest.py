@@ -85,18 +85,32 @@ def _boot(verbose: bool = False):
 	_state["booted"] = True
 
 
+def _ensure_connection():
+	"""Reconnect when the database connection was lost (MariaDB restarted under the suite)."""
+	import frappe
+
+	try:
+		frappe.db.sql("select 1")
+	except Exception:
+		frappe.connect()
+		frappe.set_user("Administrator")
+
+
 def pytest_sessionfinish(session, exitstatus):
 	if not _state["booted"]:
 		return
 	import frappe
 	import frappe.utils.scheduler
 
-	frappe.db.rollback()
-	if _state["scheduler_was_enabled"]:
-		frappe.utils.scheduler.enable_scheduler()
-	frappe.db.commit()
-	frappe.destroy()
-	_state["booted"] = False
+	try:
+		_ensure_connection()
+		frappe.db.rollback()
+		if _state["scheduler_was_enabled"]:
+			frappe.utils.scheduler.enable_scheduler()
+		frappe.db.commit()
+	finally:
+		frappe.destroy()
+		_state["booted"] = False
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -108,6 +122,7 @@ def _frappe_test_records(request):
 	import frappe
 	from frappe.test_runner import make_test_records
 
+	_ensure_connection()
 	module, path = request.module, Path(request.module.__file__)
 	for doctype in getattr(module, "test_dependencies", ()):
 		make_test_records(doctype, commit=True)
@@ -129,6 +144,7 @@ def _frappe_rollback(request):
 	import frappe
 	from frappe.tests.utils import _restore_thread_locals, _rollback_db
 
+	_ensure_connection()
 	flags = copy.deepcopy(frappe.local.flags)
 	frappe.set_user("Administrator")
 	try:
