@@ -117,6 +117,32 @@ def start(service: str, wait: float = 60) -> float:
 	return time.monotonic() - started
 
 
+MYSQL = ["mysql", "-h", "127.0.0.1", "-uroot", "-N", "-B"]
+# settings that a restart legitimately changes
+RESTART_VARIABLES = re.compile(r"^(gtid_|timestamp|pseudo_|rand_seed|last_insert_id|insert_id|warning_count)")
+
+
+def mariadb_globals() -> dict[str, str]:
+	out = subprocess.run([*MYSQL, "-e", "show global variables"], capture_output=True, text=True, timeout=30)
+	return dict(line.split("\t", 1) for line in out.stdout.splitlines() if "\t" in line)
+
+
+def restore_mariadb_globals(before: dict[str, str]) -> list[str]:
+	"""Settings made at run time (SET GLOBAL) are lost with a restart: set them again."""
+	after = mariadb_globals()
+	restored = []
+	for name, value in before.items():
+		if after.get(name) == value or RESTART_VARIABLES.match(name):
+			continue
+		quoted = value if re.fullmatch(r"-?\d+", value) else "'" + value.replace("'", "''") + "'"
+		done = subprocess.run(
+			[*MYSQL, "-e", f"set global {name} = {quoted}"], capture_output=True, timeout=30
+		)
+		if done.returncode == 0:
+			restored.append(f"{name}={value}")
+	return restored
+
+
 def stop(service: str):
 	run(SERVICES[service]["stop"])
 	for _ in range(100):
@@ -293,6 +319,7 @@ async def drill(args) -> dict:
 	await asyncio.gather(*(c.prepare() for c in clerks))
 
 	events = {}
+	settings = mariadb_globals() if args.service == "mariadb" else {}
 	work = [asyncio.create_task(c.work()) for c in clerks]
 	try:
 		await asyncio.sleep(args.before)
@@ -300,10 +327,13 @@ async def drill(args) -> dict:
 		await asyncio.to_thread(stop, args.service)
 		await asyncio.sleep(args.down)
 	finally:
-		# whatever happened, the service is started again
+		# whatever happened, the service is started again, with its run-time settings
 		events["restart"] = time.monotonic() - t0
 		await asyncio.to_thread(start, args.service)
 		events["back"] = time.monotonic() - t0
+		if settings:
+			restored = await asyncio.to_thread(restore_mariadb_globals, settings)
+			print("MariaDB settings made at run time, set again: " + (", ".join(restored) or "none"))
 	await asyncio.sleep(args.after)
 	for clerk in clerks:
 		clerk.stopping = True
@@ -333,7 +363,7 @@ def analyse(args, log, events, problems, worker_ok, worker_wait, users) -> dict:
 		failed = [e for e in entries if e not in ok]
 		messages = {}
 		for e in failed:
-			key = f"{e['status']} {short(e['message'])}"
+			key = f"{OP_LABELS[e['op']]}: {e['status']} {short(e['message'])}"
 			messages[key] = messages.get(key, 0) + 1
 		phases[name] = {
 			"requests": len(entries),
@@ -375,8 +405,13 @@ def ok_status(entry) -> bool:
 	return isinstance(entry["status"], int) and entry["status"] < 400
 
 
+OP_LABELS = {"list_topics": "list topics (GET)", "save_session": "save session (PUT)"}
+
+
 def short(message: str) -> str:
-	message = re.sub(r"\s+", " ", message)
+	message = re.sub(r"\s+", " ", message).strip()
+	# an HTML error page gives its title and its heading: say it once
+	message = re.sub(r"^(.+?) \1$", r"\1", message)
 	return message[:160]
 
 
@@ -419,6 +454,12 @@ def markdown(r: dict) -> str:
 			f"| {name} | {p['requests']} | {p['ok']} | {p['failed']} | {p['p50_ms']} | {p['max_ms']} | "
 			f"{got.replace('|', '/')} |"
 		)
+	if r["phases"]["before"]["failed"]:
+		lines += [
+			"",
+			"Requests count in the phase in which they started: the failures under *before* were under way "
+			"when the service stopped.",
+		]
 	lines += [
 		"",
 		(

@@ -574,7 +574,7 @@ def markdown(result: dict) -> str:
 		f"return of the whole township every few seconds; {result['date']}, site `{result['site']}`.",
 	]
 	if result.get("note"):
-		lines.append(f"Server: {result['note']}")
+		lines.append(f"Server: {result['note']}.")
 	if result.get("data_before"):
 		lines.append(
 			"Data at the start: " + ", ".join(f"{n} {dt}" for dt, n in result["data_before"].items()) + "."
@@ -605,10 +605,11 @@ def markdown(result: dict) -> str:
 
 
 def record(path: str, section: str):
-	"""Replace the '## Load' section of the file (up to the next '## ' heading), or append it."""
+	"""Replace the figures of the '## Load' section (up to its first '### ' subsection or the next '## '
+	heading), or append the section; the other sections and the Load section's subsections stay."""
 	file = Path(path)
 	text = file.read_text() if file.exists() else "# Benchmark results\n"
-	pattern = re.compile(r"^## Load\n.*?(?=^## (?!#)|\Z)", re.MULTILINE | re.DOTALL)
+	pattern = re.compile(r"^## Load\n.*?(?=^### |^## (?!#)|\Z)", re.MULTILINE | re.DOTALL)
 	if pattern.search(text):
 		text = pattern.sub(lambda m: section + ("\n" if m.end() < len(text) else ""), text, count=1)
 	else:
