@@ -11,8 +11,9 @@ DB_PORT=${DB_PORT:-3306}
 DB_ROOT_USER=${DB_ROOT_USER:-root}
 DB_ROOT_PASSWORD=${DB_ROOT_PASSWORD:-}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
-# the MariaDB account bench uses to create and drop site databases (see ensure_db_admin)
-DB_ADMIN_USER=${DB_ADMIN_USER:-bench_admin}
+# the MariaDB account bench uses to create and drop site databases (see ensure_db_admin; by
+# default the bench's own, bench_admin_<hash of the bench's path>)
+DB_ADMIN_USER=${DB_ADMIN_USER:-}
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -56,7 +57,9 @@ ensure_db_admin() {
 	if [ -n "$DB_ROOT_PASSWORD" ]; then
 		user=$DB_ROOT_USER pass=$DB_ROOT_PASSWORD
 	else
-		user=$DB_ADMIN_USER
+		# one account per bench: two benches on one server never reset each other's password
+		user=${DB_ADMIN_USER:-$(bench_py -c "import json;print(json.load(open('$conf')).get('root_login') or '')" 2>/dev/null || true)}
+		[ -n "$user" ] && [ "$user" != root ] || user="bench_admin_$(cd "$BENCH" && pwd -P | sha1sum | cut -c1-8)"
 		pass=$(bench_py -c "import json;print(json.load(open('$conf')).get('root_password') or '')" 2>/dev/null || true)
 		if [ -z "$pass" ] || ! MYSQL_PWD="$pass" mysql -h "$DB_HOST" -P "$DB_PORT" -u "$user" -e "select 1" >/dev/null 2>&1; then
 			pass=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
