@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 APP=community_consultation
-REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P) # the real path, also when run through the bench's apps/ link
 BENCH=${FRAPPE_BENCH:-/opt/frappe-bench}
 FRAPPE_REPO=${FRAPPE_REPO:-https://github.com/frappe/frappe}
 FRAPPE_BRANCH=${FRAPPE_BRANCH:-version-15}
@@ -81,12 +81,15 @@ bench_py() { "$BENCH/env/bin/python" "$@"; }
 have_bench() { [ -x "$BENCH/env/bin/python" ] && [ -d "$BENCH/apps/frappe" ] && [ -f "$BENCH/sites/common_site_config.json" ]; }
 
 # Link this checkout into the bench (apps/<app> is a symlink to it) and install it in the bench env.
+# A real directory at apps/<app> (a `bench get-app` clone) is never deleted: when it is this checkout
+# it is used as it is, otherwise the function stops.
 link_app() {
 	local target="$BENCH/apps/$APP"
-	if [ -L "$target" ] && [ "$(readlink -f "$target")" = "$REPO_DIR" ]; then
-		:
-	else
-		rm -rf "$target"
+	if [ -e "$target" ] && [ ! -L "$target" ]; then
+		[ "$(readlink -f "$target")" = "$REPO_DIR" ] \
+			|| die "$target is another copy of $APP (not a link): move it away, or run this from that copy"
+	elif [ ! -L "$target" ] || [ "$(readlink -f "$target")" != "$REPO_DIR" ]; then
+		rm -f "$target"
 		ln -s "$REPO_DIR" "$target"
 	fi
 	if ! (cd "$BENCH/sites" && bench_py -c "import $APP, os, sys; sys.exit(0 if os.path.realpath($APP.__file__).startswith(os.path.realpath('$REPO_DIR')) else 1)" 2>/dev/null); then
@@ -166,13 +169,3 @@ fresh_site() {
 	rm -f "$BENCH/sites/$site/.test_log"
 }
 
-# link_app, except that a real directory at apps/<app> (a `bench get-app` clone) is never deleted:
-# when it is this checkout nothing needs linking, otherwise it is an error.
-link_checkout() {
-	local target="$BENCH/apps/$APP"
-	if [ -e "$target" ] && [ ! -L "$target" ]; then
-		[ "$(readlink -f "$target")" = "$REPO_DIR" ] && return 0
-		die "$target is another copy of $APP (not a link): move it away, or run this from that copy"
-	fi
-	link_app
-}

@@ -122,11 +122,6 @@ def test_uninstall_removes_doctypes_tables_and_module_records(lifecycle):
 	assert residue == {}, "uninstall-app left these behind"
 
 
-@pytest.mark.xfail(
-	strict=True,
-	reason="Frappe's uninstall keeps a single DocType's values in tabSingles: the app needs an "
-	"after_uninstall hook deleting its Singles rows (then remove this mark)",
-)
 def test_uninstall_removes_settings_values(lifecycle):
 	assert lifecycle["residue"].get("Singles rows", []) == []
 
