@@ -12,6 +12,8 @@ after_install = "community_consultation.install.after_install"
 scheduler_events = {
 	"daily": [
 		"community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome.update_outcome_statuses",
+		"community_consultation.notices.send_scheduled_notices",
+		"community_consultation.workflow_rules.follow_dates",
 	],
 }
 
@@ -35,7 +37,76 @@ doc_events = {
 	"Consultation Topic": {
 		"before_insert": "community_consultation.portal.web_form.before_topic_insert",
 		"after_insert": "community_consultation.portal.web_form.after_topic_insert",
+		"validate": [
+			"community_consultation.permissions.validate_unit_access",
+			"community_consultation.workflow_rules.keep_state_with_facts",
+		],
+		"on_update": "community_consultation.workflow_rules.follow_facts",
 	},
+	"Consultation Session": {
+		"validate": [
+			"community_consultation.permissions.validate_unit_access",
+			"community_consultation.workflow_rules.keep_state_with_facts",
+		],
+		"on_update": [
+			"community_consultation.workflow_rules.follow_facts",
+			"community_consultation.notices.persist_session_notice",
+		],
+		"on_submit": "community_consultation.workflow_rules.follow_facts",
+		"on_cancel": "community_consultation.workflow_rules.follow_cancel",
+	},
+	"Consultation Outcome": {
+		"validate": [
+			"community_consultation.permissions.validate_unit_access",
+			"community_consultation.workflow_rules.keep_state_with_facts",
+		],
+		"before_update_after_submit": [
+			"community_consultation.permissions.validate_unit_access",
+			"community_consultation.workflow_rules.keep_state_with_facts",
+		],
+		"on_update": "community_consultation.workflow_rules.follow_facts",
+		"on_submit": [
+			"community_consultation.workflow_rules.follow_facts",
+			"community_consultation.notices.notify_outcome_filed",
+		],
+		"on_cancel": "community_consultation.workflow_rules.follow_cancel",
+		"on_update_after_submit": [
+			"community_consultation.workflow_rules.follow_facts",
+			"community_consultation.notices.notify_publicity_started",
+		],
+	},
+	"Stakeholder": {
+		"validate": "community_consultation.permissions.validate_unit_access",
+	},
+}
+
+# Per-unit permissions (issue 4): rows of the app's child tables read on their own stay inside the
+# user's units; Frappe endpoints that would reach records of other units are kept to the user's units
+permission_query_conditions = {
+	"*": "community_consultation.permissions.child_table_query_conditions",
+	"File": "community_consultation.permissions.file_query_conditions",
+}
+
+override_doctype_class = {
+	"Consultation Participant": "community_consultation.child_tables.ScopedConsultationParticipant",
+	"Consultation Topic Stakeholder": "community_consultation.child_tables.ScopedConsultationTopicStakeholder",
+	"Consultation Material": "community_consultation.child_tables.ScopedConsultationMaterial",
+	"Session Notice Channel": "community_consultation.child_tables.ScopedSessionNoticeChannel",
+	"Outcome Notice": "community_consultation.child_tables.ScopedOutcomeNotice",
+	"Implementation Update": "community_consultation.child_tables.ScopedImplementationUpdate",
+	"Consultation Annual Return Township": "community_consultation.child_tables.ScopedConsultationAnnualReturnTownship",
+	"Consultation Annual Return Breakdown": "community_consultation.child_tables.ScopedConsultationAnnualReturnBreakdown",
+}
+
+override_whitelisted_methods = {
+	"frappe.client.get_count": "community_consultation.api.desk.get_count",
+	"frappe.desk.search.search_link": "community_consultation.api.desk.search_link",
+	"frappe.desk.search.search_widget": "community_consultation.api.desk.search_widget",
+	"frappe.desk.search.get_link_title": "community_consultation.api.desk.get_link_title",
+	"frappe.utils.global_search.search": "community_consultation.api.desk.global_search",
+	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "community_consultation.api.desk.get_dashboard_chart",
+	"frappe.desk.listview.get_group_by_count": "community_consultation.api.desk.get_group_by_count",
+	"frappe.desk.form.linked_with.get_submitted_linked_docs": "community_consultation.api.desk.get_submitted_linked_docs",
 }
 
 before_write_file = "community_consultation.portal.web_form.refuse_oversized_upload"

@@ -1,0 +1,186 @@
+"""Frappe desk endpoints that would show a unit-restricted user records of other units, kept to the
+user's units (`override_whitelisted_methods` in hooks.py). Each wraps Frappe's own method.
+
+What Frappe 15 lets through, and what is done about it:
+
+- `frappe.client.get_count` counts with `frappe.db.count`, without any permission → for the unit-bound
+  DocTypes it counts as the list view does;
+- link search (`search_link`, `search_widget`): the client may pass `ignore_user_permissions=1`, and
+  Frappe then lists every record of a DocType the user may read at all → the flag is ignored for the
+  unit-bound DocTypes of a restricted user;
+- `get_link_title`: returns any record's title → only of a record the user may read;
+- global search (`frappe.utils.global_search.search`): rows of `__global_search` are filtered by
+  DocType, never by record → each result is checked with `frappe.has_permission`;
+- dashboard charts (`dashboard_chart.get`): results are cached per chart for all users, and heatmaps
+  count with `frappe.get_all` → a restricted user's chart is computed afresh, limited to their units;
+- the sidebar's "Assigned To" counts (`get_group_by_count`) query without permissions → limited to the
+  user's units;
+- `get_submitted_linked_docs` lists the documents linked to any record → only for a record the user
+  may read.
+"""
+
+import inspect
+
+import frappe
+from frappe import client
+from frappe.desk import listview, search
+from frappe.desk.doctype.dashboard_chart import dashboard_chart
+from frappe.desk.form import linked_with
+from frappe.utils import get_safe_filters
+from frappe.utils import global_search as frappe_global_search
+from frappe.utils.data import make_filter_tuple
+
+from community_consultation.permissions import unit_field, unit_scope, units_in_scope
+
+
+def restricted_ranges(doctype: str):
+	"""The user's unit ranges when `doctype` is bound to units and the user is restricted, else None."""
+	if not doctype or not frappe.db.exists("DocType", doctype) or not unit_field(doctype):
+		return None
+	return unit_scope(frappe.session.user, doctype)
+
+
+def scope_filter(doctype: str, ranges) -> list:
+	return [doctype, unit_field(doctype), "in", units_in_scope(ranges) or [""]]
+
+
+@frappe.whitelist()
+def get_count(doctype: str, filters=None, debug: bool = False, cache: bool = False) -> int:
+	if not unit_field(doctype):
+		return client.get_count(doctype, filters=filters, debug=debug, cache=cache)
+	rows = frappe.get_list(
+		doctype, filters=get_safe_filters(filters), fields=["count(*) as total"], debug=debug
+	)
+	return rows[0].total if rows else 0
+
+
+@frappe.whitelist()
+def search_link(
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	filters: str | dict | list | None = None,
+	page_length: int = 10,
+	searchfield: str | None = None,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+):
+	if restricted_ranges(doctype) is not None:
+		ignore_user_permissions = False
+	return search.search_link(
+		doctype,
+		txt,
+		query=query,
+		filters=filters,
+		page_length=page_length,
+		searchfield=searchfield,
+		reference_doctype=reference_doctype,
+		ignore_user_permissions=ignore_user_permissions,
+	)
+
+
+@frappe.whitelist()
+def search_widget(
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	searchfield: str | None = None,
+	start: int = 0,
+	page_length: int = 10,
+	filters: str | dict | list | None = None,
+	filter_fields=None,
+	as_dict: bool = False,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+):
+	if restricted_ranges(doctype) is not None:
+		ignore_user_permissions = False
+	return search.search_widget(
+		doctype,
+		txt,
+		query=query,
+		searchfield=searchfield,
+		start=start,
+		page_length=page_length,
+		filters=filters,
+		filter_fields=filter_fields,
+		as_dict=as_dict,
+		reference_doctype=reference_doctype,
+		ignore_user_permissions=ignore_user_permissions,
+	)
+
+
+@frappe.whitelist()
+def get_link_title(doctype: str, docname: str):
+	if restricted_ranges(doctype) is not None and not frappe.has_permission(doctype, "read", docname):
+		return docname
+	return search.get_link_title(doctype, docname)
+
+
+@frappe.whitelist()
+def global_search(text: str, start: int = 0, limit: int = 20, doctype: str = ""):
+	"""Frappe's global search, keeping only the records the user may read."""
+	return [
+		r for r in frappe_global_search.search(text, start, limit, doctype) if _may_read(r.doctype, r.name)
+	]
+
+
+def _may_read(doctype: str, name: str) -> bool:
+	try:
+		return frappe.has_permission(doctype, "read", name)
+	except frappe.DoesNotExistError:
+		frappe.clear_last_message()
+		return False
+
+
+@frappe.whitelist()
+def get_dashboard_chart(
+	chart_name=None,
+	chart=None,
+	no_cache=None,
+	filters=None,
+	from_date=None,
+	to_date=None,
+	timespan=None,
+	time_interval=None,
+	heatmap_year=None,
+	refresh=None,
+):
+	source = frappe.get_doc("Dashboard Chart", chart_name) if chart_name else frappe.parse_json(chart)
+	doctype = source.get("document_type") if source and source.get("chart_type") != "Report" else None
+	ranges = restricted_ranges(doctype)
+	kwargs = dict(
+		chart_name=chart_name,
+		chart=chart,
+		filters=filters,
+		from_date=from_date,
+		to_date=to_date,
+		timespan=timespan,
+		time_interval=time_interval,
+		heatmap_year=heatmap_year,
+	)
+	if ranges is None:
+		return dashboard_chart.get(no_cache=no_cache, refresh=refresh, **kwargs)
+	# never the chart's shared cache; heatmaps count with frappe.get_all, so the units go in the filters
+	scoped = frappe.parse_json(filters) or frappe.parse_json(source.get("filters_json")) or []
+	if isinstance(scoped, dict):
+		scoped = [make_filter_tuple(doctype, key, value) for key, value in scoped.items()]
+	kwargs["filters"] = [*scoped, scope_filter(doctype, ranges)]
+	return inspect.unwrap(dashboard_chart.get)(no_cache=1, **kwargs)
+
+
+@frappe.whitelist()
+def get_group_by_count(doctype: str, current_filters: str, field: str):
+	ranges = restricted_ranges(doctype)
+	if ranges is not None:
+		filters = frappe.parse_json(current_filters) or []
+		if isinstance(filters, dict):
+			filters = [make_filter_tuple(doctype, key, value) for key, value in filters.items()]
+		current_filters = frappe.as_json([*filters, scope_filter(doctype, ranges)])
+	return listview.get_group_by_count(doctype, current_filters, field)
+
+
+@frappe.whitelist()
+def get_submitted_linked_docs(doctype: str, name: str, ignore_doctypes_on_cancel_all=None):
+	frappe.has_permission(doctype, "read", name, throw=True)
+	return linked_with.get_submitted_linked_docs(doctype, name, ignore_doctypes_on_cancel_all)

@@ -1,0 +1,21 @@
+# Copyright (c) 2026, community_consultation developers and contributors
+# For license information, please see license.txt
+
+"""One notice the app sent to one person: what, about which record, when and how (§二(五)2, 二(五)4, 二(六)).
+
+Written by `community_consultation.notices` only, and only for a notice at least one channel took; read
+by the clerks of the unit so they see who was told. Never edited."""
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+
+class ConsultationNoticeLog(Document):
+	def validate(self):
+		if not self.is_new():
+			frappe.throw(_("A notice log is a record of what was sent and cannot be changed."))
+
+
+def on_doctype_update():
+	frappe.db.add_index("Consultation Notice Log", ["reference_doctype", "reference_name"])

@@ -1,0 +1,10 @@
+// Copyright (c) 2026, community_consultation developers and contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("Supervision Remark", {
+	refresh(frm) {
+		if (!frm.is_new()) {
+			frm.set_intro(__("A supervision remark is a dated record: it cannot be changed once saved."), "blue");
+		}
+	},
+});

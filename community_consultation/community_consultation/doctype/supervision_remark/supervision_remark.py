@@ -1,0 +1,63 @@
+# Copyright (c) 2026, community_consultation developers and contributors
+# For license information, please see license.txt
+
+"""A dated remark of the supervision committee (村(居)务监督委员会) on a topic, session or outcome.
+
+§三: the supervision committee supervises that consultation is lawful and orderly. It reads everything
+of its village and records what it finds here; it cannot change a topic's review, a session's record or
+an outcome (it has no write permission on them). A remark is a record: it is never changed or deleted
+once saved."""
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import getdate, nowdate
+
+REMARKABLE_DOCTYPES = ("Consultation Topic", "Consultation Session", "Consultation Outcome")
+
+
+class SupervisionRemark(Document):
+	def before_insert(self):
+		self.remarked_by = frappe.session.user
+
+	def validate(self):
+		self.validate_unchanged()
+		self.set_from_reference()
+		self.validate_remark_on()
+
+	def on_trash(self):
+		self.validate_unchanged(deleting=True)
+
+	def validate_unchanged(self, deleting: bool = False):
+		"""§三: a supervision remark is a dated record; once saved it is neither changed nor deleted."""
+		if deleting:
+			frappe.throw(_("A supervision remark is a record and cannot be deleted."), frappe.PermissionError)
+		if not self.is_new():
+			frappe.throw(_("A supervision remark cannot be changed once saved: add a new remark instead."))
+
+	def set_from_reference(self):
+		"""The remark belongs to the unit of the record it is about, which the author must be able to read."""
+		if self.reference_doctype not in REMARKABLE_DOCTYPES:
+			frappe.throw(
+				_(
+					"A supervision remark is made on a consultation topic, session or outcome, not on {0}."
+				).format(_(self.reference_doctype) if self.reference_doctype else "")
+			)
+		reference = frappe.db.get_value(
+			self.reference_doctype,
+			self.reference_name,
+			["community_unit", "title" if self.reference_doctype == "Consultation Topic" else "topic_title"],
+			as_dict=True,
+		)
+		if not reference:
+			frappe.throw(_("{0} {1} does not exist.").format(_(self.reference_doctype), self.reference_name))
+		if not self.flags.ignore_permissions and not frappe.has_permission(
+			self.reference_doctype, "read", self.reference_name
+		):
+			frappe.throw(_("You may only remark on records of your own units."), frappe.PermissionError)
+		self.community_unit = reference.community_unit
+		self.reference_title = reference.get("title") or reference.get("topic_title")
+
+	def validate_remark_on(self):
+		if getdate(self.remark_on) > getdate(nowdate()):
+			frappe.throw(_("A supervision remark cannot be dated in the future."))

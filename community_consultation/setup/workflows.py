@@ -1,0 +1,195 @@
+"""The default Workflows of the procedure, created once if missing; administrators own them afterwards.
+
+`create_default_workflows` runs after install and in a `[post_model_sync]` patch (sites installed before
+the workflows existed). It creates a DocType's workflow only when that DocType has no Workflow at all,
+so an administrator's edits (states added, roles changed, transitions removed, the workflow disabled)
+survive `bench migrate` and app updates: these are not fixtures.
+
+The work plan's rules do not depend on these definitions: the controllers enforce them whatever a
+workflow allows, and `community_consultation.workflow_rules` keeps each workflow state in step with the
+facts it names (see there).
+"""
+
+import frappe
+from frappe.utils import getdate, nowdate
+
+ADMIN = "Consultation Administrator"
+SECRETARY = "Community Secretary"
+CLERK = "Committee Clerk"
+BUILDING_HEAD = "Building Head"
+TOWNSHIP = "Township Officer"
+BUILDING_ONLY = 'doc.level == "Building"'
+
+# (workflow name, DocType, states, transitions)
+# a state: (state, doc_status, update_field, update_value, roles that may edit in it, style)
+# a transition: (state, action, next state, roles, condition)
+WORKFLOWS = (
+	(
+		"Consultation Topic Review",
+		"Consultation Topic",
+		(
+			("Draft", "0", None, None, (CLERK, SECRETARY, BUILDING_HEAD, TOWNSHIP, ADMIN), ""),
+			("Party Review", "0", "review_decision", "", (CLERK, SECRETARY, BUILDING_HEAD, ADMIN), "Warning"),
+			(
+				"Accepted",
+				"0",
+				"review_decision",
+				"Accepted",
+				(CLERK, SECRETARY, BUILDING_HEAD, ADMIN),
+				"Success",
+			),
+			("Rejected", "0", "review_decision", "Rejected", (CLERK, SECRETARY, ADMIN), "Danger"),
+		),
+		(
+			(
+				"Draft",
+				"Submit for Review",
+				"Party Review",
+				(CLERK, SECRETARY, BUILDING_HEAD, TOWNSHIP, ADMIN),
+				None,
+			),
+			("Party Review", "Accept", "Accepted", (CLERK, SECRETARY, ADMIN), None),
+			("Party Review", "Accept", "Accepted", (BUILDING_HEAD,), BUILDING_ONLY),
+			("Party Review", "Reject", "Rejected", (CLERK, SECRETARY, ADMIN), None),
+			("Party Review", "Reject", "Rejected", (BUILDING_HEAD,), BUILDING_ONLY),
+			("Party Review", "Return", "Draft", (CLERK, SECRETARY, ADMIN), None),
+			("Party Review", "Return", "Draft", (BUILDING_HEAD,), BUILDING_ONLY),
+			("Rejected", "Reconsider", "Party Review", (CLERK, SECRETARY, ADMIN), None),
+		),
+	),
+	(
+		"Consultation Session Procedure",
+		"Consultation Session",
+		(
+			("Draft", "0", None, None, (CLERK, SECRETARY, BUILDING_HEAD, ADMIN), ""),
+			("Notice Published", "0", None, None, (CLERK, SECRETARY, BUILDING_HEAD, ADMIN), "Primary"),
+			("Held", "0", None, None, (CLERK, SECRETARY, BUILDING_HEAD, ADMIN), "Warning"),
+			("Concluded", "1", None, None, (SECRETARY, ADMIN), "Success"),
+			("Cancelled", "2", None, None, (ADMIN,), "Danger"),
+		),
+		(
+			("Draft", "Publish Notice", "Notice Published", (CLERK, SECRETARY, BUILDING_HEAD, ADMIN), None),
+			("Notice Published", "Record as Held", "Held", (CLERK, SECRETARY, BUILDING_HEAD, ADMIN), None),
+			("Held", "Conclude", "Concluded", (CLERK, SECRETARY, BUILDING_HEAD, ADMIN), None),
+			("Concluded", "Cancel", "Cancelled", (SECRETARY, ADMIN), None),
+		),
+	),
+	(
+		"Consultation Outcome Procedure",
+		"Consultation Outcome",
+		(
+			("Draft", "0", None, None, (CLERK, SECRETARY, ADMIN), ""),
+			("Filed", "1", None, None, (CLERK, SECRETARY, ADMIN), "Primary"),
+			("Publicised", "1", None, None, (CLERK, SECRETARY, ADMIN), "Info"),
+			("In Implementation", "1", None, None, (CLERK, SECRETARY, ADMIN), "Warning"),
+			("Implemented", "1", None, None, (SECRETARY, ADMIN), "Success"),
+			("Cancelled", "2", None, None, (ADMIN,), "Danger"),
+		),
+		(
+			("Draft", "File Outcome", "Filed", (CLERK, SECRETARY, ADMIN), None),
+			("Filed", "Start Publicity", "Publicised", (CLERK, SECRETARY, ADMIN), None),
+			("Publicised", "Start Implementation", "In Implementation", (CLERK, SECRETARY, ADMIN), None),
+			("In Implementation", "Mark Implemented", "Implemented", (CLERK, SECRETARY, ADMIN), None),
+			("Filed", "Cancel for Correction", "Cancelled", (SECRETARY, ADMIN), None),
+			("Publicised", "Cancel for Correction", "Cancelled", (SECRETARY, ADMIN), None),
+			("In Implementation", "Cancel for Correction", "Cancelled", (SECRETARY, ADMIN), None),
+			("Implemented", "Cancel for Correction", "Cancelled", (SECRETARY, ADMIN), None),
+		),
+	),
+)
+
+
+def create_default_workflows():
+	"""Create each default workflow whose DocType has no Workflow yet; return the names created."""
+	created = []
+	for name, doctype, states, transitions in WORKFLOWS:
+		if frappe.db.exists("Workflow", {"document_type": doctype}) or frappe.db.exists("Workflow", name):
+			continue
+		for state, _docstatus, _field, _value, _roles, style in states:
+			if not frappe.db.exists("Workflow State", state):
+				frappe.get_doc(
+					{"doctype": "Workflow State", "workflow_state_name": state, "style": style}
+				).insert(ignore_permissions=True)
+		for action in dict.fromkeys(t[1] for t in transitions):
+			if not frappe.db.exists("Workflow Action Master", action):
+				frappe.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": action}).insert(
+					ignore_permissions=True
+				)
+		workflow = frappe.get_doc(
+			{
+				"doctype": "Workflow",
+				"workflow_name": name,
+				"document_type": doctype,
+				"workflow_state_field": "workflow_state",
+				"is_active": 1,
+				# the list and form keep showing the status derived from the facts (issue 3, rule 10)
+				"override_status": 1,
+				"send_email_alert": 0,
+				"states": [
+					{
+						"state": state,
+						"doc_status": docstatus,
+						"update_field": field,
+						"update_value": value,
+						"allow_edit": role,
+					}
+					for state, docstatus, field, value, roles, _style in states
+					for role in roles
+				],
+				"transitions": [
+					{
+						"state": state,
+						"action": action,
+						"next_state": next_state,
+						"allowed": role,
+						"allow_self_approval": 1,
+						"condition": condition,
+					}
+					for state, action, next_state, roles, condition in transitions
+					for role in roles
+				],
+			}
+		)
+		workflow.insert(ignore_permissions=True)
+		set_existing_states(doctype)
+		created.append(name)
+	return created
+
+
+def set_existing_states(doctype: str):
+	"""Records made before the workflow existed take the state their facts give (Frappe gives them the
+	first state of their docstatus)."""
+	table = f"`tab{doctype}`"
+	if doctype == "Consultation Topic":
+		for value in ("Accepted", "Rejected"):
+			frappe.db.sql(
+				f"update {table} set workflow_state=%s where review_decision=%s and docstatus=0",
+				(value, value),
+			)
+	elif doctype == "Consultation Session":
+		frappe.db.sql(
+			f"update {table} set workflow_state='Notice Published' where docstatus=0 and notice_published_on is not null"
+		)
+		frappe.db.sql(
+			f"update {table} set workflow_state='Held' where docstatus=0 and ifnull(result, '')!=''"
+		)
+	elif doctype == "Consultation Outcome":
+		today = getdate(nowdate())
+		frappe.db.sql(
+			f"update {table} set workflow_state='Publicised' where docstatus=1 and publicity_from<=%s", today
+		)
+		frappe.db.sql(
+			f"""update {table} set workflow_state='In Implementation' where docstatus=1 and exists
+			(select 1 from `tabImplementation Update` u where u.parent={table}.name
+			and u.parenttype='Consultation Outcome')"""
+		)
+		frappe.db.sql(
+			f"update {table} set workflow_state='Implemented' where docstatus=1 and percent_complete>=100"
+		)
+
+
+def delete_app_workflows():
+	"""On uninstall: the Workflows of the app's DocTypes go with the DocTypes (the administrator's too)."""
+	doctypes = frappe.get_all("DocType", filters={"module": "Community Consultation"}, pluck="name")
+	for name in frappe.get_all("Workflow", filters={"document_type": ("in", doctypes or [""])}, pluck="name"):
+		frappe.delete_doc("Workflow", name, ignore_permissions=True, force=True)
