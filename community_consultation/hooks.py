@@ -8,6 +8,7 @@ required_apps = []
 
 before_install = "community_consultation.install.before_install"
 after_install = "community_consultation.install.after_install"
+before_uninstall = "community_consultation.install.before_uninstall"
 
 scheduler_events = {
 	"daily": [

@@ -1,3 +1,5 @@
+import frappe
+
 from community_consultation.setup.defaults import create_defaults
 from community_consultation.setup.roles import create_roles, delete_roles
 from community_consultation.setup.workflows import create_default_workflows, delete_app_workflows
@@ -16,3 +18,5 @@ def after_install():
 def before_uninstall():
 	delete_app_workflows()
 	delete_roles()
+	# Frappe drops the app's tables but keeps single DocTypes' values
+	frappe.db.delete("Singles", {"doctype": "Consultation Settings"})
