@@ -1,0 +1,60 @@
+"""Queries per save stay constant apart from the child rows (issue 6, performance).
+
+A session with n participants costs a fixed number of queries plus at most two per participant (its
+row, and the validation of its stakeholder link) when saved and when concluded. benchmarks/run.py
+reports the same figures on city-scale data."""
+
+import frappe
+import pytest
+
+from community_consultation.tests.factory import (
+	held_values,
+	make_people,
+	make_topic,
+	make_unit_tree,
+	session_values,
+)
+
+PER_ROW = 2
+
+
+def count_queries(fn) -> int:
+	queries = []
+	orig_sql = frappe.db.__class__.sql
+
+	def sql(db, *args, **kwargs):
+		queries.append(args[0] if args else kwargs.get("query"))
+		return orig_sql(db, *args, **kwargs)
+
+	frappe.db.__class__.sql = sql
+	try:
+		fn()
+	finally:
+		frappe.db.__class__.sql = orig_sql
+	return len(queries)
+
+
+@pytest.fixture
+def people():
+	units = make_unit_tree("查询计数")
+	return units.village_a, make_people(units.village_a, 30, "计数居民")
+
+
+def save_and_conclude(village: str, people: list[str]) -> tuple[int, int]:
+	topic = make_topic(village, stakeholders=people[:2], title="查询计数议题")
+	values = session_values(topic, people)
+	values.update(held_values("Consensus", attendees=len(people)))
+	doc = frappe.get_doc(values)
+	return count_queries(doc.insert), count_queries(doc.submit)
+
+
+def test_session_queries_grow_only_with_the_participant_rows(people):
+	village, stakeholders = people
+	save_and_conclude(village, stakeholders[:3])  # warm the caches (meta, settings, workflow)
+	insert_10, submit_10 = save_and_conclude(village, stakeholders[:10])
+	insert_30, submit_30 = save_and_conclude(village, stakeholders[:30])
+	assert insert_30 - insert_10 <= PER_ROW * 20, (insert_10, insert_30)
+	assert submit_30 - submit_10 <= PER_ROW * 20, (submit_10, submit_30)
+	# and the same again: nothing else grows from one save to the next
+	insert_10_again, submit_10_again = save_and_conclude(village, stakeholders[10:20])
+	assert (insert_10_again, submit_10_again) == (insert_10, submit_10)
