@@ -47,6 +47,33 @@ class TestWorkspace(ReportDataTestCase):
 			{c.chart_name for c in workspace.charts}, {"Sessions per Month", "Outcomes by Status"}
 		)
 
+	def test_cards_and_charts_are_shown_to_the_unit_roles(self):
+		"""Custom-source charts are shown by role (Frappe checks a chart's document type otherwise);
+		a card or chart on outcomes only to those who read outcomes (not a building head)."""
+		charts = {"Sessions per Month": "Consultation Session", "Outcomes by Status": "Consultation Outcome"}
+		cards = ("Open Topics", "Sessions This Month", "Outcomes in Publicity", "Overdue Outcomes")
+		for role in ("Committee Clerk", "Township Officer", "Building Head", "Supervision Committee Member"):
+			user = self.as_restricted_user(self.data.units.village_a, role=role)
+			for chart, doctype in charts.items():
+				self.assertEqual(
+					frappe.has_permission("Dashboard Chart", doc=chart, user=user),
+					frappe.has_permission(doctype, "read", user=user),
+					(role, chart),
+				)
+			for card in cards:
+				doctype = frappe.db.get_value("Number Card", card, "document_type")
+				self.assertEqual(
+					frappe.has_permission("Number Card", doc=card, user=user),
+					frappe.has_permission(doctype, "read", user=user),
+					(role, card),
+				)
+			frappe.set_user("Administrator")
+		building_head = self.as_restricted_user(self.data.units.building, role="Building Head")
+		self.assertFalse(frappe.has_permission("Consultation Outcome", "read", user=building_head))
+		self.assertTrue(
+			frappe.has_permission("Dashboard Chart", doc="Sessions per Month", user=building_head)
+		)
+
 	def test_number_cards_count_only_the_users_units(self):
 		units = self.data.units
 		make_topic(units.village_a, stakeholders=self.data.people_a, title="报表甲村新议题")  # open: Accepted

@@ -142,3 +142,12 @@ class TestTopicRegister(ReportDataTestCase):
 		self.as_restricted_user(self.data.units.village_a)
 		self.assertEqual(set(self.run_report()), {t.a1.name, t.g1.name, t.a2.name})
 		self.assertEqual(self.run_report(community_unit=self.data.units.village_b), {})
+
+	def test_building_head_sees_the_building_topics_without_outcomes(self):
+		t = self.data.topics
+		self.as_restricted_user(self.data.units.building, role="Building Head")
+		columns, data = execute({"from_date": f"{self.year}-01-01", "to_date": f"{self.year}-12-31"})
+		self.assertEqual([r["topic"] for r in data], [t.g1.name])
+		self.assertNotIn("outcome", {c["fieldname"] for c in columns})
+		self.assertNotIn("outcome_status", data[0])
+		self.assertEqual(data[0]["sessions_held"], 1)

@@ -9,6 +9,15 @@ from frappe import _
 
 from community_consultation.reporting import get_topic_register
 
+OUTCOME_FIELDS = (
+	"outcome",
+	"outcome_status",
+	"outcome_status_label",
+	"percent_complete",
+	"implementation_deadline",
+)
+SESSION_FIELDS = ("sessions_held", "rounds", "last_session_on", "last_result", "last_result_label")
+
 
 def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
@@ -19,7 +28,14 @@ def execute(filters: dict | None = None):
 		row.source_label = _(row.source_channel) if row.source_channel else ""
 		row.last_result_label = _(row.last_result) if row.last_result else ""
 		row.outcome_status_label = _(row.outcome_status) if row.outcome_status else ""
-	return get_columns(), data
+	# what the user may not read is left out (a building head reads no outcomes)
+	hidden = set()
+	if not frappe.has_permission("Consultation Outcome", "read"):
+		hidden.update(OUTCOME_FIELDS)
+	if not frappe.has_permission("Consultation Session", "read"):
+		hidden.update(SESSION_FIELDS)
+	columns = [c for c in get_columns() if c["fieldname"] not in hidden]
+	return columns, [{k: v for k, v in row.items() if k not in hidden} for row in data]
 
 
 def get_columns() -> list[dict]:

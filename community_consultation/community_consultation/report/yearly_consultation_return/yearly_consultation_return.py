@@ -16,14 +16,48 @@ from community_consultation.reporting import RETURN_FIGURES, get_period, get_ret
 
 LEVEL_LABELS = {"total": "Total", "county": "County", "township": "Township"}
 
+# which DocType each figure counts: a user who may not read a DocType gets none of its figures
+FIGURE_SOURCES = {
+	"Consultation Session": (
+		"sessions",
+		"participants",
+		"attended",
+		"attendance_rate",
+		"consensus",
+		"second_rounds",
+		"referrals",
+	),
+	"Consultation Outcome": (
+		"outcomes_filed",
+		"implemented",
+		"implemented_on_time",
+		"overdue",
+		"government_entrusted",
+		"reported_back",
+	),
+}
+
 
 def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
 	from_date, to_date = get_period(filters)
 	rows, categories, forms = get_return_rows(from_date, to_date, unit=filters.get("community_unit"))
-	columns = get_columns(categories, forms)
-	data = [format_row(row) for row in rows]
-	return columns, data, None, None, get_summary(rows)
+	hidden = hidden_figures(forms)
+	columns = [c for c in get_columns(categories, forms) if c["fieldname"] not in hidden]
+	data = [{k: v for k, v in format_row(row).items() if k not in hidden} for row in rows]
+	summary = [s for s in get_summary(rows) if s.pop("fieldname") not in hidden]
+	return columns, data, None, None, summary
+
+
+def hidden_figures(forms: list[dict]) -> set[str]:
+	"""The figures of DocTypes the user may not read (a building head reads no outcomes)."""
+	hidden = set()
+	for doctype, figures in FIGURE_SOURCES.items():
+		if not frappe.has_permission(doctype, "read"):
+			hidden.update(figures)
+			if doctype == "Consultation Session":
+				hidden.update(f"form_{i}" for i in range(len(forms)))
+	return hidden
 
 
 def get_columns(categories: list[dict], forms: list[dict]) -> list[dict]:
@@ -80,17 +114,30 @@ def get_summary(rows: list[dict]) -> list[dict]:
 	if not total:
 		return []
 	return [
-		{"value": total.topics, "label": _("Topics"), "datatype": "Int"},
-		{"value": total.sessions, "label": _("Sessions Held"), "datatype": "Int"},
-		{"value": total.consensus, "label": _("Consensus Reached"), "datatype": "Int", "indicator": "Green"},
-		{"value": total.outcomes_filed, "label": _("Outcomes Filed"), "datatype": "Int"},
+		{"fieldname": "topics", "value": total.topics, "label": _("Topics"), "datatype": "Int"},
+		{"fieldname": "sessions", "value": total.sessions, "label": _("Sessions Held"), "datatype": "Int"},
 		{
+			"fieldname": "consensus",
+			"value": total.consensus,
+			"label": _("Consensus Reached"),
+			"datatype": "Int",
+			"indicator": "Green",
+		},
+		{
+			"fieldname": "outcomes_filed",
+			"value": total.outcomes_filed,
+			"label": _("Outcomes Filed"),
+			"datatype": "Int",
+		},
+		{
+			"fieldname": "implemented_on_time",
 			"value": total.implemented_on_time,
 			"label": _("Implemented on Time"),
 			"datatype": "Int",
 			"indicator": "Green",
 		},
 		{
+			"fieldname": "overdue",
 			"value": total.overdue,
 			"label": _("Overdue Outcomes"),
 			"datatype": "Int",
