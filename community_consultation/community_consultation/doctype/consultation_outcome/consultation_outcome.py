@@ -339,5 +339,6 @@ def update_outcome_statuses():
 
 
 def on_doctype_update():
+	frappe.db.add_index("Consultation Outcome", ["filed_on"])
 	frappe.db.add_index("Consultation Outcome", ["community_unit", "status"])
 	frappe.db.add_index("Consultation Outcome", ["status", "implementation_deadline"])

@@ -8,7 +8,9 @@ frappe.ui.form.on("Consultation Session", {
 		}));
 	},
 	refresh(frm) {
-		if (frm.doc.docstatus === 0 && !frm.is_new()) {
+		// with a workflow on sessions, its Publish Notice action publishes the notice
+		const notice_action = frm.doc.notice_published_on || !frappe.model.has_workflow(frm.doctype);
+		if (frm.doc.docstatus === 0 && !frm.is_new() && notice_action) {
 			frm.add_custom_button(
 				frm.doc.notice_published_on ? __("Notify Remaining Participants") : __("Publish Notice"),
 				() => publish_notice(frm)

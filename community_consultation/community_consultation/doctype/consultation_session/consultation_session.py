@@ -45,9 +45,6 @@ class ConsultationSession(RowLocking, Document):
 		self.concluded_on = now_datetime()
 		self.status = "Concluded"
 
-	def on_submit(self):
-		update_topic_status(self.topic)
-
 	def before_cancel(self):
 		self.validate_nothing_built_on()
 
@@ -286,8 +283,11 @@ class ConsultationSession(RowLocking, Document):
 		from community_consultation.notices import send_session_notice
 
 		self.notice_published_on = now_datetime()
-		send_session_notice(self)
+		# validate and save first: a notice goes out only for a session that holds
 		self.save()
+		send_session_notice(self)
+		if any(p.notified_on for p in self.participants):
+			self.save()
 		return self.as_dict()
 
 	@frappe.whitelist()

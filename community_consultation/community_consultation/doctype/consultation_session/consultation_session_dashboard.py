@@ -4,5 +4,16 @@ from frappe import _
 def get_data():
 	return {
 		"fieldname": "session",
-		"transactions": [{"label": _("Outcome"), "items": ["Consultation Outcome"]}],
+		"non_standard_fieldnames": {
+			"Supervision Remark": "reference_name",
+			"Consultation Notice Log": "reference_name",
+		},
+		"dynamic_links": {"reference_name": ["Consultation Session", "reference_doctype"]},
+		"transactions": [
+			{"label": _("Outcome"), "items": ["Consultation Outcome"]},
+			{
+				"label": _("Supervision and Notices"),
+				"items": ["Supervision Remark", "Consultation Notice Log"],
+			},
+		],
 	}

@@ -5,7 +5,8 @@ frappe.ui.form.on("Consultation Topic", {
 	refresh(frm) {
 		if (frm.is_new()) return;
 		const status = frm.doc.status;
-		if (status === "Draft" && frm.perm[0].write) {
+		// with a workflow on topics, its actions menu carries the review instead of these buttons
+		if (status === "Draft" && frm.perm[0].write && !frappe.model.has_workflow(frm.doctype)) {
 			frm.add_custom_button(__("Accept"), () => accept_topic(frm), __("Party Organisation Review"));
 			frm.add_custom_button(__("Reject"), () => reject_topic(frm), __("Party Organisation Review"));
 		}

@@ -236,5 +236,6 @@ def update_topic_status(topic: str | None):
 
 
 def on_doctype_update():
+	frappe.db.add_index("Consultation Topic", ["proposed_on"])
 	frappe.db.add_index("Consultation Topic", ["community_unit", "status"])
 	frappe.db.add_index("Consultation Topic", ["community_unit", "creation"])

@@ -1,9 +1,14 @@
 # Copyright (c) 2026, community_consultation developers and contributors
 # For license information, please see license.txt
 
-# import frappe
+import frappe
 from frappe.model.document import Document
 
 
 class ImplementationUpdate(Document):
 	pass
+
+
+def on_doctype_update():
+	# the yearly return and the tracker find the 100% update per outcome from the index alone
+	frappe.db.add_index("Implementation Update", ["parent", "percent_complete", "update_on"])
