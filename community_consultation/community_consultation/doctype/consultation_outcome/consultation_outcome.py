@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, date_diff, flt, get_datetime, getdate, now_datetime, nowdate
+from frappe.utils import cint, date_diff, flt, getdate, now_datetime, nowdate
 
 from community_consultation.community_consultation.doctype.consultation_settings.consultation_settings import (
 	get_settings,

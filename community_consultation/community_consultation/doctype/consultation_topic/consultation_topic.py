@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import escape_html, format_datetime, getdate, now_datetime, nowdate
+from frappe.utils import escape_html, format_datetime, getdate, nowdate
 
 from community_consultation.community_consultation.doctype.community_unit.community_unit import (
 	get_consultation_level,
