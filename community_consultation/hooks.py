@@ -6,9 +6,16 @@ app_email = "dev@example.com"
 app_license = "mit"
 required_apps = []
 
+# desk: tell the clerk when a request failed without an answer the desk can show (issue 7)
+app_include_js = "community_consultation.bundle.js"
+
 before_install = "community_consultation.install.before_install"
 after_install = "community_consultation.install.after_install"
 before_uninstall = "community_consultation.install.before_uninstall"
+
+# MariaDB away (issue 7): a clear, translated 503 instead of a traceback or a bare server error
+before_request = ["community_consultation.database_outage.refuse_while_database_unavailable"]
+after_request = ["community_consultation.database_outage.explain_database_outage"]
 
 scheduler_events = {
 	"daily": [

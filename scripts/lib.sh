@@ -101,6 +101,20 @@ link_app() {
 	fi
 }
 
+# Build the app's desk assets (public/, into public/dist/ as for every Frappe app) when the sources
+# changed since the last build or were never built; `bench build --app` takes a few seconds.
+ensure_app_assets() {
+	local dist=$REPO_DIR/$APP/public/dist fp
+	fp=$(cd "$REPO_DIR" && find "$APP/public" -path "$APP/public/dist" -prune -o -type f -print0 2>/dev/null \
+		| sort -z | xargs -0 -r sha1sum | sha1sum | cut -c1-40)
+	if [ "$(cat "$dist/.build-fingerprint" 2>/dev/null)" = "$fp" ] && ls "$dist/js/"*.js >/dev/null 2>&1; then
+		return 1
+	fi
+	say "building $APP's desk assets"
+	(cd "$BENCH" && bench build --app "$APP" 2>&1 | tail -n 3) || die "bench build --app $APP failed"
+	echo "$fp" >"$dist/.build-fingerprint"
+}
+
 # --- used by scripts/test and .ci/run -----------------------------------------------------------
 
 wait_until() { # wait_until SECONDS CMD...: run CMD every second until it succeeds

@@ -4,6 +4,8 @@
   and nothing is lost;
 - concluding the same session at once: exactly one succeeds;
 - escalating a topic or starting an outcome by double-clicking: one record;
+- two clerks saving a new outcome of the same session at once (the form, not the button): one is
+  saved, the other is told the session already has it;
 - two clerks saving the two newest outcomes (their child tables) at once: no deadlock.
 
 The records are committed so that the other connections see them, and removed again afterwards.
@@ -146,6 +148,36 @@ def test_double_click_make_outcome_gives_one_outcome(case):
 	outcomes = frappe.get_all("Consultation Outcome", filters={"session": session.name}, pluck="name")
 	assert len(outcomes) == 1
 	assert {c.result for c in clerks} == {outcomes[0]}
+
+
+def test_two_outcomes_of_one_session_saved_at_once_give_one(case):
+	topic = make_topic(case.units.village_a, stakeholders=case.people, title=f"表单成果{case.token}")
+	session = make_session(topic, case.people)
+	frappe.db.commit()
+
+	def new_outcome():
+		return frappe.get_doc(
+			{
+				"doctype": "Consultation Outcome",
+				"session": session.name,
+				"decision": f"<p>{frappe.session.user} 填写的成果。</p>",
+				"implementer_type": "Village",
+				"implementer": "村民委员会",
+				"implementation_deadline": nowdate(),
+			}
+		)
+
+	clerks = race(new_outcome, lambda doc: doc.insert().name, case.clerks)
+
+	winners = [c for c in clerks if c.ok]
+	assert len(winners) == 1, [repr(c.error) for c in clerks]
+	loser = next(c for c in clerks if not c.ok)
+	assert isinstance(loser.error, frappe.ValidationError), repr(loser.error)
+	assert f"The session already has the outcome {winners[0].result}." in str(loser.error)
+	frappe.db.rollback()
+	assert frappe.get_all("Consultation Outcome", filters={"session": session.name}, pluck="name") == [
+		winners[0].result
+	]
 
 
 def test_two_clerks_saving_the_newest_outcomes_at_once_do_not_deadlock(case):

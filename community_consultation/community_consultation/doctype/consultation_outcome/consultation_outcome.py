@@ -12,7 +12,7 @@ from community_consultation.community_consultation.doctype.consultation_settings
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	update_topic_status,
 )
-from community_consultation.locking import RowLocking
+from community_consultation.locking import RowLocking, lock_for_idempotent_create
 from community_consultation.validation import validate_field_types
 
 MEETING_ROUTES = ("Villagers' Meeting", "Legal Procedure")
@@ -48,6 +48,9 @@ def outcome_status(
 
 
 class ConsultationOutcome(RowLocking, Document):
+	def before_insert(self):
+		self.lock_session()
+
 	def before_validate(self):
 		validate_field_types(self)
 
@@ -92,6 +95,17 @@ class ConsultationOutcome(RowLocking, Document):
 
 	# ------------------------------------------------------------------ rules
 
+	def lock_session(self):
+		"""Two outcomes of one session created at the same moment (two clerks, two tabs, a double
+		click on Save): the second waits here until the first is saved, and then sees it
+		(`validate_session_concluded`). `make_outcome` takes this lock before it looks for the outcome."""
+		if not self.session or self.flags.session_locked:
+			return
+		fresh = lock_for_idempotent_create("Consultation Session", self.session)
+		self.flags.session_locked = True
+		# a transaction that had written before the lock sees the other outcome only by a locking read
+		self.flags.read_outcomes_locked = not fresh
+
 	def session_info(self):
 		if getattr(self, "_session", None) is None or self._session.name != self.session:
 			self._session = frappe.db.get_value(
@@ -125,6 +139,7 @@ class ConsultationOutcome(RowLocking, Document):
 			"Consultation Outcome",
 			{"session": self.session, "docstatus": ("<", 2), "name": ("!=", self.name or "")},
 			"name",
+			for_update=bool(self.flags.read_outcomes_locked),
 		)
 		if other:
 			frappe.throw(_("The session already has the outcome {0}.").format(other))

@@ -316,6 +316,8 @@ class ConsultationSession(RowLocking, Document):
 			}
 		)
 		outcome.flags.ignore_mandatory = True
+		# the session is locked above, and the look-up saw every committed outcome
+		outcome.flags.session_locked = True
 		outcome.insert()
 		return outcome.name
 
