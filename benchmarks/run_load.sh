@@ -33,6 +33,13 @@ stop() {
 }
 trap stop EXIT
 
+# the load client and the drill use httpx, which Frappe does not install
+if ! "$BENCH/env/bin/python" -c "import httpx" 2>/dev/null; then
+	echo "installing httpx into $BENCH/env"
+	if command -v uv >/dev/null; then uv pip install -q --python "$BENCH/env/bin/python" httpx
+	else "$BENCH/env/bin/python" -m pip install -q httpx; fi
+fi
+
 if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
 	echo "error: something already listens on 127.0.0.1:$PORT" >&2
 	exit 1

@@ -41,9 +41,14 @@ website_route_rules = [
 	{"from_route": "/consultation/<unit>", "to_route": "consultation/unit"},
 ]
 
+# the first document of a year's series, saved by many clerks at once, numbered without a deadlock
+# (Consultation Outcome and Consultation Annual Return call it in their before_insert, before the lock
+# they take there)
+_series_row = "community_consultation.locking.ensure_series_row"
+
 doc_events = {
 	"Consultation Topic": {
-		"before_insert": "community_consultation.portal.web_form.before_topic_insert",
+		"before_insert": ["community_consultation.portal.web_form.before_topic_insert", _series_row],
 		"after_insert": "community_consultation.portal.web_form.after_topic_insert",
 		"validate": [
 			"community_consultation.permissions.validate_unit_access",
@@ -52,6 +57,7 @@ doc_events = {
 		"on_update": "community_consultation.workflow_rules.follow_facts",
 	},
 	"Consultation Session": {
+		"before_insert": _series_row,
 		"validate": [
 			"community_consultation.permissions.validate_unit_access",
 			"community_consultation.workflow_rules.keep_state_with_facts",
@@ -83,7 +89,9 @@ doc_events = {
 			"community_consultation.notices.notify_publicity_started",
 		],
 	},
+	"Supervision Remark": {"before_insert": _series_row},
 	"Stakeholder": {
+		"before_insert": _series_row,
 		"validate": "community_consultation.permissions.validate_unit_access",
 	},
 }

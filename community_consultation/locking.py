@@ -78,3 +78,55 @@ def lock_for_idempotent_create(doctype: str, name: str) -> bool:
 	# the first statement after the commit: a locking read, which takes no snapshot of its own
 	frappe.db.sql(f"select name from `tab{doctype}` where name = %s for update", (name,))
 	return fresh
+
+
+def series_key(doc) -> str | None:
+	"""The `tabSeries` row that will number `doc` (e.g. `SES-2026-`), or None when its name is not
+	numbered by a series."""
+	from frappe.model.naming import BRACED_PARAMS_WORD_PATTERN, parse_naming_series
+
+	autoname = doc.meta.autoname or ""
+	key = None
+
+	def remember_key(partial: str, digits: int) -> str:
+		nonlocal key
+		key = partial
+		return "#" * digits
+
+	try:
+		if autoname.startswith("naming_series:"):
+			series = (
+				doc.get("naming_series") or (doc.meta.get_field("naming_series").options or "").split("\n")[0]
+			)
+			if "#" not in series:
+				series += ".#####"
+			parse_naming_series(series, doc=doc, number_generator=remember_key)
+		elif autoname.startswith("format:") and "{#" in autoname:
+			pattern = BRACED_PARAMS_WORD_PATTERN.sub(
+				lambda m: parse_naming_series([m.group()[1:-1]], doc=doc), autoname.split(":", 1)[1]
+			)
+			key = pattern[: pattern.find("{#")]
+	except Exception:
+		# a series that cannot be read ahead (a field not filled in yet): Frappe numbers it as usual
+		return None
+	return key or None
+
+
+def ensure_series_row(doc, method=None) -> None:
+	"""before_insert: create the counter of `doc`'s naming series, committed, when it does not exist yet.
+
+	The first document of a series (every year's first topic, session or outcome: `SES-2027-`) is
+	numbered by a counter row that does not exist yet. Frappe looks for it with a locking read, which
+	locks the gap where the row would go, then inserts it: two clerks saving the year's first sessions
+	at the same moment each hold that gap and wait for each other's insert, and one is killed as a
+	deadlock. Created here first, in a transaction of its own, the row exists before either looks for
+	it, and the locking reads queue on the row instead. Only before anything else is written: the
+	commit must not take other writes with it (otherwise Frappe creates the row as usual)."""
+	if frappe.db.transaction_writes:
+		return
+	key = series_key(doc)
+	if not key or frappe.db.sql("select 1 from `tabSeries` where name = %s", key):
+		return
+	# a second caller inserting the same row waits for this commit, then ignores the duplicate
+	frappe.db.sql("insert ignore into `tabSeries` (`name`, `current`) values (%s, 0)", key)
+	frappe.db.commit()

@@ -6,7 +6,9 @@
 - escalating a topic or starting an outcome by double-clicking: one record;
 - two clerks saving a new outcome of the same session at once (the form, not the button): one is
   saved, the other is told the session already has it;
-- two clerks saving the two newest outcomes (their child tables) at once: no deadlock.
+- two clerks saving the two newest outcomes (their child tables) at once: no deadlock;
+- two officers creating their county's return for one year at once: one return;
+- the first documents of a new series (a year's first sessions, returns …) saved at once: no deadlock.
 
 The records are committed so that the other connections see them, and removed again afterwards.
 """
@@ -53,6 +55,15 @@ def draft_session(case, **kw):
 	session = make_session(topic, case.people, conclude=False, **kw)
 	frappe.db.commit()
 	return session
+
+
+def purge_returns(**filters):
+	"""Delete the annual returns matching `filters` with their rows (not committed)."""
+	frappe.db.rollback()
+	returns = frappe.get_all("Consultation Annual Return", filters=filters, pluck="name") or [""]
+	for table in frappe.get_meta("Consultation Annual Return").get_table_fields():
+		frappe.db.delete(table.options, {"parent": ("in", returns)})
+	frappe.db.delete("Consultation Annual Return", {"name": ("in", returns)})
 
 
 def load(doctype: str, name: str):
@@ -223,3 +234,88 @@ def test_two_clerks_saving_the_newest_outcomes_at_once_do_not_deadlock(case):
 	frappe.db.rollback()
 	for name in outcomes:
 		assert frappe.db.count("Implementation Update", {"parent": name}) == 1
+
+
+def test_first_documents_of_a_new_series_saved_at_once_do_not_deadlock(case, monkeypatch):
+	"""Each year's first topic, session, outcome or return is numbered by a counter row that does not
+	exist yet. Two officers file their counties' returns for a year that has none: without the counter
+	made first (locking.ensure_series_row) both lock the gap where it would go, then both insert it,
+	and one is killed as a deadlock. Here both have looked for the counter before either inserts it,
+	the order in which they would deadlock (or, with the counter there, the second waits for the first)."""
+	import frappe.model.naming
+
+	other = make_unit_tree(f"并发乙{case.token}")
+	counties = [case.units.county, other.county]
+	year = next(
+		y
+		for y in range(2001, 2026)
+		if not frappe.db.exists("Series", f"CAR-{y}-")
+		and not frappe.db.exists("Consultation Annual Return", {"year": y})
+	)
+	officers = [
+		make_user(f"officer-{i}-{case.token}@example.com", ["Township Officer"], [county])
+		for i, county in enumerate(counties)
+	]
+	frappe.db.commit()
+	county_of = dict(zip(officers, counties, strict=True))
+	looked_up = threading.Barrier(2)
+	getseries = frappe.model.naming.getseries
+
+	def getseries_after_both_looked(key, digits):
+		frappe.db.sql("select `current` from `tabSeries` where `name` = %s for update", key)
+		try:
+			looked_up.wait(timeout=3)
+		except threading.BrokenBarrierError:
+			pass  # the other officer waits for this one's lock on the counter row
+		return getseries(key, digits)
+
+	monkeypatch.setattr(frappe.model.naming, "getseries", getseries_after_both_looked)
+	try:
+		clerks = race(
+			lambda: frappe.get_doc(
+				{
+					"doctype": "Consultation Annual Return",
+					"county": county_of[frappe.session.user],
+					"year": year,
+				}
+			),
+			lambda doc: doc.insert().name,
+			officers,
+		)
+		assert all(c.ok for c in clerks), [repr(c.error) for c in clerks]
+		assert sorted(c.result for c in clerks) == [f"CAR-{year}-00001", f"CAR-{year}-00002"]
+	finally:
+		purge_returns(year=year)
+		frappe.db.delete("Series", {"name": f"CAR-{year}-"})
+		frappe.db.commit()
+		purge_units(other.values(), officers)
+
+
+def test_two_returns_of_one_county_and_year_created_at_once_give_one(case):
+	officers = [
+		make_user(f"officer-{side}-{case.token}@example.com", ["Township Officer"], [case.units.county])
+		for side in ("a", "b")
+	]
+	year = int(nowdate()[:4]) - 1
+	frappe.db.commit()
+
+	def new_return():
+		return frappe.get_doc(
+			{"doctype": "Consultation Annual Return", "county": case.units.county, "year": year}
+		)
+
+	try:
+		clerks = race(new_return, lambda doc: doc.insert().name, officers)
+
+		winners = [c for c in clerks if c.ok]
+		assert len(winners) == 1, [repr(c.error) for c in clerks]
+		loser = next(c for c in clerks if not c.ok)
+		assert f"already has the return {winners[0].result} for {year}" in str(loser.error)
+		frappe.db.rollback()
+		assert frappe.get_all(
+			"Consultation Annual Return", filters={"county": case.units.county}, pluck="name"
+		) == [winners[0].result]
+	finally:
+		purge_returns(county=case.units.county)
+		frappe.db.commit()
+		purge_units([], officers)

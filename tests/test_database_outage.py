@@ -10,6 +10,7 @@ stopped) or drops one when it carries a given statement (MariaDB gone while a sa
 
 import contextvars
 import json
+import re
 import shutil
 import socket
 import threading
@@ -230,3 +231,17 @@ def test_a_server_error_with_the_database_up_is_not_called_an_outage(outage):
 	)
 	assert answer.status_code == 500
 	assert OUTAGE_EXCEPTION not in answer.get_data(as_text=True)
+
+
+def test_desk_pages_load_the_handler_for_unanswered_requests(outage):
+	"""The desk tells the clerk when a request got no answer it can show (public/js, built by
+	scripts/bootstrap and scripts/test): the built bundle is on every desk page."""
+	page = outage.browser.request("GET", "/app/consultation-session", headers={"Accept": "text/html"})
+	assert page.status_code == 200
+	html = page.get_data(as_text=True)
+	bundle = re.search(
+		r'src="(/assets/community_consultation/dist/js/community_consultation\.bundle\.\w+\.js)"', html
+	)
+	assert bundle, "the desk page does not load the app's built bundle"
+	built = Path(frappe.local.sites_path) / bundle.group(1).lstrip("/")
+	assert "Server unavailable" in built.read_text()

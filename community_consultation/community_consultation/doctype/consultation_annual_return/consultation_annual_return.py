@@ -17,6 +17,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, getdate, now_datetime, nowdate
 
+from community_consultation.locking import ensure_series_row, lock_for_idempotent_create
 from community_consultation.permissions import unit_scope
 from community_consultation.reporting import RETURN_FIGURES, get_return_rows
 
@@ -24,6 +25,11 @@ FIGURE_FIELDS = tuple(f for f, _label, _type in RETURN_FIGURES)
 
 
 class ConsultationAnnualReturn(Document):
+	def before_insert(self):
+		# the counter first: creating it commits, which would release the lock taken next
+		ensure_series_row(self)
+		self.lock_county()
+
 	def validate(self):
 		self.title = f"{self.county} {self.year}"
 		self.set_period()
@@ -78,6 +84,16 @@ class ConsultationAnnualReturn(Document):
 				title=_("Invalid year"),
 			)
 
+	def lock_county(self):
+		"""Two returns of one county created at the same moment (two officers, a double click on Save):
+		the second waits here until the first is saved, then `validate_one_return_per_county_and_year`
+		sees it."""
+		if not self.county:
+			return
+		fresh = lock_for_idempotent_create("Community Unit", self.county)
+		# a transaction that had written before the lock sees the other return only by a locking read
+		self.flags.read_returns_locked = not fresh
+
 	def validate_one_return_per_county_and_year(self):
 		"""Work plan 三: one return per county and year (a corrected return amends the cancelled one)."""
 		other = frappe.db.get_value(
@@ -89,6 +105,7 @@ class ConsultationAnnualReturn(Document):
 				"name": ("!=", self.name or ""),
 			},
 			"name",
+			for_update=bool(self.flags.read_returns_locked),
 		)
 		if other:
 			frappe.throw(

@@ -12,7 +12,7 @@ from community_consultation.community_consultation.doctype.consultation_settings
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	update_topic_status,
 )
-from community_consultation.locking import RowLocking, lock_for_idempotent_create
+from community_consultation.locking import RowLocking, ensure_series_row, lock_for_idempotent_create
 from community_consultation.validation import validate_field_types
 
 MEETING_ROUTES = ("Villagers' Meeting", "Legal Procedure")
@@ -49,6 +49,8 @@ def outcome_status(
 
 class ConsultationOutcome(RowLocking, Document):
 	def before_insert(self):
+		# the counter first: creating it commits, which would release the lock taken next
+		ensure_series_row(self)
 		self.lock_session()
 
 	def before_validate(self):
