@@ -62,12 +62,37 @@ class DatabaseUnavailable(HTTPException):
 	code = 503
 
 
-def outage_message() -> tuple[str, str]:
+def outage_language() -> str:
+	"""The language of the outage message: the user's, when the request's session names them; else the
+	one the browser asks for; else the site's. (A request authenticated by an API key is identified only
+	after the app's before_request hook, so until then Frappe's language is its default, English.)
+	Read from the cache, as MariaDB is away; English when even that fails."""
+	from frappe.translate import get_all_translations, get_parent_language, get_user_lang
+
+	try:
+		user = frappe.session.user
+		if user and user != "Guest":
+			return get_user_lang(user)
+		for lang in frappe.request.accept_languages.values():
+			for candidate in (lang, get_parent_language(lang)):
+				# a language the apps have translations for (read from their files, not the database)
+				if candidate and (candidate == "en" or get_all_translations(candidate)):
+					return candidate
+		return frappe.db.get_default("lang") or "en"
+	except Exception:
+		return frappe.local.lang or "en"
+
+
+def outage_message() -> tuple[str, str, str]:
+	"""Title, message and the "try again" link text, in the language of `outage_language`."""
+	lang = outage_language()
 	return (
-		_("Database unavailable"),
+		_("Database unavailable", lang=lang),
 		_(
-			"The database server cannot be reached at the moment, so nothing was saved. Please try again in a minute: your entries are still in the form."
+			"The database server cannot be reached at the moment, so nothing was saved. Please try again in a minute: your entries are still in the form.",
+			lang=lang,
 		),
+		_("Try again", lang=lang),
 	)
 
 
@@ -83,7 +108,7 @@ def wants_json(request) -> bool:
 def outage_body(request) -> tuple[str, str]:
 	"""The body of the 503 answer and its content type: JSON for the desk and REST clients (the desk
 	shows `_server_messages` as a message dialog), a plain page for a browser."""
-	title, message = outage_message()
+	title, message, try_again = outage_message()
 	if wants_json(request):
 		body = {"exc_type": OUTAGE_EXCEPTION}
 		if request.path.startswith("/api/v2/"):
@@ -93,7 +118,7 @@ def outage_body(request) -> tuple[str, str]:
 				[json.dumps({"message": message, "title": title, "indicator": "red"})]
 			)
 		return json.dumps(body, ensure_ascii=False), "application/json"
-	lang = escape(frappe.local.lang or "en")
+	lang = escape(outage_language())
 	page = (
 		f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
 		f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -101,7 +126,7 @@ def outage_body(request) -> tuple[str, str]:
 		f"<title>{escape(title)}</title></head>"
 		'<body style="font-family: sans-serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem">'
 		f"<h1>{escape(title)}</h1><p>{escape(message)}</p>"
-		f'<p><a href="">{escape(_("Try again"))}</a></p></body></html>'
+		f'<p><a href="">{escape(try_again)}</a></p></body></html>'
 	)
 	return page, "text/html"
 

@@ -156,7 +156,7 @@ def outage():
 		assert answer.status_code == 200, answer.get_data(as_text=True)
 		# the clerk has been working: the session and the user's settings are in Redis
 		assert browser.request("GET", f"/api/resource/Consultation Session/{session.name}").status_code == 200
-		yield frappe._dict(link=link, browser=browser, session=session, clerk=clerk)
+		yield frappe._dict(link=link, browser=browser, session=session, clerk=clerk, site=site)
 	finally:
 		link.down()
 		shutil.rmtree(site_dir, ignore_errors=True)
@@ -219,6 +219,30 @@ def test_save_losing_the_database_midway_gets_a_clear_message_and_writes_nothing
 	answer = save_venue(outage, "村文化礼堂")
 	assert answer.status_code == 200, answer.get_data(as_text=True)[:2000]
 	assert stored_venue(outage) == "村文化礼堂"
+
+
+def test_rest_client_gets_the_message_in_the_language_it_asks_for(outage):
+	"""A client authenticated by an API key is identified only after the outage check: its message is
+	in the language it asks for (or the site's)."""
+	user = frappe.get_doc("User", outage.clerk)
+	user.api_key = frappe.generate_hash(length=15)
+	secret = frappe.generate_hash(length=15)
+	user.api_secret = secret
+	user.save(ignore_permissions=True)
+	frappe.db.commit()
+	client = Browser(outage.site)
+	headers = {"Authorization": f"token {user.api_key}:{secret}", "Accept-Language": "zh-CN,zh;q=0.9"}
+	assert client.request("GET", "/api/resource/Consultation Topic", headers=dict(headers)).status_code == 200
+
+	outage.link.down()
+	assert_outage_answer(
+		client.request(
+			"PUT",
+			f"/api/resource/Consultation Session/{outage.session.name}",
+			json={"venue": "村文化礼堂"},
+			headers=dict(headers),
+		)
+	)
 
 
 def test_a_server_error_with_the_database_up_is_not_called_an_outage(outage):
