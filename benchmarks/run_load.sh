@@ -82,5 +82,6 @@ set +e
 rc=$?
 set -e
 echo "server logs and raw figures: $LOGS"
-grep -c "WORKER TIMEOUT" "$LOGS/gunicorn.log" | sed 's/^/gunicorn worker timeouts: /'
+# grep -c exits 1 when it counts 0: not a failure of the run
+echo "gunicorn worker timeouts: $(grep -c "WORKER TIMEOUT" "$LOGS/gunicorn.log" || true)"
 exit $rc
