@@ -42,8 +42,6 @@ website_route_rules = [
 ]
 
 # the first document of a year's series, saved by many clerks at once, numbered without a deadlock
-# (Consultation Outcome and Consultation Annual Return call it in their before_insert, before the lock
-# they take there)
 _series_row = "community_consultation.locking.ensure_series_row"
 
 doc_events = {
@@ -70,6 +68,7 @@ doc_events = {
 		"on_cancel": "community_consultation.workflow_rules.follow_cancel",
 	},
 	"Consultation Outcome": {
+		"before_insert": _series_row,
 		"validate": [
 			"community_consultation.permissions.validate_unit_access",
 			"community_consultation.workflow_rules.keep_state_with_facts",
@@ -90,6 +89,7 @@ doc_events = {
 		],
 	},
 	"Supervision Remark": {"before_insert": _series_row},
+	"Consultation Annual Return": {"before_insert": _series_row},
 	"Stakeholder": {
 		"before_insert": _series_row,
 		"validate": "community_consultation.permissions.validate_unit_access",

@@ -15,10 +15,13 @@ at the same moment:
    primary key. The document's row lock is what serialises two saves of the same document.
 2. A plain read sees the snapshot taken at the transaction's first read. A call that waits for a row
    lock (the second of two double-clicks) and then looks for what the first call created does not see
-   it, unless the look-up is a locking read, which takes a gap lock again (1.).
-   `lock_for_idempotent_create` ends the transaction when it has written nothing yet, so that the
-   look-up after the lock sees everything committed meanwhile without locking any gap.
+   it, unless the look-up is a locking read, which takes a gap lock again (1.). `existing_record` also
+   asks a connection of its own, which reads what is committed now without locking anything; and
+   `ensure_series_row` creates a missing series counter on such a connection, committed at once. Neither
+   commits the caller's transaction, so its savepoints and uncommitted work stay as they are.
 """
+
+from contextlib import contextmanager
 
 import frappe
 
@@ -63,21 +66,45 @@ class RowLocking:
 			row.db_update()
 
 
-def lock_for_idempotent_create(doctype: str, name: str) -> bool:
-	"""Lock the row `name` of `doctype`, so that a second, simultaneous call waits here for the first to
-	commit, and make the reads that follow see what the first call created.
-
-	Returns True when plain reads after the lock see every commit made before it was granted (the
-	transaction had written nothing, so it was ended first and the next read takes a new snapshot);
-	False when the transaction had already written and could not be ended: the caller's look-up must
-	then be a locking read (`for_update=True`) to see the other call's record."""
-	fresh = not frappe.db.transaction_writes
-	if fresh:
-		# nothing written yet: committing only ends the snapshot taken by the reads so far
-		frappe.db.commit()
-	# the first statement after the commit: a locking read, which takes no snapshot of its own
+def lock_row(doctype: str, name: str) -> None:
+	"""Lock the row `name` of `doctype` by primary key (that row only, no gap) until this transaction
+	ends: a second, simultaneous call waits here until the first has committed."""
 	frappe.db.sql(f"select name from `tab{doctype}` where name = %s for update", (name,))
-	return fresh
+
+
+@contextmanager
+def own_connection(lock_wait_timeout: int = 5):
+	"""A cursor on a second connection to the site's database, in autocommit: it reads what is committed
+	now, whatever this transaction's snapshot, and what it writes is committed at once, apart from this
+	transaction. It gives up waiting for a lock after `lock_wait_timeout` seconds (this transaction may
+	hold the lock it would wait for)."""
+	conn = frappe.db.get_connection()
+	try:
+		conn.autocommit(True)
+		with conn.cursor() as cursor:
+			cursor.execute(f"set session innodb_lock_wait_timeout = {int(lock_wait_timeout)}")
+			yield cursor
+	finally:
+		conn.close()
+
+
+def existing_record(doctype: str, filters: dict, exclude: str | None = None, committed: bool = True):
+	"""The name of a record of `doctype` whose fields equal `filters`, not cancelled and not `exclude`,
+	as this transaction sees it or, with `committed`, as committed by anyone now. After `lock_row`, it
+	finds what a simultaneous call created before it released the lock (see the module's docstring)."""
+	visible = frappe.db.get_value(
+		doctype, {**filters, "docstatus": ("<", 2), "name": ("!=", exclude or "")}, "name"
+	)
+	if visible or not committed:
+		return visible
+	where = " and ".join(f"`{field}` = %s" for field in filters)
+	with own_connection() as cursor:
+		cursor.execute(
+			f"select name from `tab{doctype}` where {where} and docstatus < 2 and name != %s limit 1",
+			(*filters.values(), exclude or ""),
+		)
+		row = cursor.fetchone()
+	return row[0] if row else None
 
 
 def series_key(doc) -> str | None:
@@ -113,20 +140,21 @@ def series_key(doc) -> str | None:
 
 
 def ensure_series_row(doc, method=None) -> None:
-	"""before_insert: create the counter of `doc`'s naming series, committed, when it does not exist yet.
+	"""before_insert: create the counter of `doc`'s naming series when it does not exist yet.
 
 	The first document of a series (every year's first topic, session or outcome: `SES-2027-`) is
 	numbered by a counter row that does not exist yet. Frappe looks for it with a locking read, which
 	locks the gap where the row would go, then inserts it: two clerks saving the year's first sessions
 	at the same moment each hold that gap and wait for each other's insert, and one is killed as a
-	deadlock. Created here first, in a transaction of its own, the row exists before either looks for
-	it, and the locking reads queue on the row instead. Only before anything else is written: the
-	commit must not take other writes with it (otherwise Frappe creates the row as usual)."""
-	if frappe.db.transaction_writes:
-		return
+	deadlock. Created here first, committed on a connection of its own, the row exists before either
+	looks for it, and their locking reads queue on the row instead."""
 	key = series_key(doc)
 	if not key or frappe.db.sql("select 1 from `tabSeries` where name = %s", key):
 		return
-	# a second caller inserting the same row waits for this commit, then ignores the duplicate
-	frappe.db.sql("insert ignore into `tabSeries` (`name`, `current`) values (%s, 0)", key)
-	frappe.db.commit()
+	try:
+		with own_connection() as cursor:
+			# a second caller inserting the same row waits for this one, then ignores the duplicate
+			cursor.execute("insert ignore into `tabSeries` (`name`, `current`) values (%s, 0)", (key,))
+	except Exception:
+		# the counter could not be made apart (a lock this transaction holds): Frappe makes it as usual
+		frappe.logger().warning(f"could not create the series counter {key} ahead", exc_info=True)

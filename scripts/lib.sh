@@ -107,7 +107,9 @@ ensure_app_assets() {
 	local dist=$REPO_DIR/$APP/public/dist fp
 	fp=$(cd "$REPO_DIR" && find "$APP/public" -path "$APP/public/dist" -prune -o -type f -print0 2>/dev/null \
 		| sort -z | xargs -0 -r sha1sum | sha1sum | cut -c1-40)
-	if [ "$(cat "$dist/.build-fingerprint" 2>/dev/null)" = "$fp" ] && ls "$dist/js/"*.js >/dev/null 2>&1; then
+	# the bench serves sites/assets/<app>, a link `bench build` points at the checkout it builds
+	if [ "$(cat "$dist/.build-fingerprint" 2>/dev/null)" = "$fp" ] && ls "$dist/js/"*.js >/dev/null 2>&1 \
+		&& [ "$(readlink -f "$BENCH/sites/assets/$APP")" = "$(readlink -f "$REPO_DIR/$APP/public")" ]; then
 		return 1
 	fi
 	say "building $APP's desk assets"

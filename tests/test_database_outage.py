@@ -20,7 +20,7 @@ from pathlib import Path
 import frappe
 import frappe.app
 import pytest
-from frappe.utils.password import update_password
+from frappe.utils.password import get_encryption_key, update_password
 from werkzeug.test import Client
 
 from community_consultation.database_outage import OUTAGE_EXCEPTION
@@ -140,6 +140,8 @@ def outage():
 	session = make_session(topic, people, conclude=False, venue="村委会会议室")
 	frappe.db.commit()
 
+	# the copy must hold the site's encryption key (Frappe writes one into site_config.json on first use)
+	get_encryption_key()
 	conf = frappe.get_site_config()
 	link = DatabaseLink(conf.get("db_host") or "127.0.0.1", int(conf.get("db_port") or 3306))
 	site = f"outage-{token}.localhost"

@@ -17,7 +17,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, getdate, now_datetime, nowdate
 
-from community_consultation.locking import ensure_series_row, lock_for_idempotent_create
+from community_consultation.locking import existing_record, lock_row
 from community_consultation.permissions import unit_scope
 from community_consultation.reporting import RETURN_FIGURES, get_return_rows
 
@@ -26,8 +26,6 @@ FIGURE_FIELDS = tuple(f for f, _label, _type in RETURN_FIGURES)
 
 class ConsultationAnnualReturn(Document):
 	def before_insert(self):
-		# the counter first: creating it commits, which would release the lock taken next
-		ensure_series_row(self)
 		self.lock_county()
 
 	def validate(self):
@@ -90,22 +88,16 @@ class ConsultationAnnualReturn(Document):
 		sees it."""
 		if not self.county:
 			return
-		fresh = lock_for_idempotent_create("Community Unit", self.county)
-		# a transaction that had written before the lock sees the other return only by a locking read
-		self.flags.read_returns_locked = not fresh
+		lock_row("Community Unit", self.county)
 
 	def validate_one_return_per_county_and_year(self):
 		"""Work plan 三: one return per county and year (a corrected return amends the cancelled one)."""
-		other = frappe.db.get_value(
+		# a new return also sees one committed by a simultaneous save (it waited in lock_county)
+		other = existing_record(
 			"Consultation Annual Return",
-			{
-				"county": self.county,
-				"year": cint(self.year),
-				"docstatus": ("<", 2),
-				"name": ("!=", self.name or ""),
-			},
-			"name",
-			for_update=bool(self.flags.read_returns_locked),
+			{"county": self.county, "year": cint(self.year)},
+			exclude=self.name,
+			committed=self.is_new(),
 		)
 		if other:
 			frappe.throw(

@@ -12,7 +12,7 @@ from community_consultation.community_consultation.doctype.consultation_settings
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	update_topic_status,
 )
-from community_consultation.locking import RowLocking, ensure_series_row, lock_for_idempotent_create
+from community_consultation.locking import RowLocking, existing_record, lock_row
 from community_consultation.validation import validate_field_types
 
 MEETING_ROUTES = ("Villagers' Meeting", "Legal Procedure")
@@ -49,8 +49,6 @@ def outcome_status(
 
 class ConsultationOutcome(RowLocking, Document):
 	def before_insert(self):
-		# the counter first: creating it commits, which would release the lock taken next
-		ensure_series_row(self)
 		self.lock_session()
 
 	def before_validate(self):
@@ -103,10 +101,8 @@ class ConsultationOutcome(RowLocking, Document):
 		(`validate_session_concluded`). `make_outcome` takes this lock before it looks for the outcome."""
 		if not self.session or self.flags.session_locked:
 			return
-		fresh = lock_for_idempotent_create("Consultation Session", self.session)
+		lock_row("Consultation Session", self.session)
 		self.flags.session_locked = True
-		# a transaction that had written before the lock sees the other outcome only by a locking read
-		self.flags.read_outcomes_locked = not fresh
 
 	def session_info(self):
 		if getattr(self, "_session", None) is None or self._session.name != self.session:
@@ -137,11 +133,9 @@ class ConsultationOutcome(RowLocking, Document):
 					"The session ended without consensus: hold a second consultation or escalate the topic instead of filing an outcome."
 				)
 			)
-		other = frappe.db.get_value(
-			"Consultation Outcome",
-			{"session": self.session, "docstatus": ("<", 2), "name": ("!=", self.name or "")},
-			"name",
-			for_update=bool(self.flags.read_outcomes_locked),
+		# a new outcome also sees one committed by a simultaneous save (it waited in lock_session)
+		other = existing_record(
+			"Consultation Outcome", {"session": self.session}, exclude=self.name, committed=self.is_new()
 		)
 		if other:
 			frappe.throw(_("The session already has the outcome {0}.").format(other))

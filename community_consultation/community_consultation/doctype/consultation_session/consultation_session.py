@@ -13,7 +13,7 @@ from community_consultation.community_consultation.doctype.consultation_topic.co
 	CLOSED_TO_SESSIONS,
 	update_topic_status,
 )
-from community_consultation.locking import RowLocking, lock_for_idempotent_create
+from community_consultation.locking import RowLocking, existing_record, lock_row
 from community_consultation.validation import validate_field_types
 
 CONSENSUS = "Consensus"
@@ -296,13 +296,8 @@ class ConsultationSession(RowLocking, Document):
 		self.check_permission("read")
 		frappe.has_permission("Consultation Outcome", "create", throw=True)
 		# two clicks at once give one outcome: the second waits for the first here, then sees its outcome
-		fresh = lock_for_idempotent_create("Consultation Session", self.name)
-		existing = frappe.db.get_value(
-			"Consultation Outcome",
-			{"session": self.name, "docstatus": ("<", 2)},
-			"name",
-			for_update=not fresh,
-		)
+		lock_row("Consultation Session", self.name)
+		existing = existing_record("Consultation Outcome", {"session": self.name})
 		if existing:
 			return existing
 		outcome = frappe.get_doc(
@@ -316,7 +311,7 @@ class ConsultationSession(RowLocking, Document):
 			}
 		)
 		outcome.flags.ignore_mandatory = True
-		# the session is locked above, and the look-up saw every committed outcome
+		# the session is locked above, and the look-up saw every outcome committed
 		outcome.flags.session_locked = True
 		outcome.insert()
 		return outcome.name

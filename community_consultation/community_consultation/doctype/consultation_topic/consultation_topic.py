@@ -9,7 +9,7 @@ from frappe.utils import escape_html, format_datetime, getdate, nowdate
 from community_consultation.community_consultation.doctype.community_unit.community_unit import (
 	get_consultation_level,
 )
-from community_consultation.locking import RowLocking, lock_for_idempotent_create
+from community_consultation.locking import RowLocking, existing_record, lock_row
 from community_consultation.validation import validate_field_types
 
 # statuses in which the topic takes no further session
@@ -141,10 +141,8 @@ class ConsultationTopic(RowLocking, Document):
 		carrying the earlier rounds' minutes and votes. Calling it again returns the same topic."""
 		self.check_permission("write")
 		# two clicks at once give one escalated topic: the second waits for the first here, then sees it
-		fresh = lock_for_idempotent_create("Consultation Topic", self.name)
-		existing = frappe.db.get_value(
-			"Consultation Topic", {"escalated_from": self.name}, "name", for_update=not fresh
-		)
+		lock_row("Consultation Topic", self.name)
+		existing = existing_record("Consultation Topic", {"escalated_from": self.name})
 		if existing:
 			return existing
 		if self.level != "Building":
