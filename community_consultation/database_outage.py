@@ -83,17 +83,19 @@ def outage_language() -> str:
 		return frappe.local.lang or "en"
 
 
-def outage_message() -> tuple[str, str, str]:
-	"""Title, message and the "try again" link text, in the language of `outage_language`."""
-	lang = outage_language()
-	return (
-		_("Database unavailable", lang=lang),
-		_(
+def outage_message(lang: str, reading: bool = False) -> tuple[str, str]:
+	"""Title and message in `lang`; `reading`: a page being loaded, where nothing was being saved."""
+	if reading:
+		message = _(
+			"The database server cannot be reached at the moment. This page tries again by itself in half a minute.",
+			lang=lang,
+		)
+	else:
+		message = _(
 			"The database server cannot be reached at the moment, so nothing was saved. Please try again in a minute: your entries are still in the form.",
 			lang=lang,
-		),
-		_("Try again", lang=lang),
-	)
+		)
+	return _("Database unavailable", lang=lang), message
 
 
 def wants_json(request) -> bool:
@@ -108,8 +110,9 @@ def wants_json(request) -> bool:
 def outage_body(request) -> tuple[str, str]:
 	"""The body of the 503 answer and its content type: JSON for the desk and REST clients (the desk
 	shows `_server_messages` as a message dialog), a plain page for a browser."""
-	title, message, try_again = outage_message()
+	lang = outage_language()
 	if wants_json(request):
+		title, message = outage_message(lang)
 		body = {"exc_type": OUTAGE_EXCEPTION}
 		if request.path.startswith("/api/v2/"):
 			body["errors"] = [{"type": OUTAGE_EXCEPTION, "message": message, "title": title}]
@@ -118,12 +121,14 @@ def outage_body(request) -> tuple[str, str]:
 				[json.dumps({"message": message, "title": title, "indicator": "red"})]
 			)
 		return json.dumps(body, ensure_ascii=False), "application/json"
-	lang = escape(outage_language())
+	reading = request.method in ("GET", "HEAD")
+	title, message = outage_message(lang, reading=reading)
+	try_again = _("Try again", lang=lang)
 	page = (
-		f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+		f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
 		f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-		f'<meta http-equiv="refresh" content="{RETRY_AFTER_SECONDS}">'
-		f"<title>{escape(title)}</title></head>"
+		+ (f'<meta http-equiv="refresh" content="{RETRY_AFTER_SECONDS}">' if reading else "")
+		+ f"<title>{escape(title)}</title></head>"
 		'<body style="font-family: sans-serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem">'
 		f"<h1>{escape(title)}</h1><p>{escape(message)}</p>"
 		f'<p><a href="">{escape(try_again)}</a></p></body></html>'
