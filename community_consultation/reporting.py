@@ -186,6 +186,14 @@ class UnitScope:
 		return " and ".join(c for c in conditions if c != "1=1") or "1=1"
 
 
+def chart_scope(doctype: str, filters) -> UnitScope:
+	"""The start of a dashboard chart source: the user must read `doctype`; the chart counts in the
+	unit its filters name, within the user's own units."""
+	if not frappe.has_permission(doctype, "read"):
+		frappe.throw(_("Not permitted to read {0}").format(_(doctype)), frappe.PermissionError)
+	return UnitScope((frappe.parse_json(filters) or {}).get("community_unit"))
+
+
 def get_categories() -> list[dict]:
 	return frappe.get_all(
 		"Consultation Category",

@@ -10,7 +10,7 @@ status in the user's language."""
 import frappe
 from frappe import _
 
-from community_consultation.reporting import UnitScope
+from community_consultation.reporting import chart_scope
 
 STATUS_ORDER = ("Filed", "Publicised", "In Implementation", "Overdue", "Implemented", "Draft")
 
@@ -27,10 +27,7 @@ def get(
 	time_interval=None,
 	heatmap_year=None,
 ) -> dict:
-	if not frappe.has_permission("Consultation Outcome", "read"):
-		frappe.throw(_("Not permitted to read Consultation Outcome"), frappe.PermissionError)
-	filters = frappe.parse_json(filters) or {}
-	scope = UnitScope(filters.get("community_unit"))
+	scope = chart_scope("Consultation Outcome", filters)
 	counts = dict(
 		frappe.db.sql(
 			f"""select o.status, count(*) from `tabConsultation Outcome` o

@@ -12,7 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_months, get_first_day, getdate, nowdate
 
-from community_consultation.reporting import UnitScope
+from community_consultation.reporting import chart_scope
 
 MONTHS = 12
 
@@ -29,10 +29,7 @@ def get(
 	time_interval=None,
 	heatmap_year=None,
 ) -> dict:
-	if not frappe.has_permission("Consultation Session", "read"):
-		frappe.throw(_("Not permitted to read Consultation Session"), frappe.PermissionError)
-	filters = frappe.parse_json(filters) or {}
-	scope = UnitScope(filters.get("community_unit"))
+	scope = chart_scope("Consultation Session", filters)
 	this_month = get_first_day(getdate(nowdate()))
 	months = [add_months(this_month, i - MONTHS + 1) for i in range(MONTHS)]
 	counts = dict(

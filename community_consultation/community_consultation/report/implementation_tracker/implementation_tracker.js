@@ -13,29 +13,30 @@ frappe.query_reports["Implementation Tracker"] = {
 			label: __("Filed To"),
 			fieldtype: "Date",
 		},
-		{
-			fieldname: "community_unit",
-			label: __("Community Unit"),
-			fieldtype: "Link",
-			options: "Community Unit",
-			description: __("The unit and every unit beneath it"),
-		},
+		community_consultation.report_filters.community_unit(),
 		{
 			fieldname: "implementer_type",
 			label: __("Implementer Type"),
 			fieldtype: "Select",
-			options: ["", "Village", "Stakeholder", "Government Entrusted"].map((value) => ({
-				value,
-				label: __(value),
-			})),
+			options: community_consultation.report_filters.translated([
+				"",
+				"Village",
+				"Stakeholder",
+				"Government Entrusted",
+			]),
 		},
 		{
 			fieldname: "status",
 			label: __("Status"),
 			fieldtype: "Select",
-			options: ["", "Filed", "Publicised", "In Implementation", "Overdue", "Implemented"].map(
-				(value) => ({ value, label: __(value) })
-			),
+			options: community_consultation.report_filters.translated([
+				"",
+				"Filed",
+				"Publicised",
+				"In Implementation",
+				"Overdue",
+				"Implemented",
+			]),
 		},
 		{
 			fieldname: "overdue_only",
@@ -50,7 +51,11 @@ frappe.query_reports["Implementation Tracker"] = {
 	],
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);
-		if (data && data.days_overdue > 0 && ["days_overdue", "status_label"].includes(column.fieldname)) {
+		if (
+			data &&
+			data.days_overdue > 0 &&
+			["days_overdue", "status_label"].includes(column.fieldname)
+		) {
 			value = `<span class="text-danger">${value}</span>`;
 		}
 		return value;

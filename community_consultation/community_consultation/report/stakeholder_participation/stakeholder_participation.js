@@ -3,32 +3,18 @@
 
 frappe.query_reports["Stakeholder Participation"] = {
 	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_start(),
-			reqd: 1,
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_end(),
-			reqd: 1,
-		},
-		{
-			fieldname: "community_unit",
-			label: __("Community Unit"),
-			fieldtype: "Link",
-			options: "Community Unit",
-			description: __("The unit and every unit beneath it"),
-		},
+		...community_consultation.report_filters.this_year(),
+		community_consultation.report_filters.community_unit(),
 		{
 			fieldname: "group_by",
 			label: __("Group By"),
 			fieldtype: "Select",
-			options: ["County", "Township", "Village", "Unit"].map((value) => ({ value, label: __(value) })),
+			options: community_consultation.report_filters.translated([
+				"County",
+				"Township",
+				"Village",
+				"Unit",
+			]),
 			default: "Village",
 			reqd: 1,
 		},

@@ -3,27 +3,8 @@
 
 frappe.query_reports["Topic Register"] = {
 	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_start(),
-			reqd: 1,
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_end(),
-			reqd: 1,
-		},
-		{
-			fieldname: "community_unit",
-			label: __("Community Unit"),
-			fieldtype: "Link",
-			options: "Community Unit",
-			description: __("The unit and every unit beneath it"),
-		},
+		...community_consultation.report_filters.this_year(),
+		community_consultation.report_filters.community_unit(),
 		{
 			fieldname: "category",
 			label: __("Category"),
@@ -34,13 +15,17 @@ frappe.query_reports["Topic Register"] = {
 			fieldname: "level",
 			label: __("Level"),
 			fieldtype: "Select",
-			options: ["", "Community", "Building"].map((value) => ({ value, label: __(value) })),
+			options: community_consultation.report_filters.translated([
+				"",
+				"Community",
+				"Building",
+			]),
 		},
 		{
 			fieldname: "status",
 			label: __("Status"),
 			fieldtype: "Select",
-			options: [
+			options: community_consultation.report_filters.translated([
 				"",
 				"Draft",
 				"Accepted",
@@ -51,13 +36,13 @@ frappe.query_reports["Topic Register"] = {
 				"Referred",
 				"Agreed",
 				"Closed",
-			].map((value) => ({ value, label: __(value) })),
+			]),
 		},
 		{
 			fieldname: "source_channel",
 			label: __("Source Channel"),
 			fieldtype: "Select",
-			options: [
+			options: community_consultation.report_filters.translated([
 				"",
 				"Visiting Residents",
 				"Speaking for the Masses",
@@ -66,7 +51,7 @@ frappe.query_reports["Topic Register"] = {
 				"Government Entrustment",
 				"Stakeholder Proposal",
 				"Escalation",
-			].map((value) => ({ value, label: __(value) })),
+			]),
 		},
 	],
 };

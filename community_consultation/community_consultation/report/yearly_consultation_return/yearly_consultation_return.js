@@ -14,13 +14,7 @@ frappe.query_reports["Yearly Consultation Return"] = {
 			default: String(new Date().getFullYear()),
 			reqd: 1,
 		},
-		{
-			fieldname: "community_unit",
-			label: __("Community Unit"),
-			fieldtype: "Link",
-			options: "Community Unit",
-			description: __("The unit and every unit beneath it"),
-		},
+		community_consultation.report_filters.community_unit(),
 	],
 	tree: true,
 	initial_depth: 2,
@@ -35,4 +29,3 @@ frappe.query_reports["Yearly Consultation Return"] = {
 		return value;
 	},
 };
-

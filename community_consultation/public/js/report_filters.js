@@ -1,0 +1,42 @@
+// Filters the app's query reports share (their .js files are evaluated when a report opens, after the
+// desk has loaded this bundle).
+
+frappe.provide("community_consultation.report_filters");
+
+Object.assign(community_consultation.report_filters, {
+	/** Select options shown in the user's language, keeping the stored values. */
+	translated(values) {
+		return values.map((value) => ({ value, label: __(value) }));
+	},
+
+	/** A unit and every unit beneath it (the report also keeps to the user's own units). */
+	community_unit() {
+		return {
+			fieldname: "community_unit",
+			label: __("Community Unit"),
+			fieldtype: "Link",
+			options: "Community Unit",
+			description: __("The unit and every unit beneath it"),
+		};
+	},
+
+	/** From and To dates, the current year by default. */
+	this_year() {
+		return [
+			{
+				fieldname: "from_date",
+				label: __("From Date"),
+				fieldtype: "Date",
+				default: frappe.datetime.year_start(),
+				reqd: 1,
+			},
+			{
+				fieldname: "to_date",
+				label: __("To Date"),
+				fieldtype: "Date",
+				default: frappe.datetime.year_end(),
+				reqd: 1,
+			},
+		];
+	},
+});
