@@ -95,3 +95,8 @@ def _throw(d, df, expected):
 		frappe.ValidationError,
 		title=_("Invalid value"),
 	)
+
+
+class PayloadGuard:
+	"""Controller mixin: a payload of the wrong shape is refused with a translated message (HTTP 417)
+	before Frappe builds the document from it."""

@@ -3,7 +3,6 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import cint, date_diff, flt, getdate, now_datetime, nowdate
 
 from community_consultation.community_consultation.doctype.consultation_settings.consultation_settings import (
@@ -12,7 +11,8 @@ from community_consultation.community_consultation.doctype.consultation_settings
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	update_topic_status,
 )
-from community_consultation.locking import RowLocking, existing_record, lock_row
+from community_consultation.locking import existing_record, lock_row
+from community_consultation.procedure import ProcedureDocument
 from community_consultation.validation import validate_field_types
 
 MEETING_ROUTES = ("Villagers' Meeting", "Legal Procedure")
@@ -47,7 +47,7 @@ def outcome_status(
 	return "Filed"
 
 
-class ConsultationOutcome(RowLocking, Document):
+class ConsultationOutcome(ProcedureDocument):
 	def before_insert(self):
 		self.lock_session()
 

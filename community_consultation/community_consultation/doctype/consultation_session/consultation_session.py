@@ -3,7 +3,6 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import cint, flt, get_datetime, now_datetime, time_diff_in_hours
 
 from community_consultation.community_consultation.doctype.consultation_settings.consultation_settings import (
@@ -13,7 +12,8 @@ from community_consultation.community_consultation.doctype.consultation_topic.co
 	CLOSED_TO_SESSIONS,
 	update_topic_status,
 )
-from community_consultation.locking import RowLocking, existing_record, lock_row
+from community_consultation.locking import existing_record, lock_row
+from community_consultation.procedure import ProcedureDocument
 from community_consultation.validation import validate_field_types
 
 CONSENSUS = "Consensus"
@@ -22,7 +22,7 @@ REFERRED = "Referred to Villagers' Meeting"
 MAX_TEXT = 65000
 
 
-class ConsultationSession(RowLocking, Document):
+class ConsultationSession(ProcedureDocument):
 	def before_validate(self):
 		validate_field_types(self)
 

@@ -3,13 +3,13 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import escape_html, format_datetime, getdate, nowdate
 
 from community_consultation.community_consultation.doctype.community_unit.community_unit import (
 	get_consultation_level,
 )
-from community_consultation.locking import RowLocking, existing_record, lock_row
+from community_consultation.locking import existing_record, lock_row
+from community_consultation.procedure import ProcedureDocument
 from community_consultation.validation import validate_field_types
 
 # statuses in which the topic takes no further session
@@ -21,7 +21,7 @@ SESSION_RESULT_STATUS = {
 }
 
 
-class ConsultationTopic(RowLocking, Document):
+class ConsultationTopic(ProcedureDocument):
 	def before_validate(self):
 		validate_field_types(self)
 
