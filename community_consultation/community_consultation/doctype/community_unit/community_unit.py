@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils.nestedset import NestedSet
 
-from community_consultation.validation import validate_field_types
+from community_consultation.validation import PayloadGuard, validate_field_types
 
 # 二(一): county → township/street → village/community → villager group/building/estate
 ALLOWED_PARENT_TYPES = {
@@ -21,7 +21,7 @@ GROUP_TYPES = ("County", "Township", "Village", "Community")
 BUILDING_LEVEL_TYPES = ("Villager Group", "Building", "Estate")
 
 
-class CommunityUnit(NestedSet):
+class CommunityUnit(PayloadGuard, NestedSet):
 	nsm_parent_field = "parent_community_unit"
 
 	def before_validate(self):

@@ -20,13 +20,17 @@ from frappe.utils import cint, getdate, now_datetime, nowdate
 from community_consultation.locking import existing_record, lock_row
 from community_consultation.permissions import unit_scope
 from community_consultation.reporting import RETURN_FIGURES, get_return_rows
+from community_consultation.validation import PayloadGuard, validate_field_types
 
 FIGURE_FIELDS = tuple(f for f, _label, _type in RETURN_FIGURES)
 
 
-class ConsultationAnnualReturn(Document):
+class ConsultationAnnualReturn(PayloadGuard, Document):
 	def before_insert(self):
 		self.lock_county()
+
+	def before_validate(self):
+		validate_field_types(self)
 
 	def validate(self):
 		self.title = f"{self.county} {self.year}"

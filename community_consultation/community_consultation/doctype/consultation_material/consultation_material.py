@@ -4,6 +4,8 @@
 # import frappe
 from frappe.model.document import Document
 
+from community_consultation.validation import PayloadGuard
 
-class ConsultationMaterial(Document):
+
+class ConsultationMaterial(PayloadGuard, Document):
 	pass

@@ -10,8 +10,13 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from community_consultation.validation import PayloadGuard, validate_field_types
 
-class ConsultationNoticeLog(Document):
+
+class ConsultationNoticeLog(PayloadGuard, Document):
+	def before_validate(self):
+		validate_field_types(self)
+
 	def validate(self):
 		if not self.is_new():
 			frappe.throw(_("A notice log is a record of what was sent and cannot be changed."))

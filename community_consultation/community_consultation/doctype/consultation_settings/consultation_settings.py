@@ -5,10 +5,10 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from community_consultation.validation import validate_field_types
+from community_consultation.validation import PayloadGuard, validate_field_types
 
 
-class ConsultationSettings(Document):
+class ConsultationSettings(PayloadGuard, Document):
 	def before_validate(self):
 		validate_field_types(self)
 

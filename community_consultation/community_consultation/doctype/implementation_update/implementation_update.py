@@ -4,8 +4,10 @@
 import frappe
 from frappe.model.document import Document
 
+from community_consultation.validation import PayloadGuard
 
-class ImplementationUpdate(Document):
+
+class ImplementationUpdate(PayloadGuard, Document):
 	pass
 
 

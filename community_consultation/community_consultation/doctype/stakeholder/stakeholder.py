@@ -4,9 +4,9 @@
 # import frappe
 from frappe.model.document import Document
 
-from community_consultation.validation import validate_field_types
+from community_consultation.validation import PayloadGuard, validate_field_types
 
 
-class Stakeholder(Document):
+class Stakeholder(PayloadGuard, Document):
 	def before_validate(self):
 		validate_field_types(self)

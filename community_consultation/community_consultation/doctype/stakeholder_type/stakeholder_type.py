@@ -4,6 +4,9 @@
 # import frappe
 from frappe.model.document import Document
 
+from community_consultation.validation import PayloadGuard, validate_field_types
 
-class StakeholderType(Document):
-	pass
+
+class StakeholderType(PayloadGuard, Document):
+	def before_validate(self):
+		validate_field_types(self)

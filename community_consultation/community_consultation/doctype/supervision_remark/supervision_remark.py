@@ -13,12 +13,17 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, nowdate
 
+from community_consultation.validation import PayloadGuard, validate_field_types
+
 REMARKABLE_DOCTYPES = ("Consultation Topic", "Consultation Session", "Consultation Outcome")
 
 
-class SupervisionRemark(Document):
+class SupervisionRemark(PayloadGuard, Document):
 	def before_insert(self):
 		self.remarked_by = frappe.session.user
+
+	def before_validate(self):
+		validate_field_types(self)
 
 	def validate(self):
 		self.validate_unchanged()
