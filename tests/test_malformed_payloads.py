@@ -1,0 +1,400 @@
+"""Malformed payloads are refused, not crashed on: HTTP 417 with a translated message, nothing written.
+
+For every DocType of the module (read from the database, so a new DocType is covered by itself), each
+kind of value of the wrong shape: a string where a table belongs, a row that is not an object, a row with
+a field its DocType does not have, an object where a Link, a number or a date belongs, a list where text
+belongs — in the document and in its tables' rows. Sent through the real WSGI application (`/api/resource`
+POST, and PUT on a record; a single through PUT, its only path) and in-process through
+`frappe.client.insert`, `save` and `set_value`, and, for the case the issue names (a session's
+`notice_channels: "Bulletin Board"`), through `/api/v2`, `run_doc_method` and the desk's `savedocs` too.
+
+REST requests run in a thread of their own with their own database connection and see only committed
+data: the records of `records` are committed for this module and deleted again after it.
+"""
+
+import json
+from dataclasses import dataclass
+from unittest.mock import patch
+from urllib.parse import quote
+
+import frappe
+import frappe.client
+import pytest
+from frappe.model import table_fields
+from frappe.tests.test_api import ThreadWithReturnValue
+from frappe.utils import get_test_client, now_datetime
+from frappe.utils.nestedset import rebuild_tree
+
+from community_consultation.tests.factory import full_case, make_outcome, make_topic, session_values
+from community_consultation.tests.users import make_user
+from community_consultation.validation import MalformedPayloadError
+
+MODULE = "Community Consultation"
+ZH_USER = "malformed-zh@example.com"
+API_USER = "malformed-api@example.com"
+PASSWORD = "Malformed-Payload-2026!"
+# records the factories and requests may create besides the module's own
+SIDE_RECORDS = ("User", "User Permission", "Version", "Comment", "Notification Log", "Email Queue", "ToDo")
+
+BAD = {
+	"link": {"name": ["like", "%"]},
+	"number": {"value": 1},
+	"date": {"date": "2026-01-01"},
+	"text": ["甲", "乙"],
+}
+KIND = {
+	"Link": "link",
+	"Dynamic Link": "link",
+	"Int": "number",
+	"Float": "number",
+	"Percent": "number",
+	"Currency": "number",
+	"Check": "number",
+	"Date": "date",
+	"Datetime": "date",
+	"Data": "text",
+	"Select": "text",
+	"Small Text": "text",
+	"Text": "text",
+	"Long Text": "text",
+	"Text Editor": "text",
+}
+
+
+@dataclass
+class Case:
+	kind: str
+	payload: dict
+	expect: str  # in the message
+
+	def __str__(self):
+		return f"{self.kind}: {json.dumps(self.payload, ensure_ascii=False)}"
+
+
+def module_doctypes(**filters) -> list[str]:
+	return frappe.get_all("DocType", {"module": MODULE, **filters}, pluck="name", order_by="name")
+
+
+def child_doctypes(doctype: str) -> list[str]:
+	return [df.options for df in frappe.get_meta(doctype).get_table_fields()]
+
+
+def cases(doctype: str) -> list[Case]:
+	"""Each kind of bad value for each field of the DocType and of its tables' rows."""
+	out = []
+	for df in frappe.get_meta(doctype).fields:
+		if df.fieldtype in table_fields:
+			table = df.label
+			out.append(Case("text for a table", {df.fieldname: "Bulletin Board"}, table))
+			out.append(Case("text as a row", {df.fieldname: ["Bulletin Board"]}, f"Row 1 of {table}"))
+			out.append(Case("unknown row field", {df.fieldname: [{"no_such_field": "x"}]}, "no_such_field"))
+			for cdf in frappe.get_meta(df.options).fields:
+				if kind := KIND.get(cdf.fieldtype):
+					row = {cdf.fieldname: BAD[kind]}
+					out.append(Case(f"row {kind}", {df.fieldname: [row]}, f"Row 1 of {table}: {cdf.label}"))
+		elif kind := KIND.get(df.fieldtype):
+			out.append(Case(kind, {df.fieldname: BAD[kind]}, df.label))
+	return out
+
+
+def one_per_kind(doctype: str) -> list[Case]:
+	"""The first case of each kind (REST requests are slower)."""
+	return list({c.kind: c for c in reversed(cases(doctype))}.values())
+
+
+def counts(doctype: str, committed: bool = True) -> dict:
+	"""Rows of the DocType and its child tables (a single: its stored values): as committed now (what
+	the requests wrote), or in this transaction (what the in-process calls wrote)."""
+	if committed:
+		frappe.db.rollback()  # a fresh snapshot
+	if frappe.get_meta(doctype).issingle:
+		return {doctype: frappe.db.get_singles_dict(doctype)}
+	return {dt: frappe.db.count(dt) for dt in (doctype, *child_doctypes(doctype))}
+
+
+# ------------------------------------------------------------------ committed records and REST client
+
+
+@pytest.fixture(scope="module")
+def records():
+	"""A record of each DocType that has none on a new site, committed; and a user whose language is
+	Chinese. Deleted again after the module."""
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+	tracked = [*module_doctypes(istable=0, issingle=0), *SIDE_RECORDS]
+	before = {dt: set(frappe.get_all(dt, pluck="name")) for dt in tracked}
+	try:
+		case = full_case("畸形")
+		outcome = make_outcome(case.session)
+		frappe.get_doc(
+			{
+				"doctype": "Supervision Remark",
+				"reference_doctype": "Consultation Topic",
+				"reference_name": case.topic.name,
+				"remark": "程序合法有序",
+			}
+		).insert()
+		frappe.get_doc(
+			{
+				"doctype": "Consultation Notice Log",
+				"notice_type": frappe.get_meta("Consultation Notice Log")
+				.get_options("notice_type")
+				.split("\n")[0],
+				"reference_doctype": "Consultation Outcome",
+				"reference_name": outcome.name,
+				"community_unit": case.units.village_a,
+				"stakeholder": case.people[0],
+				"sent_on": now_datetime(),
+			}
+		).insert(ignore_permissions=True)
+		frappe.get_doc(
+			{
+				"doctype": "Consultation Annual Return",
+				"county": case.units.county,
+				"year": now_datetime().year,
+				"work_summary": "<p>全县各镇村按工作方案开展协商。</p>",
+			}
+		).insert()
+		make_user(ZH_USER, ["System Manager"], language="zh", new_password=PASSWORD)
+		api = frappe.get_doc("User", make_user(API_USER, ["System Manager"]))
+		secret = frappe.generate_hash(length=15)
+		api.api_key = frappe.generate_hash(length=15)
+		api.api_secret = secret
+		api.save(ignore_permissions=True)
+		case.token = f"token {api.api_key}:{secret}"
+		frappe.db.commit()
+		case.outcome = outcome
+		yield case
+	finally:
+		frappe.db.rollback()
+		created = {dt: set(frappe.get_all(dt, pluck="name")) - before[dt] for dt in tracked}
+		parents = list(set().union(*created.values()))
+		if parents:
+			for child in {*module_doctypes(istable=1), "Has Role", "Email Queue Recipient"}:
+				frappe.db.delete(child, {"parent": ("in", parents)})
+		for doctype, new in created.items():
+			if new:
+				frappe.db.delete(doctype, {"name": ("in", list(new))})
+		for user in (ZH_USER, API_USER):
+			frappe.db.delete("Sessions", {"user": user})
+			frappe.db.delete("__Auth", {"doctype": "User", "name": user})
+		rebuild_tree("Community Unit")
+		frappe.db.commit()
+		frappe.clear_cache()
+
+
+class Http:
+	"""Requests to the site through Frappe's WSGI application, in a thread of their own."""
+
+	def __init__(self, authorization: str | None = None):
+		self.client = get_test_client()  # its own cookies
+		self.headers = {"Authorization": authorization} if authorization else {}
+		self.site = frappe.local.site
+
+	def request(self, method: str, path: str, **kwargs):
+		def run():
+			with patch("frappe.app.get_site_name", return_value=self.site):
+				return getattr(self.client, method)(path, headers=self.headers, **kwargs)
+
+		thread = ThreadWithReturnValue(target=run, site=self.site)
+		thread.start()
+		return thread.join()
+
+
+@pytest.fixture(scope="module")
+def admin(records):
+	"""A System Manager with an API token, as an integration calls the API."""
+	return Http(records.token)
+
+
+def resource(doctype: str, name: str | None = None) -> str:
+	return f"/api/resource/{quote(doctype)}" + (f"/{quote(name)}" if name else "")
+
+
+def server_messages(response) -> str:
+	body = response.json or {}
+	return " ".join(
+		json.loads(m).get("message", "") for m in json.loads(body.get("_server_messages") or "[]")
+	)
+
+
+def assert_refused(response, case: Case, what: str):
+	assert response.status_code == 417, f"{what} {case}: HTTP {response.status_code} {response.text[:300]}"
+	assert response.json.get("exc_type") == "MalformedPayloadError", f"{what} {case}: {response.json}"
+	assert case.expect in server_messages(response), f"{what} {case}: {server_messages(response)}"
+
+
+def existing(doctype: str) -> str | None:
+	return (frappe.get_all(doctype, pluck="name", order_by="creation desc", limit=1) or [None])[0]
+
+
+def last_modified(doctype: str, name: str):
+	frappe.db.rollback()
+	return frappe.db.get_value(doctype, name, "modified")
+
+
+# ------------------------------------------------------------------ the tests
+
+
+def test_every_doctype_and_every_child_table_is_covered():
+	"""A DocType of the module gets cases of each kind it has fields for; each child DocType is reached
+	through a table of some DocType."""
+	doctypes = module_doctypes(istable=0)
+	assert "Consultation Session" in doctypes and "Consultation Settings" in doctypes
+	reached = {dt for parent in doctypes for dt in child_doctypes(parent)}
+	assert set(module_doctypes(istable=1)) <= reached
+	for doctype in doctypes:
+		assert cases(doctype), doctype
+	session_kinds = {c.kind for c in cases("Consultation Session")}
+	assert {
+		"text for a table",
+		"text as a row",
+		"unknown row field",
+		"link",
+		"number",
+		"text",
+	} <= session_kinds
+
+
+def test_malformed_payload_refused_over_rest_post_and_put(records, admin):
+	"""POST a new record and PUT an existing one (a single: PUT, its only path), for every DocType."""
+	errors_before = frappe.db.count("Error Log")
+	put_on = []
+	for doctype in module_doctypes(istable=0):
+		single = frappe.get_meta(doctype).issingle
+		before = counts(doctype)
+		name = doctype if single else existing(doctype)
+		modified = name and not single and last_modified(doctype, name)
+		for case in one_per_kind(doctype):
+			if not single:
+				assert_refused(admin.request("post", resource(doctype), json=case.payload), case, "POST")
+			if name:
+				assert_refused(admin.request("put", resource(doctype, name), json=case.payload), case, "PUT")
+		assert counts(doctype) == before, doctype
+		if modified:
+			assert last_modified(doctype, name) == modified, doctype
+		put_on += [doctype] if name else []
+	assert frappe.db.count("Error Log") == errors_before  # no 500 anywhere
+	# every DocType has a record to PUT on: the catalogues' defaults, the single, and `records`
+	assert put_on == module_doctypes(istable=0)
+
+
+def test_malformed_payload_refused_in_process(records):
+	"""`frappe.client.insert` / `save` / `set_value` (as /api/method/frappe.client.* call them): the named
+	exception, for every field of each kind, of every DocType."""
+	for doctype in module_doctypes(istable=0):
+		single = frappe.get_meta(doctype).issingle
+		name = doctype if single else existing(doctype)
+		before = counts(doctype, committed=False)
+		for case in cases(doctype):
+			if not single:
+				with pytest.raises(MalformedPayloadError) as err:
+					frappe.client.insert({"doctype": doctype, **case.payload})
+				assert case.expect in str(err.value), f"{doctype} insert {case}: {err.value}"
+			if name:
+				current = frappe.get_doc(doctype, name).as_dict()
+				# the record as the desk sends it back (rows with their standard keys) passes the guard
+				frappe.get_doc(json.loads(frappe.as_json(current)))
+				with pytest.raises(MalformedPayloadError) as err:
+					frappe.client.save({**current, **case.payload})
+				assert case.expect in str(err.value), f"{doctype} save {case}: {err.value}"
+				((fieldname, value),) = case.payload.items()
+				with pytest.raises(MalformedPayloadError):
+					frappe.client.set_value(doctype, name, fieldname, value)
+		assert counts(doctype, committed=False) == before, doctype
+
+
+def test_child_row_changed_on_its_own_refused(records, admin):
+	"""A row of a child table saved on its own (`frappe.client.set_value` on the row, PUT on
+	/api/resource/<child DocType>/<row>)."""
+	row = frappe.get_all(
+		"Consultation Participant", {"parent": records.session.name}, ["name", "modified"], limit=1
+	)[0]
+	for fieldname, value, label in (
+		("stakeholder", BAD["link"], "Stakeholder"),
+		("attended", BAD["number"], "Attended"),
+		("notified_via", BAD["text"], "Notified Via"),
+	):
+		with pytest.raises(MalformedPayloadError, match=label):
+			frappe.client.set_value("Consultation Participant", row.name, fieldname, value)
+		case = Case("row", {fieldname: value}, label)
+		assert_refused(
+			admin.request("put", resource("Consultation Participant", row.name), json=case.payload),
+			case,
+			"PUT",
+		)
+	assert last_modified("Consultation Participant", row.name) == row.modified
+
+
+def session_payload(records, **change) -> dict:
+	values = session_values(records.topic, records.people)
+	values = json.loads(frappe.as_json(values))
+	values.update(change)
+	return values
+
+
+def test_text_for_a_table_refused_on_every_path(records, admin):
+	"""The issue's case: `notice_channels: "Bulletin Board"` on a Consultation Session, by every path that
+	builds a document from a payload."""
+	payload = session_payload(records, notice_channels="Bulletin Board")
+	case = Case("text for a table", payload, "Notice Channels")
+	before = counts("Consultation Session")
+	assert_refused(admin.request("post", resource("Consultation Session"), json=payload), case, "POST v1")
+	put = admin.request("put", resource("Consultation Session", records.session.name), json=payload)
+	assert_refused(put, case, "PUT v1")
+	v2 = "/api/v2/document/Consultation%20Session"
+	for response in (
+		admin.request("post", v2, json=payload),
+		admin.request("patch", f"{v2}/{quote(records.session.name)}", json=payload),
+	):
+		assert response.status_code == 417, response.text[:300]
+		assert "Notice Channels" in json.dumps(response.json, ensure_ascii=False)
+	assert counts("Consultation Session") == before
+
+	from frappe.desk.form.save import savedocs
+	from frappe.handler import run_doc_method
+
+	before = counts("Consultation Session", committed=False)
+	for call in (
+		lambda: frappe.client.insert(payload),
+		lambda: frappe.client.save(
+			{**frappe.get_doc("Consultation Session", records.session.name).as_dict(), **payload}
+		),
+		lambda: savedocs(json.dumps(payload), "Save"),
+		lambda: run_doc_method("validate", docs=json.dumps(payload)),
+	):
+		with pytest.raises(MalformedPayloadError, match="Notice Channels"):
+			call()
+	assert counts("Consultation Session", committed=False) == before
+
+	# the same payload with the table as rows is taken (a new topic: the records' topic is agreed)
+	topic = make_topic(records.units.village_a, stakeholders=records.people, title="另一议题")
+	good = json.loads(frappe.as_json(session_values(topic, records.people)))
+	assert frappe.client.insert(good)["notice_channels"][0]["channel"] == "Bulletin Board"
+
+
+def test_message_in_chinese_for_a_chinese_user(records):
+	"""A user whose language is Chinese reads the refusal in Chinese (over REST, logged in with a session,
+	and in-process with the user's language)."""
+	http = Http()
+	login = http.request("post", "/api/method/login", json={"usr": ZH_USER, "pwd": PASSWORD})
+	assert login.status_code == 200, login.text[:300]
+	payload = session_payload(records, notice_channels="Bulletin Board")
+	response = http.request("post", resource("Consultation Session"), json=payload)
+	assert response.status_code == 417, response.text[:300]
+	message = server_messages(response)
+	assert "必须是" in message and "行列表" in message, message
+
+	frappe.set_user(ZH_USER)
+	frappe.set_user_lang(ZH_USER)
+	try:
+		for change, expected in (
+			({"notice_channels": ["Bulletin Board"]}, "必须是"),
+			({"participants": [{"no_such_field": 1}]}, "不是"),
+			({"topic": BAD["link"]}, "必须是"),
+		):
+			with pytest.raises(MalformedPayloadError) as err:
+				frappe.client.insert(session_payload(records, **change))
+			assert expected in str(err.value), str(err.value)
+	finally:
+		frappe.local.lang = "en"
