@@ -438,7 +438,7 @@ def corrected(topic, people):
 	original = file_outcome(conclude(topic, people, 50), 45, 30)
 	original.reload()
 	original.cancel()
-	amended = frappe.copy_doc(original)
+	amended = frappe.copy_doc(original, ignore_no_copy=False)
 	amended.amended_from = original.name
 	amended.docstatus = 0
 	amended.decision = "<p>删除原决定中“禁止饲养大型犬”一条，改为依法办理犬只登记。</p>"

@@ -6,26 +6,26 @@ app_email = "dev@example.com"
 app_license = "mit"
 required_apps = []
 
-# desk: tell the clerk when a request failed without an answer the desk can show (issue 7)
+# desk: tell the clerk when a request failed without an answer the desk can show
 app_include_js = "community_consultation.bundle.js"
 
 before_install = "community_consultation.install.before_install"
 after_install = "community_consultation.install.after_install"
 before_uninstall = "community_consultation.install.before_uninstall"
 
-# MariaDB away (issue 7): a clear, translated 503 instead of a traceback or a bare server error
+# MariaDB away: a clear, translated 503 instead of a traceback or a bare server error
 before_request = ["community_consultation.database_outage.refuse_while_database_unavailable"]
 after_request = ["community_consultation.database_outage.explain_database_outage"]
 
 scheduler_events = {
 	"daily": [
-		"community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome.update_outcome_statuses",
-		"community_consultation.notices.send_scheduled_notices",
-		"community_consultation.workflow_rules.follow_dates",
+		# each open outcome asked what today means for it: status, workflow state, then notices
+		"community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome.follow_the_calendar",
+		"community_consultation.notices.delivery.send_annual_return_reminders",
 	],
 }
 
-# Paper and public (issue 5): print-format helpers, the resident web form, public outcome pages
+# Paper and public: print-format helpers, the resident web form, public outcome pages
 jinja = {
 	"methods": [
 		"community_consultation.portal.jinja.cn_date",
@@ -41,62 +41,7 @@ website_route_rules = [
 	{"from_route": "/consultation/<unit>", "to_route": "consultation/unit"},
 ]
 
-# the first document of a year's series, saved by many clerks at once, numbered without a deadlock
-_series_row = "community_consultation.locking.ensure_series_row"
-
-doc_events = {
-	"Consultation Topic": {
-		"before_insert": ["community_consultation.portal.web_form.before_topic_insert", _series_row],
-		"after_insert": "community_consultation.portal.web_form.after_topic_insert",
-		"validate": [
-			"community_consultation.permissions.validate_unit_access",
-			"community_consultation.workflow_rules.keep_state_with_facts",
-		],
-		"on_update": "community_consultation.workflow_rules.follow_facts",
-	},
-	"Consultation Session": {
-		"before_insert": _series_row,
-		"validate": [
-			"community_consultation.permissions.validate_unit_access",
-			"community_consultation.workflow_rules.keep_state_with_facts",
-		],
-		"on_update": [
-			"community_consultation.workflow_rules.follow_facts",
-			"community_consultation.notices.persist_session_notice",
-		],
-		"on_submit": "community_consultation.workflow_rules.follow_facts",
-		"on_cancel": "community_consultation.workflow_rules.follow_cancel",
-	},
-	"Consultation Outcome": {
-		"before_insert": _series_row,
-		"validate": [
-			"community_consultation.permissions.validate_unit_access",
-			"community_consultation.workflow_rules.keep_state_with_facts",
-		],
-		"before_update_after_submit": [
-			"community_consultation.permissions.validate_unit_access",
-			"community_consultation.workflow_rules.keep_state_with_facts",
-		],
-		"on_update": "community_consultation.workflow_rules.follow_facts",
-		"on_submit": [
-			"community_consultation.workflow_rules.follow_facts",
-			"community_consultation.notices.notify_outcome_filed",
-		],
-		"on_cancel": "community_consultation.workflow_rules.follow_cancel",
-		"on_update_after_submit": [
-			"community_consultation.workflow_rules.follow_facts",
-			"community_consultation.notices.notify_publicity_started",
-		],
-	},
-	"Supervision Remark": {"before_insert": _series_row},
-	"Consultation Annual Return": {"before_insert": _series_row},
-	"Stakeholder": {
-		"before_insert": _series_row,
-		"validate": "community_consultation.permissions.validate_unit_access",
-	},
-}
-
-# Per-unit permissions (issue 4): rows of the app's child tables read on their own stay inside the
+# Per-unit permissions: rows of the app's child tables read on their own stay inside the
 # user's units; Frappe endpoints that would reach records of other units are kept to the user's units
 permission_query_conditions = {
 	"*": "community_consultation.permissions.child_table_query_conditions",

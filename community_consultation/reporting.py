@@ -17,6 +17,8 @@ per-unit aggregates by name.
 Definitions (work plan 二(五), 二(六)), shared by every report so their figures agree:
 - a topic belongs to the period of its `proposed_on`; its level is the topic's `level`; an
   escalation is a topic with `escalated_from` set (it came up from building level, 二(一));
+- the states (held, implemented, implemented on time, overdue) are the conditions of the DocTypes'
+  life-cycle tables (`LIFE_CYCLE.sql`), so reports, cards and the forms agree;
 - a session is held when it is concluded (submitted) and belongs to the period of `starts_on`;
   a second round is a held session with `round_no` > 1; a referral is a held session whose result
   is "Referred to Villagers' Meeting";
@@ -35,6 +37,12 @@ from frappe import _
 from frappe.utils import add_days, cint, flt, get_first_day, get_last_day, getdate, nowdate
 from frappe.utils.caching import site_cache
 
+from community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome import (
+	LIFE_CYCLE as OUTCOME_LIFE_CYCLE,
+)
+from community_consultation.community_consultation.doctype.consultation_session.consultation_session import (
+	LIFE_CYCLE as SESSION_LIFE_CYCLE,
+)
 from community_consultation.permissions import unit_condition_sql, unit_scope
 
 VILLAGE_TYPES = ("Village", "Community")
@@ -84,7 +92,7 @@ def get_period(filters: dict) -> tuple[datetime.date, datetime.date]:
 	return from_date, to_date
 
 
-def _datetime_range(field_sql: str, from_date, to_date) -> str:
+def datetime_range(field_sql: str, from_date, to_date) -> str:
 	"""`field_sql` (a Datetime column) within the days from_date..to_date, index friendly."""
 	return (
 		f"{field_sql} >= {frappe.db.escape(str(from_date))}"
@@ -92,7 +100,7 @@ def _datetime_range(field_sql: str, from_date, to_date) -> str:
 	)
 
 
-def _date_range(field_sql: str, from_date, to_date) -> str:
+def date_range(field_sql: str, from_date, to_date) -> str:
 	return f"{field_sql} between {frappe.db.escape(str(from_date))} and {frappe.db.escape(str(to_date))}"
 
 
@@ -241,8 +249,7 @@ def get_return_rows(
 	outcome_scope = scope.sql("o.community_unit", "Consultation Outcome")
 	session_hint = period_index_hint("tabConsultation Session", scope, "Consultation Session")
 	esc = frappe.db.escape
-	# the site's today (its time zone), not the database server's curdate()
-	today = esc(nowdate())
+	held = SESSION_LIFE_CYCLE.sql("Concluded", "s")
 
 	topics = part(
 		"t.community_unit",
@@ -257,7 +264,7 @@ def get_return_rows(
 			},
 		},
 		f"""from `tabConsultation Topic` t {period_index_hint("tabConsultation Topic", scope, "Consultation Topic")}
-		where {_date_range("t.proposed_on", from_date, to_date)} and {topic_scope}
+		where {date_range("t.proposed_on", from_date, to_date)} and {topic_scope}
 		group by t.community_unit""",
 	)
 	sessions = part(
@@ -273,7 +280,7 @@ def get_return_rows(
 			},
 		},
 		f"""from `tabConsultation Session` s {session_hint}
-		where s.docstatus = 1 and {_datetime_range("s.starts_on", from_date, to_date)} and {session_scope}
+		where {held} and {datetime_range("s.starts_on", from_date, to_date)} and {session_scope}
 		group by s.community_unit""",
 	)
 	participants = part(
@@ -281,24 +288,22 @@ def get_return_rows(
 		{"participants": "count(*)", "attended": "sum(p.attended)"},
 		f"""from `tabConsultation Session` s {session_hint}
 		join `tabConsultation Participant` p on p.parent = s.name
-		where s.docstatus = 1 and {_datetime_range("s.starts_on", from_date, to_date)} and {session_scope}
+		where {held} and {datetime_range("s.starts_on", from_date, to_date)} and {session_scope}
 		group by s.community_unit""",
 	)
 	outcomes = part(
 		"o.community_unit",
 		{
 			"outcomes_filed": "count(*)",
-			"implemented": "sum(o.status = 'Implemented')",
-			"implemented_on_time": """sum(o.status = 'Implemented' and (
-				select min(iu.update_on) from `tabImplementation Update` iu
-				where iu.parent = o.name and iu.percent_complete >= 100) <= o.implementation_deadline)""",
-			"overdue": f"sum(o.percent_complete < 100 and o.implementation_deadline < {today})",
+			"implemented": f"sum({OUTCOME_LIFE_CYCLE.sql('Implemented', 'o')})",
+			"implemented_on_time": f"sum({OUTCOME_LIFE_CYCLE.sql('Implemented on Time', 'o')})",
+			"overdue": f"sum({OUTCOME_LIFE_CYCLE.sql('Overdue', 'o')})",
 			"government_entrusted": "sum(o.implementer_type = 'Government Entrusted')",
 			"reported_back": """sum(o.implementer_type = 'Government Entrusted'
 				and o.reported_to_government_on is not null)""",
 		},
 		f"""from `tabConsultation Outcome` o {period_index_hint("tabConsultation Outcome", scope, "Consultation Outcome")}
-		where o.docstatus = 1 and {_datetime_range("o.filed_on", from_date, to_date)} and {outcome_scope}
+		where o.docstatus = 1 and {datetime_range("o.filed_on", from_date, to_date)} and {outcome_scope}
 		group by o.community_unit""",
 	)
 
@@ -393,163 +398,3 @@ def ancestor_map_sql(unit_types: tuple[str, ...]) -> str:
 		join `tabCommunity Unit` u on u.lft >= g.lft and u.lft < g.rgt
 		where g.unit_type in ({types})
 		{MATERIALISE})"""
-
-
-# ---------------------------------------------------------------------- topic register
-
-
-def get_topic_register(filters: dict, user: str | None = None) -> list[dict]:
-	"""议题台账: every topic of the period with its rounds, last result and outcome, in one query."""
-	from_date, to_date = get_period(filters)
-	conditions = [
-		_date_range("t.proposed_on", from_date, to_date),
-		UnitScope(filters.get("community_unit"), user).sql("t.community_unit", "Consultation Topic"),
-	]
-	values = {}
-	for field in ("category", "level", "status", "source_channel"):
-		if filters.get(field):
-			conditions.append(f"t.{field} = %({field})s")
-			values[field] = filters.get(field)
-	return frappe.db.sql(
-		f"""
-		select
-			t.name as topic, t.title, t.community_unit, vm.ancestor as village, t.level, t.category,
-			t.source_channel, t.proposer, t.proposed_on, t.status, t.escalated_from,
-			ifnull(s.sessions_held, 0) as sessions_held, ifnull(s.rounds, 0) as rounds,
-			s.last_session_on, s.last_result,
-			o.name as outcome, o.status as outcome_status, o.percent_complete,
-			o.implementation_deadline
-		from `tabConsultation Topic` t
-		left join {ancestor_map_sql(VILLAGE_TYPES)} vm on vm.unit = t.community_unit
-		left join (
-			select s.topic, count(*) as sessions_held, max(s.round_no) as rounds,
-				max(s.starts_on) as last_session_on,
-				substring_index(group_concat(s.result order by s.round_no desc separator '|'), '|', 1)
-					as last_result
-			from `tabConsultation Session` s
-			where s.docstatus = 1
-			group by s.topic
-		) s on s.topic = t.name
-		left join `tabConsultation Outcome` o on o.name = (
-			select o2.name from `tabConsultation Outcome` o2
-			where o2.topic = t.name and o2.docstatus = 1
-			order by o2.creation desc limit 1
-		)
-		where {" and ".join(conditions)}
-		order by t.proposed_on desc, t.name desc
-		""",
-		values,
-		as_dict=True,
-	)
-
-
-# ---------------------------------------------------------------------- implementation tracker
-
-
-def get_implementation_rows(filters: dict, user: str | None = None) -> list[dict]:
-	"""成果落实跟踪: filed outcomes, overdue first (most days overdue first), then by deadline."""
-	conditions = [
-		"o.docstatus = 1",
-		UnitScope(filters.get("community_unit"), user).sql("o.community_unit", "Consultation Outcome"),
-	]
-	values = {"today": nowdate()}
-	if filters.get("from_date") or filters.get("to_date"):
-		from_date, to_date = get_period(
-			{"from_date": filters.get("from_date"), "to_date": filters.get("to_date")}
-		)
-		conditions.append(_datetime_range("o.filed_on", from_date, to_date))
-	for field in ("implementer_type", "status"):
-		if filters.get(field):
-			conditions.append(f"o.{field} = %({field})s")
-			values[field] = filters.get(field)
-	if cint(filters.get("overdue_only")):
-		conditions.append("o.percent_complete < 100 and o.implementation_deadline < %(today)s")
-	elif not cint(filters.get("include_implemented")):
-		conditions.append("o.status != 'Implemented'")
-	return frappe.db.sql(
-		f"""
-		select
-			o.name as outcome, o.topic, o.topic_title, o.community_unit, vm.ancestor as village,
-			o.implementer_type, o.implementer, o.filed_on, o.publicity_from, o.publicity_to,
-			o.implementation_deadline, o.percent_complete, o.status,
-			(select max(iu.update_on) from `tabImplementation Update` iu where iu.parent = o.name)
-				as last_update_on,
-			if(o.percent_complete < 100 and o.implementation_deadline < %(today)s,
-				datediff(%(today)s, o.implementation_deadline), 0) as days_overdue,
-			o.reported_to_government_on
-		from `tabConsultation Outcome` o
-		left join {ancestor_map_sql(VILLAGE_TYPES)} vm on vm.unit = o.community_unit
-		where {" and ".join(conditions)}
-		order by days_overdue desc, o.implementation_deadline asc, o.name asc
-		""",
-		values,
-		as_dict=True,
-	)
-
-
-# ---------------------------------------------------------------------- stakeholder participation
-
-GROUP_LEVELS = {
-	"County": ("County",),
-	"Township": ("Township",),
-	"Village": VILLAGE_TYPES,
-}
-
-
-def get_participation_rows(filters: dict, user: str | None = None) -> list[dict]:
-	"""Stakeholder participation in held sessions, per unit (at the chosen level) and stakeholder type.
-
-	`WITH ROLLUP` gives each unit's subtotal and the grand total (distinct counts recomputed per group).
-	Returns rows with `row_type` total, unit or type."""
-	from_date, to_date = get_period(filters)
-	level = filters.get("group_by") or "Village"
-	if level != "Unit" and level not in GROUP_LEVELS:
-		frappe.throw(_("Group by County, Township, Village or Unit."))
-	group_join = (
-		"join (select s2.name as unit, s2.name as ancestor, s2.lft as ancestor_lft from `tabCommunity Unit` s2) gm"
-		" on gm.unit = s.community_unit"
-		if level == "Unit"
-		else f"join {ancestor_map_sql(GROUP_LEVELS[level])} gm on gm.unit = s.community_unit"
-	)
-	conditions = [
-		"s.docstatus = 1",
-		_datetime_range("s.starts_on", from_date, to_date),
-		UnitScope(filters.get("community_unit"), user).sql("s.community_unit", "Consultation Session"),
-	]
-	values = {}
-	if filters.get("stakeholder_type"):
-		conditions.append("p.stakeholder_type = %(stakeholder_type)s")
-		values["stakeholder_type"] = filters.get("stakeholder_type")
-	rows = frappe.db.sql(
-		f"""{ROOMY_TEMP_TABLES}
-		select
-			gm.ancestor_lft, max(gm.ancestor) as unit, ifnull(p.stakeholder_type, '') as stakeholder_type,
-			count(distinct s.name) as sessions, count(distinct p.stakeholder) as stakeholders,
-			count(*) as invitations, sum(p.attended) as attended,
-			sum(p.participant_role = 'Convener') as conveners,
-			sum(p.participant_role = 'Proposer') as proposers
-		from `tabConsultation Session` s
-		join `tabConsultation Participant` p on p.parent = s.name
-		{group_join}
-		where {" and ".join(conditions)}
-		group by gm.ancestor_lft, ifnull(p.stakeholder_type, '') with rollup
-		""",
-		values,
-		as_dict=True,
-	)
-	result, pending, total = [], [], None
-	for row in rows:
-		for field in ("sessions", "stakeholders", "invitations", "attended", "conveners", "proposers"):
-			row[field] = cint(row[field])
-		row.attendance_rate = flt(100.0 * row.attended / row.invitations, 1) if row.invitations else 0.0
-		if row.ancestor_lft is None:
-			row.row_type, row.unit = "total", None
-			total = row
-		elif row.stakeholder_type is None:
-			row.row_type = "unit"
-			result.extend([row, *pending])
-			pending = []
-		else:
-			row.row_type = "type"
-			pending.append(row)
-	return ([total] if total else []) + result

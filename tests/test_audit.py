@@ -153,7 +153,7 @@ def test_corrected_outcome_keeps_the_original_and_its_history(case):
 	with as_on_site(case.secretary):
 		original = frappe.get_doc("Consultation Outcome", original.name)
 		original.cancel()
-		amended = frappe.copy_doc(original)
+		amended = frappe.copy_doc(original, ignore_no_copy=False)
 		amended.amended_from = original.name
 		amended.correction_reason = "原决定违反土地管理法，依法纠正。"
 		amended.decision = "<p>依法纠正后的决定。</p>"

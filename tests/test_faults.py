@@ -14,7 +14,7 @@ import pytest
 from frappe.utils import add_days, now_datetime, nowdate
 
 from community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome import (
-	update_outcome_statuses,
+	follow_the_calendar,
 )
 from community_consultation.tests.factory import (
 	make_outcome,
@@ -177,8 +177,8 @@ def test_overdue_job_failing_for_one_outcome_leaves_it_whole_reports_it_and_move
 			raise ConnectionError("notification channel unavailable")
 		told.append(doc.name)
 
-	monkeypatch.setattr("community_consultation.notices.notify_overdue", notify_overdue)
-	update_outcome_statuses()
+	monkeypatch.setattr("community_consultation.notices.delivery.notify_overdue", notify_overdue)
+	follow_the_calendar()
 
 	# the failing outcome is not half-applied: no status change without its notice, and it is reported
 	assert frappe.db.get_value("Consultation Outcome", failing, "status") == "Filed"
@@ -190,7 +190,9 @@ def test_overdue_job_failing_for_one_outcome_leaves_it_whole_reports_it_and_move
 	assert told == [other]
 
 	# the next run retries it
-	monkeypatch.setattr("community_consultation.notices.notify_overdue", lambda doc: told.append(doc.name))
-	update_outcome_statuses()
+	monkeypatch.setattr(
+		"community_consultation.notices.delivery.notify_overdue", lambda doc: told.append(doc.name)
+	)
+	follow_the_calendar()
 	assert frappe.db.get_value("Consultation Outcome", failing, "status") == "Overdue"
 	assert told == [other, failing]

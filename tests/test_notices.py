@@ -18,8 +18,11 @@ import pytest
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_to_date, getdate, now_datetime, nowdate
 
-from community_consultation import notices
-from community_consultation.notices import send_annual_return_reminders as annual_return_reminders
+from community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome import (
+	follow_the_calendar,
+)
+from community_consultation.notices import delivery as notices
+from community_consultation.notices.delivery import send_annual_return_reminders as annual_return_reminders
 from community_consultation.tests.factory import (
 	make_outcome,
 	make_session,
@@ -330,7 +333,7 @@ class TestNotices(FrappeTestCase):
 		again = Sent(sms)
 		outcome.publicity_to = add_days(nowdate(), 12)
 		outcome.save()
-		notices.send_scheduled_notices()
+		follow_the_calendar()
 		assert not again.logs() and not again.sms() and not again.emails()
 
 	def test_deadline_reminder_and_deadline_day_go_to_the_implementer_in_the_unit(self):
@@ -339,7 +342,7 @@ class TestNotices(FrappeTestCase):
 		days = frappe.db.get_single_value("Consultation Settings", "deadline_reminder_days")
 		outcome, _ = filed_outcome(world, sms, implementation_deadline=add_days(nowdate(), days))
 		sent = Sent(sms)
-		notices.send_scheduled_notices()
+		follow_the_calendar()
 		# the village implements: its committee — clerk and secretary of A, the committee's own record
 		assert sent.system() == {world.users.clerk_a, world.users.secretary_a}
 		assert sent.emails() == {world.users.clerk_a, world.users.secretary_a, "n-committee-a@example.com"}
@@ -347,12 +350,12 @@ class TestNotices(FrappeTestCase):
 		assert {log.notice_type for log in sent.logs()} == {"Deadline Reminder"}
 
 		again = Sent(sms)
-		notices.send_scheduled_notices()
+		follow_the_calendar()
 		assert not again.logs() and not again.system()
 
 		frappe.db.set_value("Consultation Outcome", outcome.name, "implementation_deadline", nowdate())
 		today = Sent(sms)
-		notices.send_scheduled_notices()
+		follow_the_calendar()
 		assert {log.notice_type for log in today.logs()} == {"Deadline Day"}
 		assert today.system() == {world.users.clerk_a, world.users.secretary_a}
 
@@ -369,7 +372,7 @@ class TestNotices(FrappeTestCase):
 			implementation_deadline=add_days(nowdate(), days),
 		)
 		sent = Sent(sms)
-		notices.send_scheduled_notices()
+		follow_the_calendar()
 		assert sent.emails() == {"n-email@example.com"}
 		assert not sent.system() and not sent.sms()
 

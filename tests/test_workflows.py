@@ -466,7 +466,7 @@ def test_an_amended_outcome_starts_again_at_draft(case):
 	topic = make_topic(case.units.village_a, stakeholders=case.people)
 	original = make_outcome(make_session(topic, case.people))
 	original.cancel()
-	amended = frappe.copy_doc(original)
+	amended = frappe.copy_doc(original, ignore_no_copy=False)
 	amended.docstatus = 0
 	amended.amended_from = original.name
 	amended.correction_reason = "原成果违反财务管理制度，予以纠正。"
@@ -476,7 +476,9 @@ def test_an_amended_outcome_starts_again_at_draft(case):
 
 
 def test_publicity_that_starts_on_a_later_day_moves_the_state_that_day(case):
-	from community_consultation.workflow_rules import follow_dates
+	from community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome import (
+		follow_the_calendar,
+	)
 
 	topic = make_topic(case.units.village_a, stakeholders=case.people)
 	doc = make_outcome(make_session(topic, case.people), publicise=False)
@@ -489,8 +491,8 @@ def test_publicity_that_starts_on_a_later_day_moves_the_state_that_day(case):
 	doc.publicity_to = add_days(nowdate(), 12)
 	doc.save()
 	assert state(OUTCOME, doc.name) == "Filed"
-	follow_dates()
+	follow_the_calendar()
 	assert state(OUTCOME, doc.name) == "Filed"
 	frappe.db.set_value(OUTCOME, doc.name, "publicity_from", nowdate(), update_modified=False)
-	follow_dates()
+	follow_the_calendar()
 	assert state(OUTCOME, doc.name) == "Publicised"

@@ -6,12 +6,13 @@ so an administrator's edits (states added, roles changed, transitions removed, t
 survive `bench migrate` and app updates: these are not fixtures.
 
 The work plan's rules do not depend on these definitions: the controllers enforce them whatever a
-workflow allows, and `community_consultation.workflow_rules` keeps each workflow state in step with the
+workflow allows, and `community_consultation.lifecycle` keeps each workflow state in step with the
 facts it names (see there).
 """
 
 import frappe
-from frappe.utils import getdate, nowdate
+
+from community_consultation.lifecycle import migrate_workflow_states
 
 ADMIN = "Consultation Administrator"
 SECRETARY = "Community Secretary"
@@ -122,7 +123,7 @@ def create_default_workflows():
 				"document_type": doctype,
 				"workflow_state_field": "workflow_state",
 				"is_active": 1,
-				# the list and form keep showing the status derived from the facts (issue 3, rule 10)
+				# the list and form keep showing the status derived from the facts
 				"override_status": 1,
 				"send_email_alert": 0,
 				"states": [
@@ -157,35 +158,16 @@ def create_default_workflows():
 
 
 def set_existing_states(doctype: str):
-	"""Records made before the workflow existed take the state their facts give (Frappe gives them the
-	first state of their docstatus)."""
-	table = f"`tab{doctype}`"
-	if doctype == "Consultation Topic":
-		for value in ("Accepted", "Rejected"):
-			frappe.db.sql(
-				f"update {table} set workflow_state=%s where review_decision=%s and docstatus=0",
-				(value, value),
-			)
-	elif doctype == "Consultation Session":
-		frappe.db.sql(
-			f"update {table} set workflow_state='Notice Published' where docstatus=0 and notice_published_on is not null"
-		)
-		frappe.db.sql(
-			f"update {table} set workflow_state='Held' where docstatus=0 and ifnull(result, '')!=''"
-		)
-	elif doctype == "Consultation Outcome":
-		today = getdate(nowdate())
-		frappe.db.sql(
-			f"update {table} set workflow_state='Publicised' where docstatus=1 and publicity_from<=%s", today
-		)
-		frappe.db.sql(
-			f"""update {table} set workflow_state='In Implementation' where docstatus=1 and exists
-			(select 1 from `tabImplementation Update` u where u.parent={table}.name
-			and u.parenttype='Consultation Outcome')"""
-		)
-		frappe.db.sql(
-			f"update {table} set workflow_state='Implemented' where docstatus=1 and percent_complete>=100"
-		)
+	"""Records made before the workflow existed take the state their facts give, from the DocType's
+	life-cycle table (Frappe gives them the first state of their docstatus)."""
+	migrate_workflow_states(doctype, life_cycle_of(doctype))
+
+
+def life_cycle_of(doctype: str):
+	module = frappe.get_module(
+		f"community_consultation.community_consultation.doctype.{frappe.scrub(doctype)}.{frappe.scrub(doctype)}"
+	)
+	return module.LIFE_CYCLE
 
 
 def delete_app_workflows():

@@ -75,6 +75,10 @@ def make_people(unit: str, count: int = 4, prefix: str = "居民") -> list[str]:
 
 
 def make_topic(unit: str, accepted: bool = True, stakeholders: list[str] | None = None, **kw):
+	"""A topic, reviewed the way the procedure reviews it: accepted (or, with `review_decision="Rejected"`
+	and a `rejection_reason`, rejected) by the Party organisation's review after it is recorded."""
+	decision = kw.pop("review_decision", "Accepted" if accepted else None)
+	reason = kw.pop("rejection_reason", None)
 	doc = frappe.get_doc(
 		{
 			"doctype": "Consultation Topic",
@@ -89,9 +93,11 @@ def make_topic(unit: str, accepted: bool = True, stakeholders: list[str] | None 
 	)
 	if stakeholders and not doc.proposer:
 		doc.proposer = stakeholders[min(1, len(stakeholders) - 1)]
-	if accepted:
-		doc.review_decision = "Accepted"
 	doc.insert()
+	if decision == "Accepted":
+		doc.accept()
+	elif decision == "Rejected":
+		doc.reject(reason)
 	return doc
 
 

@@ -85,8 +85,7 @@ def build() -> frappe._dict:
 	)
 	sg1 = held_session(g1, people_g, "No Consensus", absent=(people_g[3],))
 	a2 = frappe.get_doc("Consultation Topic", g1.escalate())
-	a2.review_decision = "Accepted"
-	a2.save()
+	a2.accept()
 	sa2 = held_session(a2, people_a, "Referred to Villagers' Meeting", consultation_form=HEARING_FORM)
 	o2 = make_outcome(
 		sa2,

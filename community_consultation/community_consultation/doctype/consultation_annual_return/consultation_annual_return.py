@@ -17,7 +17,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, getdate, now_datetime, nowdate
 
-from community_consultation.locking import existing_record, lock_row
+from community_consultation.locking import ensure_series_row, existing_record, lock_row
 from community_consultation.permissions import unit_scope
 from community_consultation.reporting import RETURN_FIGURES, get_return_rows
 from community_consultation.validation import PayloadGuard, validate_field_types
@@ -27,6 +27,7 @@ FIGURE_FIELDS = tuple(f for f, _label, _type in RETURN_FIGURES)
 
 class ConsultationAnnualReturn(PayloadGuard, Document):
 	def before_insert(self):
+		ensure_series_row(self)
 		self.lock_county()
 
 	def before_validate(self):

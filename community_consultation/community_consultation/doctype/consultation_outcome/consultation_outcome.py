@@ -2,8 +2,8 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe import _
-from frappe.utils import cint, date_diff, flt, getdate, now_datetime, nowdate
+from frappe import _, _lt
+from frappe.utils import add_days, cint, date_diff, flt, getdate, now_datetime, nowdate
 
 from community_consultation.community_consultation.doctype.consultation_settings.consultation_settings import (
 	get_settings,
@@ -11,53 +11,111 @@ from community_consultation.community_consultation.doctype.consultation_settings
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	update_topic_status,
 )
-from community_consultation.locking import existing_record, lock_row
+from community_consultation.lifecycle import LifeCycle, State, follow_state
+from community_consultation.locking import ensure_series_row, existing_record, lock_row
+from community_consultation.notices.delivery import (
+	notify_outcome_filed,
+	notify_publicity_started,
+	send_notices_of_the_day,
+	send_outcome_notice,
+)
 from community_consultation.procedure import ProcedureDocument
+from community_consultation.scheduling import each_on_its_own
 from community_consultation.validation import validate_field_types
 
 MEETING_ROUTES = ("Villagers' Meeting", "Legal Procedure")
 REFERRED = "Referred to Villagers' Meeting"
 
 
-def outcome_status(
-	docstatus: int,
-	percent_complete: float,
-	implementation_deadline,
-	has_progress: bool,
-	publicity_from,
-	corrected: bool = False,
-	today=None,
-) -> str:
-	"""§二(五)4, 二(六): an outcome's status follows from its filing, publicity and progress.
+def _started(date_field: str):
+	return lambda doc: bool(doc.get(date_field)) and getdate(doc.get(date_field)) <= getdate(nowdate())
 
-	The one definition, used by the controller and by the daily job."""
-	today = getdate(today or nowdate())
-	if docstatus == 0:
-		return "Draft"
-	if docstatus == 2:
-		return "Corrected" if corrected else "Cancelled"
-	if flt(percent_complete) >= 100:
-		return "Implemented"
-	if implementation_deadline and getdate(implementation_deadline) < today:
-		return "Overdue"
-	if has_progress:
-		return "In Implementation"
-	if publicity_from and getdate(publicity_from) <= today:
-		return "Publicised"
-	return "Filed"
+
+# §二(五)4, 二(六): an outcome's states, judged in this order (community_consultation/lifecycle.py)
+LIFE_CYCLE = LifeCycle(
+	"Consultation Outcome",
+	(
+		State("Draft", lambda doc: doc.docstatus == 0, "{t}.docstatus = 0"),
+		State(
+			"Corrected",
+			lambda doc: doc.docstatus == 2 and doc.is_corrected(),
+			"{t}.docstatus = 2 and exists(select 1 from `tabConsultation Outcome` a where a.amended_from = {t}.name)",
+		),
+		State("Cancelled", lambda doc: doc.docstatus == 2, "{t}.docstatus = 2"),
+		State(
+			"Implemented",
+			lambda doc: flt(doc.percent_complete) >= 100,
+			"{t}.docstatus = 1 and {t}.percent_complete >= 100",
+			_lt("its progress has not reached 100%"),
+			milestone=4,
+		),
+		State(
+			"Overdue",
+			lambda doc: (
+				bool(doc.implementation_deadline)
+				and getdate(doc.implementation_deadline) < getdate(nowdate())
+			),
+			"{t}.docstatus = 1 and {t}.percent_complete < 100 and {t}.implementation_deadline < {today}",
+		),
+		State(
+			"In Implementation",
+			lambda doc: bool(doc.progress),
+			"""{t}.docstatus = 1 and exists(select 1 from `tabImplementation Update` iu
+			where iu.parent = {t}.name and iu.parenttype = 'Consultation Outcome')""",
+			_lt("no progress update has been recorded"),
+			milestone=3,
+		),
+		State(
+			"Publicised",
+			_started("publicity_from"),
+			"{t}.docstatus = 1 and {t}.publicity_from <= {today}",
+			_lt("its publicity has not started"),
+			milestone=2,
+			action="start_publicity",
+		),
+		State(
+			"Filed",
+			lambda doc: doc.docstatus == 1,
+			"{t}.docstatus = 1",
+			_lt("the outcome has not been filed (submitted)"),
+			milestone=1,
+		),
+	),
+	measures={
+		# implemented, and the first progress update reaching 100% is dated on or before the deadline
+		"Implemented on Time": """{t}.docstatus = 1 and {t}.percent_complete >= 100 and (
+			select min(iu.update_on) from `tabImplementation Update` iu
+			where iu.parent = {t}.name and iu.percent_complete >= 100) <= {t}.implementation_deadline""",
+	},
+)
+# the states whose meaning changes with the calendar: the daily job asks these outcomes again
+DATED_STATES = ("Filed", "Publicised", "In Implementation")
 
 
 class ConsultationOutcome(ProcedureDocument):
+	"""A consultation outcome (协商成果), §二(五)4, 二(六). Saving it runs `procedure.ProcedureDocument`'s
+	order: payload and procedure facts, unit, `validate_rules` (after submit
+	`validate_rules_after_submit`), the status from `LIFE_CYCLE` and the workflow state; `before_submit`
+	files it; after the write the stakeholders hear of the filing and of the publicity
+	(`notices.delivery`), the topic's status follows, and a correction marks the original Corrected."""
+
+	LIFE_CYCLE = LIFE_CYCLE
+	PROCEDURE_FACTS = {
+		"filed_by": _lt("the filing of the outcome"),
+		"filed_on": _lt("the filing of the outcome"),
+	}
+
 	def before_insert(self):
+		ensure_series_row(self)
 		self.lock_session()
 
-	def before_validate(self):
-		validate_field_types(self)
-
-	def validate(self):
+	def validate_rules(self):
 		self.set_from_session()
 		self.validate_session_concluded()
 		self.validate_correction()
+		self.check_rules()
+
+	def validate_rules_after_submit(self):
 		self.check_rules()
 
 	def before_submit(self):
@@ -65,24 +123,23 @@ class ConsultationOutcome(ProcedureDocument):
 		self.filed_by = frappe.session.user
 		self.filed_on = now_datetime()
 
-	def before_update_after_submit(self):
-		self.check_rules()
-
-	def on_submit(self):
-		self.set_status(update=True)
-		update_topic_status(self.topic)
-
-	def on_update_after_submit(self):
-		update_topic_status(self.topic)
-
-	def on_cancel(self):
-		self.set_status(update=True)
-		update_topic_status(self.topic)
-
 	def after_insert(self):
 		if self.amended_from:
 			# the corrected original is kept, cancelled, and now shows as Corrected
 			frappe.get_doc("Consultation Outcome", self.amended_from).set_status(update=True)
+
+	def after_submit(self):
+		self.set_status(update=True)
+		notify_outcome_filed(self)
+		update_topic_status(self.topic)
+
+	def after_update_after_submit(self):
+		notify_publicity_started(self)
+		update_topic_status(self.topic)
+
+	def after_cancel(self):
+		self.set_status(update=True)
+		update_topic_status(self.topic)
 
 	def check_rules(self):
 		self.validate_dates()
@@ -91,18 +148,16 @@ class ConsultationOutcome(ProcedureDocument):
 		self.validate_meeting_decision()
 		self.validate_completion()
 		self.percent_complete = self.latest_percent()
-		self.set_status()
 
 	# ------------------------------------------------------------------ rules
 
 	def lock_session(self):
 		"""Two outcomes of one session created at the same moment (two clerks, two tabs, a double
 		click on Save): the second waits here until the first is saved, and then sees it
-		(`validate_session_concluded`). `make_outcome` takes this lock before it looks for the outcome."""
-		if not self.session or self.flags.session_locked:
-			return
-		lock_row("Consultation Session", self.session)
-		self.flags.session_locked = True
+		(`validate_session_concluded`). `make_outcome` takes the same lock before it looks for the
+		outcome; taking it again in one transaction is free."""
+		if self.session:
+			lock_row("Consultation Session", self.session)
 
 	def session_info(self):
 		if getattr(self, "_session", None) is None or self._session.name != self.session:
@@ -284,21 +339,29 @@ class ConsultationOutcome(ProcedureDocument):
 		latest = max(self.progress, key=lambda r: (getdate(r.update_on), r.idx))
 		return flt(latest.percent_complete)
 
-	def set_status(self, update: bool = False):
-		corrected = self.docstatus == 2 and bool(
-			frappe.db.exists("Consultation Outcome", {"amended_from": self.name})
-		)
-		status = outcome_status(
-			self.docstatus,
-			self.latest_percent(),
-			self.implementation_deadline,
-			bool(self.progress),
-			self.publicity_from,
-			corrected,
-		)
-		if update and status != self.status:
-			self.db_set("status", status, update_modified=False)
-		self.status = status
+	def is_corrected(self) -> bool:
+		return bool(frappe.db.exists("Consultation Outcome", {"amended_from": self.name}))
+
+	def start_publicity(self):
+		"""§二(五)4, the workflow's Start Publicity: publicity starts today for the minimum period; the
+		rules on filing and notified stakeholders then decide."""
+		self.publicity_from = nowdate()
+		if not self.publicity_to:
+			self.publicity_to = add_days(
+				self.publicity_from, max(cint(get_settings().min_publicity_days), 1) - 1
+			)
+		self.check_rules()
+
+	def follow_the_calendar(self):
+		"""The daily job's question to an open outcome: what does today mean for it? Its status first
+		(publicity starting, the deadline passing), then its workflow state, then the notices of the
+		day (publicity started, deadline reminder, deadline day, overdue)."""
+		before = self.status
+		self.set_status(update=True)
+		follow_state(self, LIFE_CYCLE)
+		if self.status != before:
+			update_topic_status(self.topic)
+		send_notices_of_the_day(self, became_overdue=self.status == "Overdue" and before != "Overdue")
 
 	# ------------------------------------------------------------------ actions
 
@@ -308,45 +371,33 @@ class ConsultationOutcome(ProcedureDocument):
 		self.check_permission("write")
 		if self.docstatus != 1:
 			frappe.throw(_("File the outcome before notifying the stakeholders."))
-		from community_consultation.notices import send_outcome_notice
-
 		send_outcome_notice(self)
 		self.save()
 		return self.as_dict()
 
 
-def update_outcome_statuses():
-	"""Daily: outcomes whose status changes with the date (publicity starting, deadline passing)."""
+def follow_the_calendar():
+	"""Daily: each open outcome whose date may mean something today is asked what (one job, each
+	outcome on its own: `scheduling.each_on_its_own`)."""
 	today = nowdate()
 	names = frappe.get_all(
 		"Consultation Outcome",
-		filters={
-			"docstatus": 1,
-			"status": ("in", ("Filed", "Publicised", "In Implementation")),
+		filters={"docstatus": 1, "status": ("in", (*DATED_STATES, "Overdue"))},
+		or_filters={
+			"implementation_deadline": (
+				"<=",
+				add_days(today, max(cint(get_settings().deadline_reminder_days), 0)),
+			),
+			"publicity_from": ("<=", today),
 		},
-		or_filters={"implementation_deadline": ("<", today), "publicity_from": ("<=", today)},
 		pluck="name",
 	)
-	for name in names:
-		# one outcome failing leaves the others moving; the job's transaction commits at its end
-		frappe.db.savepoint("outcome_status")
-		try:
-			doc = frappe.get_doc("Consultation Outcome", name)
-			before = doc.status
-			doc.set_status(update=True)
-			if doc.status != before:
-				update_topic_status(doc.topic)
-				if doc.status == "Overdue":
-					from community_consultation.notices import notify_overdue
-
-					notify_overdue(doc)
-		except Exception:
-			frappe.db.rollback(save_point="outcome_status")
-			frappe.log_error(
-				title=_("Outcome status update failed"),
-				reference_doctype="Consultation Outcome",
-				reference_name=name,
-			)
+	each_on_its_own(
+		"Consultation Outcome",
+		names,
+		lambda doc: doc.follow_the_calendar(),
+		_("Outcome status update failed"),
+	)
 
 
 def on_doctype_update():

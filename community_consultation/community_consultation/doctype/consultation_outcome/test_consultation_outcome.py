@@ -5,8 +5,7 @@ import frappe
 from frappe.utils import add_days, nowdate
 
 from community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome import (
-	outcome_status,
-	update_outcome_statuses,
+	follow_the_calendar,
 )
 from community_consultation.tests.factory import (
 	full_case,
@@ -110,25 +109,12 @@ class TestConsultationOutcome(ProcedureTestCase):
 		frappe.db.set_value(
 			"Consultation Outcome", doc.name, "implementation_deadline", add_days(nowdate(), -1)
 		)
-		update_outcome_statuses()
+		follow_the_calendar()
 		self.assertEqual(frappe.db.get_value("Consultation Outcome", doc.name, "status"), "Overdue")
 		doc.reload()
 		doc.append("progress", progress(100))
 		doc.save()
 		self.assertEqual(doc.status, "Implemented")
-
-	def test_status_function(self):
-		today = "2026-06-01"
-		self.assertEqual(outcome_status(0, 0, None, False, None, today=today), "Draft")
-		self.assertEqual(outcome_status(1, 0, "2026-07-01", False, None, today=today), "Filed")
-		self.assertEqual(outcome_status(1, 0, "2026-07-01", False, "2026-06-01", today=today), "Publicised")
-		self.assertEqual(
-			outcome_status(1, 30, "2026-07-01", True, "2026-06-01", today=today), "In Implementation"
-		)
-		self.assertEqual(outcome_status(1, 30, "2026-05-01", True, "2026-04-01", today=today), "Overdue")
-		self.assertEqual(outcome_status(1, 100, "2026-05-01", True, "2026-04-01", today=today), "Implemented")
-		self.assertEqual(outcome_status(2, 0, None, False, None, True, today=today), "Corrected")
-		self.assertEqual(outcome_status(2, 0, None, False, None, False, today=today), "Cancelled")
 
 	def test_progress_is_published(self):
 		doc = make_outcome(self.case.session)
@@ -173,7 +159,7 @@ class TestConsultationOutcome(ProcedureTestCase):
 		doc.reload()
 		doc.cancel()
 		self.assertEqual(doc.status, "Cancelled")
-		amended = frappe.copy_doc(doc)
+		amended = frappe.copy_doc(doc, ignore_no_copy=False)
 		amended.amended_from = doc.name
 		amended.docstatus = 0
 		amended.decision = "<p>依法更正后的决定</p>"

@@ -2,7 +2,7 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe import _
+from frappe import _, _lt
 from frappe.utils import cint, flt, get_datetime, now_datetime, time_diff_in_hours
 
 from community_consultation.community_consultation.doctype.consultation_settings.consultation_settings import (
@@ -12,7 +12,9 @@ from community_consultation.community_consultation.doctype.consultation_topic.co
 	CLOSED_TO_SESSIONS,
 	update_topic_status,
 )
-from community_consultation.locking import existing_record, lock_row
+from community_consultation.lifecycle import LifeCycle, State
+from community_consultation.locking import ensure_series_row, existing_record, lock_row
+from community_consultation.notices.delivery import send_session_notice
 from community_consultation.procedure import ProcedureDocument
 from community_consultation.validation import validate_field_types
 
@@ -22,11 +24,54 @@ REFERRED = "Referred to Villagers' Meeting"
 MAX_TEXT = 65000
 
 
-class ConsultationSession(ProcedureDocument):
-	def before_validate(self):
-		validate_field_types(self)
+# §二(五)2–3: a session's states, judged in this order (community_consultation/lifecycle.py)
+LIFE_CYCLE = LifeCycle(
+	"Consultation Session",
+	(
+		State("Cancelled", lambda doc: doc.docstatus == 2, "{t}.docstatus = 2"),
+		State(
+			"Concluded",
+			lambda doc: doc.docstatus == 1,
+			"{t}.docstatus = 1",
+			_lt("the session has not been concluded (submitted)"),
+			milestone=3,
+		),
+		State(
+			"Held",
+			lambda doc: bool(doc.result),
+			"{t}.docstatus = 0 and ifnull({t}.result, '') != ''",
+			_lt("the vote and its result have not been recorded"),
+			milestone=2,
+		),
+		State(
+			"Notice Published",
+			lambda doc: bool(doc.notice_published_on),
+			"{t}.docstatus = 0 and {t}.notice_published_on is not null",
+			_lt("the notice has not been published"),
+			milestone=1,
+			action="set_notice_published",
+		),
+		State("Draft", lambda doc: True, "{t}.docstatus = 0"),
+	),
+)
 
-	def validate(self):
+
+class ConsultationSession(ProcedureDocument):
+	"""A consultation session (协商会议), §二(五)2–3. Saving it runs `procedure.ProcedureDocument`'s
+	order: payload and procedure facts, unit, `validate_rules`, the status from `LIFE_CYCLE` and the
+	workflow state; `before_submit` concludes it; after the write `after_update` tells the
+	participants of a notice just published and updates the topic."""
+
+	LIFE_CYCLE = LIFE_CYCLE
+	PROCEDURE_FACTS = {
+		"concluded_by": _lt("the conclusion of the session"),
+		"concluded_on": _lt("the conclusion of the session"),
+	}
+
+	def before_insert(self):
+		ensure_series_row(self)
+
+	def validate_rules(self):
 		self.validate_topic_open()
 		self.set_round_no()
 		self.validate_round()
@@ -35,7 +80,6 @@ class ConsultationSession(ProcedureDocument):
 		self.attendees = sum(1 for p in self.participants if cint(p.attended))
 		self.validate_votes()
 		self.validate_result()
-		self.status = self.derive_status()
 
 	def before_submit(self):
 		self.validate_notice()
@@ -43,16 +87,19 @@ class ConsultationSession(ProcedureDocument):
 		self.validate_record_complete()
 		self.concluded_by = frappe.session.user
 		self.concluded_on = now_datetime()
-		self.status = "Concluded"
 
 	def before_cancel(self):
 		self.validate_nothing_built_on()
 
-	def on_cancel(self):
-		self.db_set("status", "Cancelled", update_modified=False)
+	def after_update(self):
+		self.notify_participants_of_new_notice()
 		update_topic_status(self.topic)
 
-	def on_update(self):
+	def after_submit(self):
+		update_topic_status(self.topic)
+
+	def after_cancel(self):
+		self.set_status(update=True)
 		update_topic_status(self.topic)
 
 	def after_delete(self):
@@ -252,43 +299,52 @@ class ConsultationSession(ProcedureDocument):
 		):
 			frappe.throw(_("A later round of this topic exists; cancel it first."))
 
-	def derive_status(self) -> str:
-		if self.docstatus == 2:
-			return "Cancelled"
-		if self.docstatus == 1:
-			return "Concluded"
-		if self.result:
-			return "Held"
-		if self.notice_published_on:
-			return "Notice Published"
-		return "Draft"
-
 	# ------------------------------------------------------------------ actions
 
 	@frappe.whitelist()
 	def publish_notice(self, channels: list[str] | str | None = None):
-		"""§二(五)2: publish the notice now through the given channels and notify the participants."""
+		"""§二(五)2: publish the notice now through the given channels; the participants are told once
+		the save has passed every rule (`notify_participants_of_new_notice`)."""
 		self.check_permission("write")
 		if self.docstatus != 0:
 			frappe.throw(_("The session is already concluded."))
 		if isinstance(channels, str):
 			channels = frappe.parse_json(channels) if channels.startswith("[") else [channels]
+		if not isinstance(channels, list | tuple | None):
+			frappe.throw(_("Choose at least one channel for the notice."))
 		for channel in channels or []:
-			if not frappe.db.exists("Notice Channel", channel):
-				frappe.throw(_("Unknown notice channel {0}").format(channel))
+			if not isinstance(channel, str) or not frappe.db.exists("Notice Channel", channel):
+				frappe.throw(_("Unknown notice channel {0}").format(frappe.bold(str(channel))))
 			if channel not in [c.channel for c in self.notice_channels]:
 				self.append("notice_channels", {"channel": channel})
-		if not self.notice_channels:
-			frappe.throw(_("Choose at least one channel for the notice."))
-		from community_consultation.notices import send_session_notice
-
-		self.notice_published_on = now_datetime()
-		# validate and save first: a notice goes out only for a session that holds
+		self.set_notice_published()
 		self.save()
-		send_session_notice(self)
-		if any(p.notified_on for p in self.participants):
-			self.save()
 		return self.as_dict()
+
+	def set_notice_published(self):
+		"""The one implementation of publishing the notice (the button, the REST method and the
+		workflow's Publish Notice): now, through the channels chosen on the session."""
+		if not self.notice_channels:
+			frappe.throw(
+				_("Choose the notice channels on the session before publishing its notice."),
+				title=_("Not yet"),
+			)
+		self.notice_published_on = now_datetime()
+		self.validate_dates()
+		self.validate_roles(required=True)
+		# this document is publishing its notice now: it tells the participants after the save
+		self._publishing_notice = True
+
+	def notify_participants_of_new_notice(self):
+		"""After a save that published (or published again) the notice (`set_notice_published`):
+		§二(五)2, every participant not yet reached is told, and who was reached is stored on their row.
+		A record saved with a notice date of its own (one published on paper) sends nothing."""
+		if not self.__dict__.pop("_publishing_notice", False):
+			return
+		send_session_notice(self)
+		for row in self.participants:
+			if row.notified_on:
+				row.db_update()
 
 	@frappe.whitelist()
 	def make_outcome(self) -> str:
@@ -311,8 +367,6 @@ class ConsultationSession(ProcedureDocument):
 			}
 		)
 		outcome.flags.ignore_mandatory = True
-		# the session is locked above, and the look-up saw every outcome committed
-		outcome.flags.session_locked = True
 		outcome.insert()
 		return outcome.name
 

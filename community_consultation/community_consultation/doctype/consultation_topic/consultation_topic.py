@@ -2,38 +2,125 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe import _
+from frappe import _, _lt
 from frappe.utils import escape_html, format_datetime, getdate, nowdate
 
 from community_consultation.community_consultation.doctype.community_unit.community_unit import (
 	get_consultation_level,
 )
-from community_consultation.locking import existing_record, lock_row
+from community_consultation.lifecycle import LifeCycle, State
+from community_consultation.locking import ensure_series_row, existing_record, lock_row
+from community_consultation.portal.web_form import after_topic_insert, before_topic_insert
 from community_consultation.procedure import ProcedureDocument
 from community_consultation.validation import validate_field_types
 
 # statuses in which the topic takes no further session
 CLOSED_TO_SESSIONS = ("Draft", "Rejected", "Escalated", "Referred", "Agreed", "Closed")
-SESSION_RESULT_STATUS = {
-	"Consensus": "Agreed",
-	"No Consensus": "Awaiting Second Round",
-	"Referred to Villagers' Meeting": "Referred",
-}
+
+
+def _accepted_with(fact):
+	"""A state of an accepted, saved topic that depends on its sessions, escalation or outcome."""
+	return lambda doc: doc.review_decision == "Accepted" and not doc.is_new() and fact(doc)
+
+
+_LAST_RESULT = """(select s.result from `tabConsultation Session` s where s.topic = {t}.name
+	and s.docstatus = 1 order by s.round_no desc limit 1)"""
+_OPEN_SESSION = (
+	"exists(select 1 from `tabConsultation Session` s where s.topic = {t}.name and s.docstatus = 0)"
+)
+_FILED_OUTCOME = """exists(select 1 from `tabConsultation Outcome` o where o.topic = {t}.name
+	and o.docstatus = 1"""
+
+# §二(五), 二(六): a topic's states, judged in this order (community_consultation/lifecycle.py)
+LIFE_CYCLE = LifeCycle(
+	"Consultation Topic",
+	(
+		State(
+			"Rejected",
+			lambda doc: doc.review_decision == "Rejected",
+			"{t}.review_decision = 'Rejected'",
+			_lt("the Party organisation's review has not rejected the topic"),
+			milestone=2,
+		),
+		State(
+			"Draft",
+			lambda doc: doc.review_decision != "Accepted",
+			"ifnull({t}.review_decision, '') not in ('Accepted', 'Rejected')",
+		),
+		State(
+			"Escalated",
+			_accepted_with(lambda doc: bool(doc.escalated_topic())),
+			"exists(select 1 from `tabConsultation Topic` e where e.escalated_from = {t}.name)",
+		),
+		State(
+			"Closed",
+			_accepted_with(
+				lambda doc: doc.outcome_statuses() and all(s == "Implemented" for s in doc.outcome_statuses())
+			),
+			_FILED_OUTCOME + ") and not " + _FILED_OUTCOME + " and o.status != 'Implemented')",
+		),
+		State(
+			"Agreed",
+			_accepted_with(
+				lambda doc: (
+					bool(doc.outcome_statuses())
+					or (not doc.has_open_session() and doc.last_result() == "Consensus")
+				)
+			),
+			_FILED_OUTCOME + ") or (not " + _OPEN_SESSION + " and " + _LAST_RESULT + " = 'Consensus')",
+		),
+		State("In Consultation", _accepted_with(lambda doc: doc.has_open_session()), _OPEN_SESSION),
+		State(
+			"Awaiting Second Round",
+			_accepted_with(lambda doc: doc.last_result() == "No Consensus"),
+			_LAST_RESULT + " = 'No Consensus'",
+		),
+		State(
+			"Referred",
+			_accepted_with(lambda doc: doc.last_result() == "Referred to Villagers' Meeting"),
+			_LAST_RESULT + " = 'Referred to Villagers'' Meeting'",
+		),
+		State(
+			"Accepted",
+			lambda doc: doc.review_decision == "Accepted",
+			"{t}.review_decision = 'Accepted'",
+			_lt("the Party organisation's review has not accepted the topic"),
+			milestone=2,
+		),
+	),
+	base_states=("Draft", "Party Review"),
+)
 
 
 class ConsultationTopic(ProcedureDocument):
-	def before_validate(self):
-		validate_field_types(self)
+	"""A consultation topic (协商议题), §二(五)1. Saving it runs `procedure.ProcedureDocument`'s order:
+	payload and procedure facts, unit, `validate_rules`, the status from `LIFE_CYCLE` and the workflow
+	state; after the write `after_update`."""
 
-	def validate(self):
+	LIFE_CYCLE = LIFE_CYCLE
+	PROCEDURE_FACTS = {
+		"escalated_from": _lt("the escalation of a building-level topic"),
+		"escalation_record": _lt("the escalation of a building-level topic"),
+		"review_decision": _lt("the Party organisation's review"),
+		"reviewed_on": _lt("the Party organisation's review"),
+		"reviewed_by": _lt("the Party organisation's review"),
+	}
+
+	def before_insert(self):
+		ensure_series_row(self)
+		before_topic_insert(self)
+
+	def validate_rules(self):
 		self.level = get_consultation_level(self.community_unit)
 		self.validate_category_enabled()
 		self.validate_unique_participants()
 		self.validate_review()
 		self.validate_party_consent()
-		self.status = self.derive_status()
 
-	def on_update(self):
+	def after_insert(self):
+		after_topic_insert(self)
+
+	def after_update(self):
 		self.update_status()
 
 	def on_trash(self):
@@ -88,32 +175,24 @@ class ConsultationTopic(ProcedureDocument):
 	def has_sessions(self):
 		return bool(frappe.db.exists("Consultation Session", {"topic": self.name, "docstatus": ("<", 2)}))
 
-	def derive_status(self) -> str:
-		"""§二(五), 二(六): the topic's status follows from its review, sessions, escalation and outcome."""
-		if self.review_decision == "Rejected":
-			return "Rejected"
-		if self.review_decision != "Accepted":
-			return "Draft"
-		if self.is_new():
-			return "Accepted"
-		if frappe.db.exists("Consultation Topic", {"escalated_from": self.name}):
-			return "Escalated"
-		outcome_statuses = frappe.get_all(
-			"Consultation Outcome", {"topic": self.name, "docstatus": 1}, pluck="status"
-		)
-		if outcome_statuses:
-			return "Closed" if all(s == "Implemented" for s in outcome_statuses) else "Agreed"
-		if frappe.db.exists("Consultation Session", {"topic": self.name, "docstatus": 0}):
-			return "In Consultation"
+	# ------------------------------------------------------------------ the facts of LIFE_CYCLE
+
+	def escalated_topic(self) -> str | None:
+		return frappe.db.exists("Consultation Topic", {"escalated_from": self.name})
+
+	def outcome_statuses(self) -> list[str]:
+		return frappe.get_all("Consultation Outcome", {"topic": self.name, "docstatus": 1}, pluck="status")
+
+	def has_open_session(self) -> bool:
+		return bool(frappe.db.exists("Consultation Session", {"topic": self.name, "docstatus": 0}))
+
+	def last_result(self) -> str | None:
 		last = get_last_concluded_session(self.name)
-		if last:
-			return SESSION_RESULT_STATUS.get(last.result, "In Consultation")
-		return "Accepted"
+		return last.result if last else None
 
 	def update_status(self):
-		status = self.derive_status()
-		if status != self.status:
-			self.db_set("status", status, update_modified=False)
+		"""After a session or outcome of the topic changed: store the status its facts now give."""
+		self.set_status(update=True)
 
 	@frappe.whitelist()
 	def accept(self, party_consent_on: str | None = None):
@@ -122,7 +201,8 @@ class ConsultationTopic(ProcedureDocument):
 		if party_consent_on:
 			self.party_consent_on = party_consent_on
 		self.review_decision = "Accepted"
-		self.save()
+		with self.procedure_writes("review_decision"):
+			self.save()
 		return self.status
 
 	@frappe.whitelist()
@@ -131,7 +211,8 @@ class ConsultationTopic(ProcedureDocument):
 		self.check_permission("write")
 		self.review_decision = "Rejected"
 		self.rejection_reason = reason
-		self.save()
+		with self.procedure_writes("review_decision"):
+			self.save()
 		return self.status
 
 	@frappe.whitelist()
@@ -172,6 +253,7 @@ class ConsultationTopic(ProcedureDocument):
 				],
 			}
 		)
+		topic.allow_procedure_facts("escalated_from", "escalation_record")
 		# the building head may not write in the village: the escalation itself is the authority
 		topic.insert(ignore_permissions=True)
 		self.update_status()

@@ -35,8 +35,7 @@ class TestConsultationTopic(ProcedureTestCase):
 			"Consultation Category", "法律法规和政策规定要求协商的事项", "requires_party_consent", 1
 		)
 		topic = make_topic(units.village_a, accepted=False, category="法律法规和政策规定要求协商的事项")
-		topic.review_decision = "Accepted"
-		self.assertRefused(topic.save)
+		self.assertRefused(topic.accept)
 
 	def test_consent_cannot_be_dated_in_the_future(self):
 		units = make_unit_tree("同意三")
@@ -94,9 +93,7 @@ class TestConsultationTopic(ProcedureTestCase):
 	def test_accepted_topic_with_sessions_cannot_be_unaccepted(self):
 		case = full_case("撤回")
 		topic = frappe.get_doc("Consultation Topic", case.topic.name)
-		topic.review_decision = "Rejected"
-		topic.rejection_reason = "改变主意"
-		self.assertRefused(topic.save)
+		self.assertRefused(lambda: topic.reject("改变主意"))
 
 
 class TestEscalation(ProcedureTestCase):

@@ -13,6 +13,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, nowdate
 
+from community_consultation.locking import ensure_series_row
 from community_consultation.validation import PayloadGuard, validate_field_types
 
 REMARKABLE_DOCTYPES = ("Consultation Topic", "Consultation Session", "Consultation Outcome")
@@ -20,6 +21,7 @@ REMARKABLE_DOCTYPES = ("Consultation Topic", "Consultation Session", "Consultati
 
 class SupervisionRemark(PayloadGuard, Document):
 	def before_insert(self):
+		ensure_series_row(self)
 		self.remarked_by = frappe.session.user
 
 	def before_validate(self):

@@ -6,8 +6,18 @@ first, with the days they are overdue, then the others by deadline."""
 
 import frappe
 from frappe import _
+from frappe.utils import cint, nowdate
 
-from community_consultation.reporting import get_implementation_rows
+from community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome import (
+	LIFE_CYCLE as OUTCOME_LIFE_CYCLE,
+)
+from community_consultation.reporting import (
+	VILLAGE_TYPES,
+	UnitScope,
+	ancestor_map_sql,
+	datetime_range,
+	get_period,
+)
 
 
 def execute(filters: dict | None = None):
@@ -95,3 +105,47 @@ def get_summary(data: list[dict]) -> list[dict]:
 			"indicator": "Red" if overdue else "Green",
 		},
 	]
+
+
+# ---------------------------------------------------------------------- the query
+
+
+def get_implementation_rows(filters: dict, user: str | None = None) -> list[dict]:
+	"""成果落实跟踪: filed outcomes, overdue first (most days overdue first), then by deadline."""
+	conditions = [
+		"o.docstatus = 1",
+		UnitScope(filters.get("community_unit"), user).sql("o.community_unit", "Consultation Outcome"),
+	]
+	values = {"today": nowdate()}
+	if filters.get("from_date") or filters.get("to_date"):
+		from_date, to_date = get_period(
+			{"from_date": filters.get("from_date"), "to_date": filters.get("to_date")}
+		)
+		conditions.append(datetime_range("o.filed_on", from_date, to_date))
+	for field in ("implementer_type", "status"):
+		if filters.get(field):
+			conditions.append(f"o.{field} = %({field})s")
+			values[field] = filters.get(field)
+	if cint(filters.get("overdue_only")):
+		conditions.append(OUTCOME_LIFE_CYCLE.sql("Overdue", "o"))
+	elif not cint(filters.get("include_implemented")):
+		conditions.append("o.status != 'Implemented'")
+	return frappe.db.sql(
+		f"""
+		select
+			o.name as outcome, o.topic, o.topic_title, o.community_unit, vm.ancestor as village,
+			o.implementer_type, o.implementer, o.filed_on, o.publicity_from, o.publicity_to,
+			o.implementation_deadline, o.percent_complete, o.status,
+			(select max(iu.update_on) from `tabImplementation Update` iu where iu.parent = o.name)
+				as last_update_on,
+			if({OUTCOME_LIFE_CYCLE.sql("Overdue", "o")},
+				datediff(%(today)s, o.implementation_deadline), 0) as days_overdue,
+			o.reported_to_government_on
+		from `tabConsultation Outcome` o
+		left join {ancestor_map_sql(VILLAGE_TYPES)} vm on vm.unit = o.community_unit
+		where {" and ".join(conditions)}
+		order by days_overdue desc, o.implementation_deadline asc, o.name asc
+		""",
+		values,
+		as_dict=True,
+	)

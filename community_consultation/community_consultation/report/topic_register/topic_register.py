@@ -7,7 +7,16 @@ it came from, how far it went (rounds, last result) and what became of it (outco
 import frappe
 from frappe import _
 
-from community_consultation.reporting import get_topic_register
+from community_consultation.community_consultation.doctype.consultation_session.consultation_session import (
+	LIFE_CYCLE as SESSION_LIFE_CYCLE,
+)
+from community_consultation.reporting import (
+	VILLAGE_TYPES,
+	UnitScope,
+	ancestor_map_sql,
+	date_range,
+	get_period,
+)
 
 OUTCOME_FIELDS = (
 	"outcome",
@@ -106,3 +115,51 @@ def get_columns() -> list[dict]:
 			"width": 110,
 		},
 	]
+
+
+# ---------------------------------------------------------------------- the query
+
+
+def get_topic_register(filters: dict, user: str | None = None) -> list[dict]:
+	"""议题台账: every topic of the period with its rounds, last result and outcome, in one query."""
+	from_date, to_date = get_period(filters)
+	conditions = [
+		date_range("t.proposed_on", from_date, to_date),
+		UnitScope(filters.get("community_unit"), user).sql("t.community_unit", "Consultation Topic"),
+	]
+	values = {}
+	for field in ("category", "level", "status", "source_channel"):
+		if filters.get(field):
+			conditions.append(f"t.{field} = %({field})s")
+			values[field] = filters.get(field)
+	return frappe.db.sql(
+		f"""
+		select
+			t.name as topic, t.title, t.community_unit, vm.ancestor as village, t.level, t.category,
+			t.source_channel, t.proposer, t.proposed_on, t.status, t.escalated_from,
+			ifnull(s.sessions_held, 0) as sessions_held, ifnull(s.rounds, 0) as rounds,
+			s.last_session_on, s.last_result,
+			o.name as outcome, o.status as outcome_status, o.percent_complete,
+			o.implementation_deadline
+		from `tabConsultation Topic` t
+		left join {ancestor_map_sql(VILLAGE_TYPES)} vm on vm.unit = t.community_unit
+		left join (
+			select s.topic, count(*) as sessions_held, max(s.round_no) as rounds,
+				max(s.starts_on) as last_session_on,
+				substring_index(group_concat(s.result order by s.round_no desc separator '|'), '|', 1)
+					as last_result
+			from `tabConsultation Session` s
+			where {SESSION_LIFE_CYCLE.sql("Concluded", "s")}
+			group by s.topic
+		) s on s.topic = t.name
+		left join `tabConsultation Outcome` o on o.name = (
+			select o2.name from `tabConsultation Outcome` o2
+			where o2.topic = t.name and o2.docstatus = 1
+			order by o2.creation desc limit 1
+		)
+		where {" and ".join(conditions)}
+		order by t.proposed_on desc, t.name desc
+		""",
+		values,
+		as_dict=True,
+	)
