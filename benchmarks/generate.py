@@ -487,7 +487,7 @@ class Procedure:
 				status=status,
 				percent_complete=percent,
 				decision="<p>协商成果。</p>",
-				meeting_decision_ref="村民代表会议决议" if session["result"] != "Consensus" else None,
+				decision_note="村民代表会议决议" if session["result"] != "Consensus" else None,
 				implementer_type=implementer_type,
 				implementer="村民委员会" if implementer_type == "Village" else "实施单位",
 				implementation_deadline=deadline,

@@ -34,6 +34,13 @@ from community_consultation.community_consultation.doctype.session_notice_channe
 	SessionNoticeChannel,
 )
 
+from community_consultation.community_consultation.doctype.meeting_agenda_item.meeting_agenda_item import MeetingAgendaItem
+from community_consultation.community_consultation.doctype.meeting_attendance.meeting_attendance import MeetingAttendance
+from community_consultation.community_consultation.doctype.meeting_notice_channel.meeting_notice_channel import MeetingNoticeChannel
+from community_consultation.community_consultation.doctype.meeting_authorisation.meeting_authorisation import MeetingAuthorisation
+from community_consultation.community_consultation.doctype.meeting_representative.meeting_representative import MeetingRepresentative
+from community_consultation.community_consultation.doctype.four_deliberations_stage.four_deliberations_stage import FourDeliberationsStage
+
 
 class RowKnowsItsParent:
 	@property
@@ -86,4 +93,28 @@ class ScopedConsultationAnnualReturnTownship(RowKnowsItsParent, ConsultationAnnu
 
 
 class ScopedConsultationAnnualReturnBreakdown(RowKnowsItsParent, ConsultationAnnualReturnBreakdown):
+	pass
+
+
+class ScopedMeetingAgendaItem(RowKnowsItsParent, MeetingAgendaItem):
+	pass
+
+
+class ScopedMeetingAttendance(RowKnowsItsParent, MeetingAttendance):
+	pass
+
+
+class ScopedMeetingNoticeChannel(RowKnowsItsParent, MeetingNoticeChannel):
+	pass
+
+
+class ScopedMeetingAuthorisation(RowKnowsItsParent, MeetingAuthorisation):
+	pass
+
+
+class ScopedMeetingRepresentative(RowKnowsItsParent, MeetingRepresentative):
+	pass
+
+
+class ScopedFourDeliberationsStage(RowKnowsItsParent, FourDeliberationsStage):
 	pass

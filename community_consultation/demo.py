@@ -10,6 +10,7 @@ import zlib
 import frappe
 from frappe.utils import add_days, add_to_date, now_datetime, nowdate
 
+from community_consultation.demo_meetings import make_meeting_demo
 from community_consultation.setup.site import set_default_workspace
 from community_consultation.tests.factory import (
 	held_values,
@@ -69,6 +70,7 @@ def load_demo() -> list[str]:
 	people = make_demo_people()
 	make_users()
 	make_cases(people)
+	make_meeting_demo(people, conclude, file_outcome)
 	after = {dt: frappe.db.count(dt) for dt in before}
 	created = {dt: after[dt] - before[dt] for dt in before}
 	lines = [f"{dt}: +{n} (now {after[dt]})" for dt, n in created.items()]

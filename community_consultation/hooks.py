@@ -34,6 +34,7 @@ jinja = {
 		"community_consultation.portal.jinja.consultation_unit",
 		"community_consultation.portal.jinja.supervision_committee",
 		"community_consultation.portal.jinja.text_to_html",
+		"community_consultation.portal.meetings.meeting_resolution",
 	],
 }
 
@@ -57,6 +58,12 @@ override_doctype_class = {
 	"Implementation Update": "community_consultation.child_tables.ScopedImplementationUpdate",
 	"Consultation Annual Return Township": "community_consultation.child_tables.ScopedConsultationAnnualReturnTownship",
 	"Consultation Annual Return Breakdown": "community_consultation.child_tables.ScopedConsultationAnnualReturnBreakdown",
+	"Meeting Agenda Item": "community_consultation.child_tables.ScopedMeetingAgendaItem",
+	"Meeting Attendance": "community_consultation.child_tables.ScopedMeetingAttendance",
+	"Meeting Notice Channel": "community_consultation.child_tables.ScopedMeetingNoticeChannel",
+	"Meeting Authorisation": "community_consultation.child_tables.ScopedMeetingAuthorisation",
+	"Meeting Representative": "community_consultation.child_tables.ScopedMeetingRepresentative",
+	"Four Deliberations Stage": "community_consultation.child_tables.ScopedFourDeliberationsStage",
 }
 
 override_whitelisted_methods = {

@@ -39,6 +39,10 @@ FORMS = (
 	("网络论坛", 1),
 	("社区网页", 1),
 	("微信群", 1),
+	# 四议两公开: the sessions that prove the first three stages (four_deliberations.STAGE_FORMS)
+	("村党组织会议", 0),
+	("村“两委”联席会议", 0),
+	("党员大会", 0),
 )
 
 # 二(三) 协商主体: (name, respected person, organisation)
@@ -80,6 +84,89 @@ NOTICE_CHANNELS = (
 )
 
 
+# The meetings that decide by law, as the 2018 texts set them (Organic Law of the Villagers' Committees,
+# art. 21, 22, 26, 28; Urban Residents' Committees Organic Law, art. 9). Both laws were amended on
+# 2025-10-28, in force 2026-01-01: a county enters the amended figures as new rules from that date.
+# (kind, title, legal basis, notice days, adults, households, members, decision);
+# each share is (comparison, numerator, denominator) or None where the basis does not apply
+MORE_THAN_HALF = ("More Than", 1, 2)
+TWO_THIRDS = ("At Least", 2, 3)
+MEETING_RULES = (
+	(
+		"Villagers' Meeting",
+		"村民会议（村民委员会组织法2018年修正）",
+		"《中华人民共和国村民委员会组织法》（2018年修正）第二十一条：召开村民会议，应当提前十天通知村民。第二十二条：召开村民会议，应当有本村十八周岁以上村民的过半数，或者本村三分之二以上的户的代表参加，村民会议所作决定应当经到会人员的过半数通过。",
+		10,
+		MORE_THAN_HALF,
+		TWO_THIRDS,
+		None,
+		MORE_THAN_HALF,
+	),
+	(
+		"Villagers' Representatives' Meeting",
+		"村民代表会议（村民委员会组织法2018年修正）",
+		"《中华人民共和国村民委员会组织法》（2018年修正）第二十六条：村民代表会议有三分之二以上的组成人员参加方可召开，所作决定应当经到会人员的过半数同意。",
+		0,
+		None,
+		None,
+		TWO_THIRDS,
+		MORE_THAN_HALF,
+	),
+	(
+		"Villagers' Group Meeting",
+		"村民小组会议（村民委员会组织法2018年修正）",
+		"《中华人民共和国村民委员会组织法》（2018年修正）第二十八条：召开村民小组会议，应当有本村民小组十八周岁以上的村民三分之二以上，或者本村民小组三分之二以上的户的代表参加，所作决定应当经到会人员的过半数同意。",
+		0,
+		TWO_THIRDS,
+		TWO_THIRDS,
+		None,
+		MORE_THAN_HALF,
+	),
+	(
+		"Residents' Meeting",
+		"居民会议（城市居民委员会组织法2018年修正）",
+		"《中华人民共和国城市居民委员会组织法》（2018年修正）第九条：居民会议必须有全体十八周岁以上的居民、户的代表或者居民小组选举的代表的过半数出席，才能举行。会议的决定，由出席人的过半数通过。",
+		0,
+		MORE_THAN_HALF,
+		MORE_THAN_HALF,
+		MORE_THAN_HALF,
+		MORE_THAN_HALF,
+	),
+	(
+		"Residents' Representatives' Meeting",
+		"居民代表会议（参照村民委员会组织法第二十六条，按本地议事规则）",
+		"城市居民委员会组织法未规定居民代表会议的人数要求；此处参照《村民委员会组织法》（2018年修正）第二十六条，县（市、区）可按本地规定修改。",
+		0,
+		None,
+		None,
+		TWO_THIRDS,
+		MORE_THAN_HALF,
+	),
+)
+MEETING_RULES_FROM = "2018-12-29"
+
+
+def create_meeting_rules():
+	"""The 2018 figures, once: a kind that already has a rule (the administrator's) keeps its rules."""
+	for kind, title, basis, notice_days, adults, households, members, decision in MEETING_RULES:
+		if frappe.db.exists("Meeting Rule", {"meeting_kind": kind}):
+			continue
+		values = {
+			"doctype": "Meeting Rule",
+			"rule_title": title,
+			"meeting_kind": kind,
+			"effective_from": MEETING_RULES_FROM,
+			"legal_basis": basis,
+			"notice_days": notice_days,
+		}
+		for prefix, share in (("adults", adults), ("households", households), ("members", members), ("pass", decision)):
+			if share:
+				values.update(
+					{f"{prefix}_comparison": share[0], f"{prefix}_numerator": share[1], f"{prefix}_denominator": share[2]}
+				)
+		frappe.get_doc(values).insert(ignore_permissions=True)
+
+
 def create_defaults():
 	for no, name, route, consent in CATEGORIES:
 		_insert_if_missing(
@@ -103,6 +190,7 @@ def create_defaults():
 		)
 	for name, electronic in NOTICE_CHANNELS:
 		_insert_if_missing("Notice Channel", name, channel_name=name, is_electronic=electronic)
+	create_meeting_rules()
 
 
 def _insert_if_missing(doctype, name, **values):

@@ -6,6 +6,10 @@ frappe.ui.form.on("Consultation Outcome", {
 		frm.set_query("session", () => ({
 			filters: { docstatus: 1, result: ["in", ["Consensus", "Referred to Villagers' Meeting"]] },
 		}));
+		// the concluded, quorate meetings of the outcome's unit (the controller checks the rest)
+		frm.set_query("meeting", () => ({
+			filters: { docstatus: 1, quorate: 1 },
+		}));
 	},
 	refresh(frm) {
 		if (frm.doc.docstatus === 1 && !frm.doc.stakeholders_notified_on) {

@@ -11,6 +11,11 @@ from community_consultation.community_consultation.doctype.consultation_settings
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	update_topic_status,
 )
+from community_consultation.community_consultation.doctype.community_meeting.community_meeting import (
+	MeetingResolutionRequiredError,
+	check_resolution,
+)
+from community_consultation.four_deliberations import validate_four_deliberations_before_implementation
 from community_consultation.lifecycle import LifeCycle, State, follow_state
 from community_consultation.locking import ensure_series_row, existing_record, lock_row
 from community_consultation.notices.delivery import (
@@ -23,7 +28,8 @@ from community_consultation.procedure import ProcedureDocument
 from community_consultation.scheduling import each_on_its_own
 from community_consultation.validation import validate_field_types
 
-MEETING_ROUTES = ("Villagers' Meeting", "Legal Procedure")
+VILLAGERS_MEETING_ROUTE = "Villagers' Meeting"
+LEGAL_PROCEDURE_ROUTE = "Legal Procedure"
 REFERRED = "Referred to Villagers' Meeting"
 
 
@@ -294,23 +300,31 @@ class ConsultationOutcome(ProcedureDocument):
 			frappe.throw(_("Progress is recorded after the outcome is filed."))
 
 	def validate_meeting_decision(self):
-		"""§二(一), 二(五)3: a matter whose route is the villagers' meeting or a legal procedure (or that a
-		session referred to the meeting) is not closed by consultation alone: implementation starts
-		only with the meeting's resolution or the legal-procedure reference."""
-		if not self.progress or (self.meeting_decision_ref or "").strip():
-			return
+		"""§二(一), 二(五)3: a matter whose route is the villagers' meeting (or that a session referred to the
+		meeting) is carried out only once a concluded, quorate meeting of the right kind in its village or
+		community passed it (`community_meeting.check_resolution`); a legal-procedure matter once its
+		procedure's reference is recorded. A linked meeting always has to have passed the topic."""
 		route = frappe.db.get_value(
 			"Consultation Category",
 			frappe.db.get_value("Consultation Topic", self.topic, "category"),
 			"decision_route",
 		)
-		if route in MEETING_ROUTES or self.session_info().result == REFERRED:
-			frappe.throw(
-				_(
-					"This matter must be decided by the villagers' (representatives') meeting or by its legal procedure: enter the resolution or procedure reference before implementation starts."
-				),
-				title=_("Meeting decision required"),
-			)
+		reserved = route == VILLAGERS_MEETING_ROUTE or self.session_info().result == REFERRED
+		if self.meeting or (self.progress and reserved):
+			check_resolution(self.meeting, self.topic, self.topic_category())
+		if self.progress and route == LEGAL_PROCEDURE_ROUTE and not reserved:
+			if not (self.decision_note or "").strip():
+				frappe.throw(
+					_(
+						"This matter is decided by its legal procedure: enter the procedure's reference (Decision Notes) before implementation starts."
+					),
+					MeetingResolutionRequiredError,
+					title=_("Legal procedure required"),
+				)
+		validate_four_deliberations_before_implementation(self)
+
+	def topic_category(self) -> str | None:
+		return frappe.db.get_value("Consultation Topic", self.topic, "category")
 
 	def validate_completion(self):
 		"""§二(六): a government-entrusted matter is reported back, and dissenters get an explanation,

@@ -13,6 +13,7 @@ from community_consultation.tests.factory import (
 	make_outcome,
 	make_session,
 )
+from community_consultation.tests.meetings import make_basis, make_meeting, villagers
 from community_consultation.tests.utils import ProcedureTestCase
 
 MEETING_CATEGORY = "村(社区)经济社会发展规划和年度计划"
@@ -87,7 +88,9 @@ class TestConsultationOutcome(ProcedureTestCase):
 		doc.append("progress", progress(10))
 		self.assertNotSaved(doc, text="villagers")
 		doc.reload()
-		doc.meeting_decision_ref = "村民代表会议决议〔2026〕3号"
+		make_basis(case.units.village_a)
+		meeting = make_meeting(case.units.village_a, topics=[case.topic], attendance=villagers(60), votes=(40,))
+		doc.meeting = meeting.name
 		doc.append("progress", progress(10))
 		doc.save()
 		self.assertEqual(doc.status, "In Implementation")

@@ -75,3 +75,30 @@ function status_intro(doc) {
 function status_colour(status) {
 	return { Rejected: "red", Escalated: "orange", Referred: "orange", Closed: "green", Agreed: "green" }[status] || "blue";
 }
+
+// 四议两公开: the six stages as a progress line on the topics whose category follows them
+const FOUR_DELIBERATIONS = [
+	"Party Organisation's Proposal",
+	"Two Committees' Deliberation",
+	"Party Members' Assembly Review",
+	"Meeting Resolution",
+	"Resolution Made Public",
+	"Implementation Result Made Public",
+];
+
+frappe.ui.form.on("Consultation Topic", {
+	refresh(frm) {
+		if (frm.is_new() || !frm.doc.four_deliberations_follow) return;
+		const done = new Set((frm.doc.four_deliberations || []).map((row) => row.stage));
+		const steps = FOUR_DELIBERATIONS.map((stage, i) => {
+			const reached = done.has(stage);
+			return `<span class="indicator-pill ${reached ? "green" : "gray"}" style="margin: 2px;">${
+				i + 1
+			}. ${frappe.utils.escape_html(__(stage))}</span>`;
+		}).join(" → ");
+		frm.dashboard.add_section(
+			`<div><b>${__("Four Deliberations, Two Disclosures")}</b></div><div style="margin-top: 6px;">${steps}</div>`,
+			__("Four Deliberations, Two Disclosures")
+		);
+	},
+});

@@ -8,6 +8,7 @@ from frappe.utils import escape_html, format_datetime, getdate, nowdate
 from community_consultation.community_consultation.doctype.community_unit.community_unit import (
 	get_consultation_level,
 )
+from community_consultation.four_deliberations import validate_stages
 from community_consultation.lifecycle import LifeCycle, State
 from community_consultation.locking import ensure_series_row, existing_record, lock_row
 from community_consultation.portal.web_form import after_topic_insert, before_topic_insert
@@ -31,6 +32,12 @@ _OPEN_SESSION = (
 _FILED_OUTCOME = """exists(select 1 from `tabConsultation Outcome` o where o.topic = {t}.name
 	and o.docstatus = 1"""
 
+# §二(一): a concluded, quorate meeting voted the matter down (community_meeting.py)
+_NOT_ADOPTED = """exists(select 1 from `tabMeeting Agenda Item` mi join `tabCommunity Meeting` m
+	on m.name = mi.parent and mi.parenttype = 'Community Meeting' where mi.topic = {t}.name
+	and m.docstatus = 1 and m.quorate = 1 and mi.result = 'Not Passed')"""
+NOT_PASSED = "Not Passed"
+
 # §二(五), 二(六): a topic's states, judged in this order (community_consultation/lifecycle.py)
 LIFE_CYCLE = LifeCycle(
 	"Consultation Topic",
@@ -51,6 +58,11 @@ LIFE_CYCLE = LifeCycle(
 			"Escalated",
 			_accepted_with(lambda doc: bool(doc.escalated_topic())),
 			"exists(select 1 from `tabConsultation Topic` e where e.escalated_from = {t}.name)",
+		),
+		State(
+			"Not Adopted",
+			_accepted_with(lambda doc: NOT_PASSED in doc.meeting_results()),
+			_NOT_ADOPTED,
 		),
 		State(
 			"Closed",
@@ -116,6 +128,7 @@ class ConsultationTopic(ProcedureDocument):
 		self.validate_unique_participants()
 		self.validate_review()
 		self.validate_party_consent()
+		self.validate_four_deliberations()
 
 	def after_insert(self):
 		after_topic_insert(self)
@@ -172,6 +185,11 @@ class ConsultationTopic(ProcedureDocument):
 		if self.party_consent_on and getdate(self.party_consent_on) > getdate(nowdate()):
 			frappe.throw(_("Party Consent On cannot be in the future."))
 
+	def validate_four_deliberations(self):
+		"""四议两公开 (Organic Law art. 24 matters): the stages in order, none skipped, each proven by its
+		record (`community_consultation.four_deliberations`)."""
+		validate_stages(self)
+
 	def has_sessions(self):
 		return bool(frappe.db.exists("Consultation Session", {"topic": self.name, "docstatus": ("<", 2)}))
 
@@ -179,6 +197,18 @@ class ConsultationTopic(ProcedureDocument):
 
 	def escalated_topic(self) -> str | None:
 		return frappe.db.exists("Consultation Topic", {"escalated_from": self.name})
+
+	def meeting_results(self) -> list[str]:
+		"""The results of the concluded, quorate meetings' votes on the topic."""
+		return [
+			r[0]
+			for r in frappe.db.sql(
+				"""select mi.result from `tabMeeting Agenda Item` mi join `tabCommunity Meeting` m
+				on m.name = mi.parent and mi.parenttype = 'Community Meeting'
+				where mi.topic = %s and m.docstatus = 1 and m.quorate = 1""",
+				self.name,
+			)
+		]
 
 	def outcome_statuses(self) -> list[str]:
 		return frappe.get_all("Consultation Outcome", {"topic": self.name, "docstatus": 1}, pluck="status")

@@ -1,0 +1,365 @@
+# Copyright (c) 2026, community_consultation developers and Contributors
+# See license.txt
+
+"""The meetings that decide by law: Organic Law of the Villagers' Committees (2018) art. 21, 22, 24, 26,
+28; Urban Residents' Committees Organic Law art. 9; §二(一), 二(五)3 of the work plan."""
+
+import frappe
+from frappe.utils import add_days, getdate, now_datetime, nowdate
+
+from community_consultation.community_consultation.doctype.community_meeting.community_meeting import (
+	AttendanceExceedsBasisError,
+	AttendanceRecordError,
+	ItemDecidedTwiceError,
+	MeetingKindUnitError,
+	MeetingRecordIncompleteError,
+	MeetingResolutionRequiredError,
+	NoMeetingBasisError,
+	NoticePeriodError,
+	NotQuorateError,
+	TopicOfAnotherUnitError,
+	VotesExceedAttendanceError,
+)
+from community_consultation.community_consultation.doctype.meeting_rule.meeting_rule import (
+	OverlappingMeetingRuleError,
+)
+from community_consultation.four_deliberations import FourDeliberationsError
+from community_consultation.tests.factory import full_case, make_outcome, make_topic
+from community_consultation.tests.meetings import (
+	make_basis,
+	make_meeting,
+	meeting_values,
+	representatives,
+	villagers,
+	vote,
+)
+from community_consultation.tests.utils import ProcedureTestCase
+
+MEETING_CATEGORY = "村(社区)经济社会发展规划和年度计划"
+ASSETS_CATEGORY = "集体“三资”、收益分配、成员资格、土地林地宅基地、大额资金"
+
+
+def progress(percent=10):
+	return {"update_on": nowdate(), "published_on": nowdate(), "note": "进展", "percent_complete": percent}
+
+
+class MeetingTestCase(ProcedureTestCase):
+	def setUp(self):
+		super().setUp()
+		self.case = full_case("会议")
+		self.village = self.case.units.village_a
+		self.basis = make_basis(self.village, adults=100, households=30, representatives=9)
+		self.topic = self.case.topic
+
+	def assertRaisesType(self, error, fn, *args, text=None, **kw):
+		with self.assertRaises(error) as ctx:
+			fn(*args, **kw)
+		if text:
+			self.assertIn(text, str(ctx.exception))
+		return ctx.exception
+
+	def new(self, kind="Villagers' Meeting", topics=None, **kw):
+		return frappe.get_doc(meeting_values(self.village, kind, [self.topic] if topics is None else topics, **kw))
+
+
+class TestMeetingRules(MeetingTestCase):
+	def test_rule_in_force_on_the_meetings_date_is_applied_and_kept(self):
+		old = frappe.get_all("Meeting Rule", {"meeting_kind": "Villagers' Meeting"}, pluck="name")[0]
+		frappe.db.set_value("Meeting Rule", old, "effective_to", "2025-12-31")
+		new = frappe.get_doc(
+			{
+				"doctype": "Meeting Rule",
+				"rule_title": "村民会议（2025年修正）",
+				"meeting_kind": "Villagers' Meeting",
+				"effective_from": "2026-01-01",
+				"notice_days": 15,
+				"adults_comparison": "More Than",
+				"adults_numerator": 1,
+				"adults_denominator": 2,
+				"pass_comparison": "More Than",
+				"pass_numerator": 1,
+				"pass_denominator": 2,
+			}
+		).insert()
+		before = self.new(meeting_on="2025-12-20 09:00:00", notice_published_on="2025-12-08")
+		before.insert()
+		self.assertEqual(before.meeting_rule, old)
+		self.assertEqual(before.notice_days, 10)
+		self.assertIn("households", before.quorum_summary)
+		# under the new rule 13 days' notice is too short, and households no longer count
+		after = self.new(notice_published_on=getdate(add_days(nowdate(), -13)))
+		self.assertRaisesType(NoticePeriodError, after.insert, text="15 days")
+		after.notice_published_on = getdate(add_days(nowdate(), -16))
+		after.insert()
+		self.assertEqual(after.meeting_rule, new.name)
+		self.assertEqual(after.notice_days, 15)
+		self.assertNotIn("households", after.quorum_summary)
+
+	def test_two_rules_of_a_kind_cannot_be_in_force_on_one_day(self):
+		rule = frappe.get_doc(
+			{
+				"doctype": "Meeting Rule",
+				"rule_title": "重叠",
+				"meeting_kind": "Villagers' Meeting",
+				"effective_from": "2026-01-01",
+				"members_comparison": "At Least",
+				"members_numerator": 2,
+				"members_denominator": 3,
+				"pass_comparison": "More Than",
+				"pass_numerator": 1,
+				"pass_denominator": 2,
+			}
+		)
+		self.assertRaisesType(OverlappingMeetingRuleError, rule.insert)
+
+	def test_meeting_without_a_quorum_basis_is_refused(self):
+		frappe.db.delete("Meeting Basis", {"community_unit": self.village})
+		self.assertRaisesType(NoMeetingBasisError, self.new().insert)
+
+	def test_kind_of_meeting_fits_its_unit(self):
+		doc = self.new(kind="Residents' Meeting")
+		self.assertRaisesType(MeetingKindUnitError, doc.insert)
+		self.assertFalse(frappe.db.exists("Community Meeting", {"community_unit": self.village}))
+
+
+class TestMeetingQuorum(MeetingTestCase):
+	def test_villagers_meeting_quorate_with_over_half_of_adults(self):
+		doc = self.new(attendance=villagers(51)).insert()
+		self.assertEqual(doc.quorate, 1)
+		doc = self.new(attendance=villagers(50)).insert()
+		self.assertEqual(doc.quorate, 0)
+		self.assertEqual(doc.quorum_summary, "50 of 100 adults, 0 of 30 households")
+
+	def test_villagers_meeting_quorate_with_two_thirds_of_households(self):
+		doc = self.new(attendance=villagers(20, households=True)).insert()
+		self.assertEqual(doc.quorate, 1)
+		self.assertEqual(doc.households_present, 20)
+		doc = self.new(attendance=villagers(19, households=True)).insert()
+		self.assertEqual(doc.quorate, 0)
+
+	def test_inquorate_meeting_cannot_be_concluded_as_deciding(self):
+		doc = vote(self.new(attendance=villagers(40)), 30).insert()
+		error = self.assertRaisesType(NotQuorateError, doc.submit, text="40 of 100 adults, 0 of 30 households")
+		self.assertIn("Not quorate", str(error))
+		self.assertEqual(frappe.db.get_value("Community Meeting", doc.name, "docstatus"), 0)
+
+	def test_inquorate_meeting_is_recorded_as_held_and_decides_nothing(self):
+		doc = self.new(attendance=villagers(40), record_as_inquorate=1).insert()
+		doc.submit()
+		self.assertEqual(doc.status, "Not Quorate")
+		self.assertEqual([r.result for r in doc.agenda], ["Not Decided"])
+		# the matter waits for the next meeting, which decides it
+		nxt = vote(self.new(attendance=villagers(60)), 40).insert()
+		nxt.submit()
+		self.assertEqual(nxt.agenda[0].result, "Passed")
+
+	def test_inquorate_meeting_records_no_votes(self):
+		doc = vote(self.new(attendance=villagers(40), record_as_inquorate=1), 30)
+		self.assertRaisesType(NotQuorateError, doc.insert)
+
+	def test_quorate_meeting_cannot_be_recorded_as_inquorate(self):
+		doc = vote(self.new(attendance=villagers(60), record_as_inquorate=1), 0).insert()
+		self.assertRaisesType(NotQuorateError, doc.submit)
+
+	def test_attendance_above_the_basis_is_refused(self):
+		doc = self.new(attendance=villagers(101))
+		self.assertRaisesType(AttendanceExceedsBasisError, doc.insert, text="101 of 100 adults")
+		self.assertFalse(frappe.db.exists("Community Meeting", {"community_unit": self.village}))
+
+	def test_a_person_or_household_is_counted_once(self):
+		rows = villagers(3, households=True)
+		rows[2]["household"] = rows[1]["household"]
+		self.assertRaisesType(AttendanceRecordError, self.new(attendance=rows).insert)
+		rows = villagers(3)
+		rows[2]["attendee_name"] = rows[0]["attendee_name"]
+		self.assertRaisesType(AttendanceRecordError, self.new(attendance=rows).insert)
+
+	def test_representatives_meeting_counts_only_representatives_on_the_roster(self):
+		doc = self.new(kind="Villagers' Representatives' Meeting", attendance=villagers(5))
+		self.assertRaisesType(AttendanceRecordError, doc.insert)
+		rows = representatives(self.basis)
+		rows[0]["stakeholder"] = self.case.people[0]
+		doc = self.new(kind="Villagers' Representatives' Meeting", attendance=rows)
+		self.assertRaisesType(AttendanceRecordError, doc.insert, text="roster")
+
+	def test_representatives_meeting_quorate_with_two_thirds_of_members(self):
+		doc = self.new(kind="Villagers' Representatives' Meeting", attendance=representatives(self.basis, 6))
+		doc.insert()
+		self.assertEqual(doc.quorate, 1)
+		self.assertEqual(doc.quorum_summary, "6 of 9 representatives")
+		doc = self.new(kind="Villagers' Representatives' Meeting", attendance=representatives(self.basis, 5))
+		doc.insert()
+		self.assertEqual(doc.quorate, 0)
+
+	def test_sign_in_list_loads_the_roster_unticked(self):
+		doc = self.new(kind="Villagers' Representatives' Meeting").insert()
+		doc.load_sign_in_list()
+		self.assertEqual(len(doc.attendance), 9)
+		self.assertEqual(doc.members_present, 0)
+
+
+class TestMeetingNotice(MeetingTestCase):
+	def test_meeting_cannot_be_held_before_its_notice_period(self):
+		doc = self.new(notice_published_on=getdate(add_days(nowdate(), -6)))
+		self.assertRaisesType(NoticePeriodError, doc.insert, text="at least 10 days")
+		self.assertFalse(frappe.db.exists("Community Meeting", {"community_unit": self.village}))
+
+	def test_urgent_meeting_states_its_reason(self):
+		doc = self.new(notice_published_on=getdate(add_days(nowdate(), -2)), urgent=1)
+		self.assertRaisesType(NoticePeriodError, doc.insert)
+		doc.urgent_reason = "防汛抢险需要立即决定"
+		doc.insert()
+		self.assertEqual(doc.status, "Notice Published")
+
+	def test_notice_is_not_published_after_the_meeting(self):
+		doc = self.new(notice_published_on=nowdate())
+		self.assertRaisesType(NoticePeriodError, doc.insert)
+
+
+class TestMeetingVotes(MeetingTestCase):
+	def test_resolution_passes_by_over_half_of_those_present(self):
+		doc = vote(self.new(attendance=villagers(60)), 30, 20, 10).insert()
+		self.assertEqual(doc.agenda[0].result, "Not Passed")
+		doc = vote(self.new(attendance=villagers(60)), 31, 29).insert()
+		self.assertEqual(doc.agenda[0].result, "Passed")
+
+	def test_result_is_derived_never_typed(self):
+		doc = vote(self.new(attendance=villagers(60)), 10, 50)
+		doc.agenda[0].result = "Passed"
+		doc.insert()
+		self.assertEqual(doc.agenda[0].result, "Not Passed")
+
+	def test_votes_never_exceed_attendance(self):
+		doc = vote(self.new(attendance=villagers(60)), 50, 11)
+		self.assertRaisesType(VotesExceedAttendanceError, doc.insert, text="61 votes")
+		self.assertFalse(frappe.db.exists("Community Meeting", {"community_unit": self.village}))
+
+	def test_resolution_on_a_topic_of_another_village_is_refused(self):
+		other = make_topic(self.case.units.village_b, title="乙村事项")
+		doc = self.new(topics=[other], attendance=villagers(60))
+		self.assertRaisesType(TopicOfAnotherUnitError, doc.insert)
+
+	def test_an_item_is_decided_once(self):
+		doc = self.new(topics=[self.topic, self.topic])
+		self.assertRaisesType(ItemDecidedTwiceError, doc.insert)
+		make_meeting(self.village, topics=[self.topic], attendance=villagers(60), votes=(40,))
+		again = vote(self.new(attendance=villagers(60)), 40).insert()
+		self.assertRaisesType(ItemDecidedTwiceError, again.submit)
+
+	def test_concluded_meeting_records_each_vote_and_its_minutes(self):
+		doc = self.new(attendance=villagers(60)).insert()
+		self.assertRaisesType(MeetingRecordIncompleteError, doc.submit)
+		doc = vote(self.new(attendance=villagers(60), minutes=""), 40).insert()
+		self.assertRaisesType(MeetingRecordIncompleteError, doc.submit)
+
+	def test_meeting_not_yet_held_cannot_be_concluded(self):
+		doc = vote(
+			self.new(attendance=villagers(60), meeting_on=add_days(now_datetime(), 12), notice_published_on=nowdate()),
+			40,
+		).insert()
+		self.assertRaisesType(MeetingRecordIncompleteError, doc.submit)
+
+	def test_concluded_meeting_is_corrected_by_cancel_and_amend_with_reason(self):
+		doc = make_meeting(self.village, topics=[self.topic], attendance=villagers(60), votes=(40,))
+		doc.reload()
+		doc.venue = "别处"
+		self.assertRaises(frappe.ValidationError, doc.save)
+		doc.reload()
+		doc.cancel()
+		amended = frappe.copy_doc(doc)
+		amended.amended_from = doc.name
+		amended.docstatus = 0
+		self.assertRaisesType(MeetingRecordIncompleteError, amended.insert)
+		amended.correction_reason = "表决票数记录有误"
+		amended.insert()
+		amended.submit()
+		self.assertEqual(frappe.db.get_value("Community Meeting", doc.name, "status"), "Corrected")
+
+
+class TestMeetingRoute(MeetingTestCase):
+	def setUp(self):
+		super().setUp()
+		frappe.db.set_value("Consultation Topic", self.topic.name, "category", MEETING_CATEGORY)
+		self.outcome = make_outcome(self.case.session)
+
+	def start_implementation(self, meeting=None):
+		self.outcome.reload()
+		self.outcome.meeting = meeting
+		self.outcome.append("progress", progress())
+		self.outcome.save()
+
+	def test_reserved_matter_cannot_start_implementation_without_a_meeting(self):
+		self.assertRaisesType(MeetingResolutionRequiredError, self.start_implementation)
+		self.assertFalse(frappe.get_all("Implementation Update", {"parent": self.outcome.name}))
+
+	def test_inquorate_meeting_does_not_open_implementation(self):
+		doc = make_meeting(self.village, topics=[self.topic], attendance=villagers(30), record_as_inquorate=1)
+		self.assertRaisesType(MeetingResolutionRequiredError, self.start_implementation, doc.name, text="not quorate")
+
+	def test_quorate_villagers_meeting_that_passed_it_opens_implementation(self):
+		doc = make_meeting(self.village, topics=[self.topic], attendance=villagers(60), votes=(40, 10))
+		self.start_implementation(doc.name)
+		self.assertEqual(self.outcome.status, "In Implementation")
+
+	def test_failed_vote_closes_the_matter_as_not_adopted(self):
+		doc = make_meeting(self.village, topics=[self.topic], attendance=villagers(60), votes=(20, 40))
+		self.assertEqual(frappe.db.get_value("Consultation Topic", self.topic.name, "status"), "Not Adopted")
+		self.assertRaisesType(MeetingResolutionRequiredError, self.start_implementation, doc.name, text="not adopted")
+
+	def test_representatives_meeting_decides_only_with_the_meetings_authorisation(self):
+		reps = make_meeting(
+			self.village,
+			"Villagers' Representatives' Meeting",
+			topics=[self.topic],
+			attendance=representatives(self.basis, 7),
+			votes=(6, 1),
+		)
+		self.assertRaisesType(MeetingResolutionRequiredError, self.start_implementation, reps.name, text="authorisation")
+		other = make_topic(self.village, title="授权议题")
+		make_meeting(
+			self.village,
+			topics=[other],
+			attendance=villagers(60),
+			votes=(50,),
+			meeting_on=add_days(now_datetime(), -3),
+			authorised_categories=[{"category": MEETING_CATEGORY}],
+		)
+		self.start_implementation(reps.name)
+		self.assertEqual(self.outcome.status, "In Implementation")
+
+	def test_linked_meeting_must_have_decided_the_topic(self):
+		other = make_topic(self.village, title="别的议题")
+		doc = make_meeting(self.village, topics=[other], attendance=villagers(60), votes=(40,))
+		self.outcome.reload()
+		self.outcome.meeting = doc.name
+		self.assertRaisesType(MeetingResolutionRequiredError, self.outcome.save)
+
+
+class TestFourDeliberations(MeetingTestCase):
+	def setUp(self):
+		super().setUp()
+		frappe.db.set_value("Consultation Category", ASSETS_CATEGORY, "four_deliberations", 1)
+		frappe.db.set_value("Consultation Topic", self.topic.name, "category", ASSETS_CATEGORY)
+		self.topic.reload()
+
+	def test_a_stage_cannot_be_skipped(self):
+		self.topic.append(
+			"four_deliberations",
+			{"stage": "Two Committees' Deliberation", "completed_on": nowdate(), "session": self.case.session.name},
+		)
+		self.assertRaisesType(FourDeliberationsError, self.topic.save, text="cannot be skipped")
+
+	def test_each_stage_is_proven_by_a_session_of_its_form(self):
+		self.topic.append(
+			"four_deliberations",
+			{"stage": "Party Organisation's Proposal", "completed_on": nowdate(), "session": self.case.session.name},
+		)
+		self.assertRaisesType(FourDeliberationsError, self.topic.save, text="村党组织会议")
+
+	def test_implementation_cannot_start_before_the_resolution(self):
+		outcome = make_outcome(self.case.session)
+		doc = make_meeting(self.village, topics=[self.topic], attendance=villagers(60), votes=(40,))
+		outcome.reload()
+		outcome.meeting = doc.name
+		outcome.append("progress", progress())
+		self.assertRaisesType(FourDeliberationsError, outcome.save)

@@ -1,0 +1,130 @@
+"""Demo data of the meetings that decide by law (part of `bench --site S consultation-demo`).
+
+In 坑口村: the quorum basis (120 villagers aged 18+, 40 households, 15 representatives); a quorate
+villagers' meeting that authorises the representatives' meeting to decide the collective economy's
+matters; a topic that consultation referred to the meeting, decided by a quorate representatives'
+meeting, its outcome in implementation; and an inquorate villagers' meeting that decided nothing.
+Running it again adds nothing once the village has its basis."""
+
+import frappe
+from frappe.utils import add_days, getdate, now_datetime, nowdate
+
+from community_consultation.tests.factory import make_stakeholder, make_topic
+from community_consultation.tests.meetings import representatives, villagers
+
+VILLAGE = "坑口村"
+ASSETS = "集体“三资”、收益分配、成员资格、土地林地宅基地、大额资金"
+PLANNING = "村(社区)经济社会发展规划和年度计划"
+REPRESENTATIVES = ("李", "陈", "黄", "刘", "张", "王", "赵", "周", "吴", "郑", "孙", "朱", "胡", "林", "何")
+
+
+def make_meeting_demo(people: dict[str, list[str]], conclude, file_outcome):
+	if not frappe.db.exists("Community Unit", VILLAGE) or frappe.db.exists(
+		"Meeting Basis", {"community_unit": VILLAGE}
+	):
+		return
+	basis = frappe.get_doc(
+		{
+			"doctype": "Meeting Basis",
+			"community_unit": VILLAGE,
+			"effective_from": add_days(nowdate(), -365),
+			"adults": 120,
+			"households": 40,
+			"source": "2025年户籍登记；村民代表由各村民小组推选",
+			"representatives": [
+				{
+					"stakeholder": make_stakeholder(f"{surname}代表", VILLAGE, "群众代表"),
+					"households_represented": 2,
+				}
+				for surname in REPRESENTATIVES
+			],
+		}
+	).insert()
+	stakeholders = people[VILLAGE][3:8]
+
+	budget = make_topic(VILLAGE, stakeholders=stakeholders, title="村集体年度收支预算", category=PLANNING)
+	meeting(
+		"Villagers' Meeting",
+		"2026年第一次村民会议",
+		[budget],
+		villagers(28, households=True, prefix="户代表"),
+		days_ago=60,
+		votes=(25, 2, 1),
+		resolution="同意村集体年度收支预算。",
+		authorised_categories=[{"category": ASSETS}, {"category": PLANNING}],
+	)
+
+	lease = make_topic(VILLAGE, stakeholders=stakeholders, title="村集体闲置厂房出租方案", category=ASSETS)
+	conclude(lease, stakeholders, 40, "No Consensus")
+	referred = conclude(lease, stakeholders, 20, "Referred to Villagers' Meeting")
+	outcome = file_outcome(referred, 18, 60)
+	decided = meeting(
+		"Villagers' Representatives' Meeting",
+		"村民代表会议（厂房出租）",
+		[lease],
+		representatives(basis, 12),
+		days_ago=5,
+		votes=(10, 1, 1),
+		resolution="同意将闲置厂房公开招租，租期五年，租金收入纳入村集体账户。",
+	)
+	decided.db_set("resolution_published_on", add_days(nowdate(), -4))
+	outcome.reload()
+	outcome.meeting = decided.name
+	outcome.append(
+		"progress",
+		{
+			"update_on": add_days(nowdate(), -3),
+			"published_on": add_days(nowdate(), -3),
+			"percent_complete": 30,
+			"note": "招租公告已在公开栏发布",
+		},
+	)
+	outcome.save()
+
+	homestead = make_topic(VILLAGE, stakeholders=stakeholders, title="宅基地使用方案", category=ASSETS)
+	attendance = villagers(35, prefix="村民") + villagers(10, households=True, prefix="户代表")
+	meeting(
+		"Villagers' Meeting",
+		"2026年第二次村民会议",
+		[homestead],
+		attendance,
+		days_ago=2,
+		record_as_inquorate=1,
+	)
+
+
+def meeting(kind, title, topics, attendance, days_ago, votes=None, resolution=None, **kw):
+	meeting_on = add_days(now_datetime(), -days_ago)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Community Meeting",
+			"meeting_kind": kind,
+			"community_unit": VILLAGE,
+			"title": title,
+			"convened_by": "坑口村村民委员会",
+			"chaired_by": "坑口村村民委员会主任",
+			"meeting_on": meeting_on,
+			"notice_published_on": getdate(add_days(meeting_on, -12)),
+			"notice_channels": [{"channel": "Bulletin Board"}, {"channel": "WeChat"}],
+			"venue": "坑口村文化室",
+			"agenda": [
+				{
+					"topic": t.name,
+					"matter": f"是否同意{t.title}",
+					"vote_method": "Show of Hands" if votes else None,
+					"votes_for": votes[0] if votes else 0,
+					"votes_against": votes[1] if votes else 0,
+					"votes_abstain": votes[2] if votes else 0,
+					"resolution": resolution,
+				}
+				for t in topics
+			],
+			"attendance": attendance,
+			"minutes": "<p>主持人宣布到会人数，逐项说明议题，与会人员举手表决，当场公布结果。</p>",
+			"recorder": "坑口村文书",
+			**kw,
+		}
+	)
+	doc.insert()
+	doc.submit()
+	return doc

@@ -1,0 +1,156 @@
+"""四议两公开 (four deliberations, two disclosures) for the major matters of a village (Organic Law art. 24).
+
+A category marked `four_deliberations` follows, in this order: the village Party organisation's
+proposal (提议), the two committees' deliberation (商议), the Party members' assembly's review (审议),
+the villagers' (representatives') meeting's resolution (决议); then the resolution made public
+(决议公开) and the result of the implementation made public (实施结果公开). Each stage is a row of the
+topic's `four_deliberations` table, linking the record that proves it and carrying the supervision
+committee's remarks; no stage is skipped, and implementation does not start before the resolution."""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, flt, getdate, nowdate
+
+PROPOSAL = "Party Organisation's Proposal"
+DELIBERATION = "Two Committees' Deliberation"
+REVIEW = "Party Members' Assembly Review"
+RESOLUTION = "Meeting Resolution"
+RESOLUTION_PUBLIC = "Resolution Made Public"
+RESULT_PUBLIC = "Implementation Result Made Public"
+STAGES = (PROPOSAL, DELIBERATION, REVIEW, RESOLUTION, RESOLUTION_PUBLIC, RESULT_PUBLIC)
+
+# the consultation form of the session that proves each of the first three stages (setup.defaults.FORMS)
+STAGE_FORMS = {
+	PROPOSAL: "村党组织会议",
+	DELIBERATION: "村“两委”联席会议",
+	REVIEW: "党员大会",
+}
+# the field of the stage's row that links the record proving it
+STAGE_PROOF = {
+	PROPOSAL: "session",
+	DELIBERATION: "session",
+	REVIEW: "session",
+	RESOLUTION: "meeting",
+	RESOLUTION_PUBLIC: "meeting",
+	RESULT_PUBLIC: "outcome",
+}
+PROOF_DOCTYPES = {"session": "Consultation Session", "meeting": "Community Meeting", "outcome": "Consultation Outcome"}
+
+
+class FourDeliberationsError(frappe.ValidationError):
+	"""A stage of 四议两公开 skipped, out of order, or without the record that proves it."""
+
+
+def follows_four_deliberations(category: str | None) -> bool:
+	return bool(category) and bool(
+		cint(frappe.db.get_value("Consultation Category", category, "four_deliberations"))
+	)
+
+
+def validate_stages(topic):
+	"""The topic's stages: in order, none skipped, dated in order and not in the future, each proven by
+	its record (a concluded session of the stage's form, the meeting that passed the topic and the
+	publication of its resolution, the implemented outcome)."""
+	rows = topic.get("four_deliberations") or []
+	if rows and not follows_four_deliberations(topic.category):
+		frappe.throw(
+			_("The category {0} does not follow the four deliberations and two disclosures.").format(
+				frappe.bold(topic.category)
+			),
+			FourDeliberationsError,
+		)
+	previous = None
+	for position, row in enumerate(rows):
+		if position >= len(STAGES) or row.stage != STAGES[position]:
+			expected = STAGES[position] if position < len(STAGES) else None
+			frappe.throw(
+				_("Stage {0}: {1} comes next; a stage cannot be skipped or repeated.").format(
+					row.idx, _(expected) if expected else _("no further stage")
+				),
+				FourDeliberationsError,
+				title=_("Four deliberations, two disclosures"),
+			)
+		if not row.completed_on:
+			frappe.throw(_("Stage {0}: enter the date it was completed.").format(row.idx), FourDeliberationsError)
+		if getdate(row.completed_on) > getdate(nowdate()):
+			frappe.throw(_("Stage {0}: a stage cannot be dated in the future.").format(row.idx), FourDeliberationsError)
+		if previous and getdate(row.completed_on) < getdate(previous):
+			frappe.throw(
+				_("Stage {0}: it cannot be completed before the stage before it.").format(row.idx),
+				FourDeliberationsError,
+			)
+		previous = row.completed_on
+		_validate_proof(topic, row)
+
+
+def _validate_proof(topic, row):
+	field = STAGE_PROOF[row.stage]
+	for other in PROOF_DOCTYPES:
+		if other != field:
+			row.set(other, None)
+	name = row.get(field)
+	if not name:
+		frappe.throw(
+			_("Stage {0} ({1}): link the {2} that proves it.").format(
+				row.idx, _(row.stage), _(PROOF_DOCTYPES[field])
+			),
+			FourDeliberationsError,
+		)
+	if field == "session":
+		s = frappe.db.get_value(
+			"Consultation Session", name, ["topic", "docstatus", "consultation_form"], as_dict=True
+		)
+		if not s or s.topic != topic.name or s.docstatus != 1:
+			_refuse(row, name, _("a concluded session of this topic"))
+		if s.consultation_form != STAGE_FORMS[row.stage]:
+			_refuse(row, name, _("a session held as {0}").format(STAGE_FORMS[row.stage]))
+	elif field == "meeting":
+		m = frappe.db.get_value(
+			"Community Meeting", name, ["docstatus", "quorate", "resolution_published_on"], as_dict=True
+		)
+		result = frappe.db.get_value(
+			"Meeting Agenda Item",
+			{"parent": name, "parenttype": "Community Meeting", "topic": topic.name},
+			"result",
+		)
+		if not m or m.docstatus != 1 or not cint(m.quorate) or result != "Passed":
+			_refuse(row, name, _("a concluded, quorate meeting that passed this topic"))
+		if row.stage == RESOLUTION_PUBLIC and not m.resolution_published_on:
+			_refuse(row, name, _("a meeting whose resolution was made public (Resolution Made Public On)"))
+	elif field == "outcome":
+		o = frappe.db.get_value(
+			"Consultation Outcome", name, ["topic", "docstatus", "percent_complete"], as_dict=True
+		)
+		if not o or o.topic != topic.name or o.docstatus != 1 or flt(o.percent_complete) < 100:
+			_refuse(row, name, _("an implemented outcome of this topic"))
+
+
+def _refuse(row, name, what):
+	frappe.throw(
+		_("Stage {0} ({1}): {2} is not {3}.").format(row.idx, _(row.stage), name, what),
+		FourDeliberationsError,
+		title=_("Four deliberations, two disclosures"),
+	)
+
+
+def stages_done(topic_name: str) -> list[str]:
+	return frappe.get_all(
+		"Four Deliberations Stage",
+		filters={"parent": topic_name, "parenttype": "Consultation Topic"},
+		pluck="stage",
+		order_by="idx asc",
+	)
+
+
+def validate_four_deliberations_before_implementation(outcome):
+	"""Implementation of a 四议两公开 matter does not start before the meeting's resolution (stage 4)."""
+	if not outcome.progress or not follows_four_deliberations(outcome.topic_category()):
+		return
+	if RESOLUTION not in stages_done(outcome.topic):
+		frappe.throw(
+			_(
+				"The matter follows the four deliberations and two disclosures: record the stages up to the meeting's resolution on the topic before implementation starts."
+			),
+			FourDeliberationsError,
+			title=_("Four deliberations, two disclosures"),
+		)
