@@ -57,11 +57,17 @@ BASIS_ATTENDANCE = {
 	"households": ("Household Representative",),
 	"members": ("Representative",),
 }
-BASIS_LABELS = {
-	"adults": _lt("{0} of {1} adults"),
-	"households": _lt("{0} of {1} households"),
-	"members": _lt("{0} of {1} representatives"),
-}
+
+
+def count_of(basis: str, present: int, total: int) -> str:
+	""""412 of 1,030 adults": those present on a basis of the quorum."""
+	present, total = f"{cint(present):,}", f"{cint(total):,}"
+	if basis == "adults":
+		return _("{0} of {1} adults").format(present, total)
+	if basis == "households":
+		return _("{0} of {1} households").format(present, total)
+	return _("{0} of {1} representatives").format(present, total)
+
 PASSED = "Passed"
 NOT_PASSED = "Not Passed"
 NOT_DECIDED = "Not Decided"
@@ -164,8 +170,8 @@ class CommunityMeeting(ProcedureDocument):
 		self.validate_correction()
 
 	def before_submit(self):
-		self.validate_record_complete()
 		self.validate_quorate_or_recorded_inquorate()
+		self.validate_record_complete()
 		self.validate_not_decided_elsewhere()
 		self.set_results(concluding=True)
 		self.concluded_by = frappe.session.user
@@ -336,7 +342,7 @@ class CommunityMeeting(ProcedureDocument):
 				if present > total:
 					frappe.throw(
 						_("Attendance above the basis: {0} (basis {1}).").format(
-							_(BASIS_LABELS[basis]).format(f"{present:,}", f"{total:,}"), self.meeting_basis
+							count_of(basis, present, total), self.meeting_basis
 						),
 						AttendanceExceedsBasisError,
 					)
@@ -346,7 +352,7 @@ class CommunityMeeting(ProcedureDocument):
 		parts, quorate = [], False
 		for basis, threshold in self.bases().items():
 			present, total = self.present_on(basis), self.basis_total(basis)
-			parts.append(_(BASIS_LABELS[basis]).format(f"{present:,}", f"{total:,}"))
+			parts.append(count_of(basis, present, total))
 			quorate = quorate or reaches(present, total, threshold)
 		self.quorate = 1 if quorate else 0
 		self.quorum_summary = ", ".join(parts)

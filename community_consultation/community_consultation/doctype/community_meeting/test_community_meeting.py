@@ -266,7 +266,7 @@ class TestMeetingVotes(MeetingTestCase):
 		self.assertRaises(frappe.ValidationError, doc.save)
 		doc.reload()
 		doc.cancel()
-		amended = frappe.copy_doc(doc)
+		amended = frappe.copy_doc(doc, ignore_no_copy=False)
 		amended.amended_from = doc.name
 		amended.docstatus = 0
 		self.assertRaisesType(MeetingRecordIncompleteError, amended.insert)
