@@ -34,7 +34,11 @@ STAGE_PROOF = {
 	RESOLUTION_PUBLIC: "meeting",
 	RESULT_PUBLIC: "outcome",
 }
-PROOF_DOCTYPES = {"session": "Consultation Session", "meeting": "Community Meeting", "outcome": "Consultation Outcome"}
+PROOF_DOCTYPES = {
+	"session": "Consultation Session",
+	"meeting": "Community Meeting",
+	"outcome": "Consultation Outcome",
+}
 
 
 class FourDeliberationsError(frappe.ValidationError):
@@ -71,9 +75,13 @@ def validate_stages(topic):
 				title=_("Four deliberations, two disclosures"),
 			)
 		if not row.completed_on:
-			frappe.throw(_("Stage {0}: enter the date it was completed.").format(row.idx), FourDeliberationsError)
+			frappe.throw(
+				_("Stage {0}: enter the date it was completed.").format(row.idx), FourDeliberationsError
+			)
 		if getdate(row.completed_on) > getdate(nowdate()):
-			frappe.throw(_("Stage {0}: a stage cannot be dated in the future.").format(row.idx), FourDeliberationsError)
+			frappe.throw(
+				_("Stage {0}: a stage cannot be dated in the future.").format(row.idx), FourDeliberationsError
+			)
 		if previous and getdate(row.completed_on) < getdate(previous):
 			frappe.throw(
 				_("Stage {0}: it cannot be completed before the stage before it.").format(row.idx),

@@ -34,7 +34,17 @@ def meeting_resolution(meeting: str | None, topic: str | None = None) -> frappe.
 	item = frappe.get_all(
 		"Meeting Agenda Item",
 		filters=filters,
-		fields=["topic", "topic_title", "matter", "vote_method", "votes_for", "votes_against", "votes_abstain", "result", "resolution"],
+		fields=[
+			"topic",
+			"topic_title",
+			"matter",
+			"vote_method",
+			"votes_for",
+			"votes_against",
+			"votes_abstain",
+			"result",
+			"resolution",
+		],
 		order_by="idx asc",
 		limit=1,
 	)

@@ -159,10 +159,19 @@ def create_meeting_rules():
 			"legal_basis": basis,
 			"notice_days": notice_days,
 		}
-		for prefix, share in (("adults", adults), ("households", households), ("members", members), ("pass", decision)):
+		for prefix, share in (
+			("adults", adults),
+			("households", households),
+			("members", members),
+			("pass", decision),
+		):
 			if share:
 				values.update(
-					{f"{prefix}_comparison": share[0], f"{prefix}_numerator": share[1], f"{prefix}_denominator": share[2]}
+					{
+						f"{prefix}_comparison": share[0],
+						f"{prefix}_numerator": share[1],
+						f"{prefix}_denominator": share[2],
+					}
 				)
 		frappe.get_doc(values).insert(ignore_permissions=True)
 

@@ -71,7 +71,8 @@ def meeting_values(unit: str, kind: str = "Villagers' Meeting", topics=(), **kw)
 		"notice_channels": [{"channel": "Bulletin Board"}],
 		"venue": "村委会大院",
 		"agenda": [
-			{"topic": t.name if hasattr(t, "name") else t, "matter": "是否同意该事项的实施方案"} for t in topics
+			{"topic": t.name if hasattr(t, "name") else t, "matter": "是否同意该事项的实施方案"}
+			for t in topics
 		],
 		"minutes": "<p>会议按议程逐项表决。</p>",
 		"recorder": "村文书",
@@ -88,7 +89,9 @@ def vote(doc, votes_for: int, votes_against: int = 0, votes_abstain: int = 0, me
 	return doc
 
 
-def make_meeting(unit: str, kind: str = "Villagers' Meeting", topics=(), votes=None, submit: bool = True, **kw):
+def make_meeting(
+	unit: str, kind: str = "Villagers' Meeting", topics=(), votes=None, submit: bool = True, **kw
+):
 	"""A meeting; with `votes` (for, against, abstain) every item is voted so; submitted unless `submit`."""
 	doc = frappe.get_doc(meeting_values(unit, kind, topics, **kw))
 	if votes:

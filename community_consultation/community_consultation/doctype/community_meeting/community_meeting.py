@@ -60,13 +60,14 @@ BASIS_ATTENDANCE = {
 
 
 def count_of(basis: str, present: int, total: int) -> str:
-	""""412 of 1,030 adults": those present on a basis of the quorum."""
+	""" "412 of 1,030 adults": those present on a basis of the quorum."""
 	present, total = f"{cint(present):,}", f"{cint(total):,}"
 	if basis == "adults":
 		return _("{0} of {1} adults").format(present, total)
 	if basis == "households":
 		return _("{0} of {1} households").format(present, total)
 	return _("{0} of {1} representatives").format(present, total)
+
 
 PASSED = "Passed"
 NOT_PASSED = "Not Passed"
@@ -131,7 +132,11 @@ LIFE_CYCLE = LifeCycle(
 			"{t}.docstatus = 2 and exists(select 1 from `tabCommunity Meeting` a where a.amended_from = {t}.name)",
 		),
 		State("Cancelled", lambda doc: doc.docstatus == 2, "{t}.docstatus = 2"),
-		State("Not Quorate", lambda doc: doc.docstatus == 1 and not cint(doc.quorate), "{t}.docstatus = 1 and {t}.quorate = 0"),
+		State(
+			"Not Quorate",
+			lambda doc: doc.docstatus == 1 and not cint(doc.quorate),
+			"{t}.docstatus = 1 and {t}.quorate = 0",
+		),
 		State("Concluded", lambda doc: doc.docstatus == 1, "{t}.docstatus = 1 and {t}.quorate = 1"),
 		State(
 			"Notice Published",
@@ -191,7 +196,9 @@ class CommunityMeeting(ProcedureDocument):
 	def validate_rules_after_submit(self):
 		"""After the meeting only the publication of its resolution is recorded (§二(一), art. 30)."""
 		if self.resolution_published_on and getdate(self.resolution_published_on) < getdate(self.meeting_on):
-			frappe.throw(_("The resolution cannot be made public before the meeting."), MeetingRecordIncompleteError)
+			frappe.throw(
+				_("The resolution cannot be made public before the meeting."), MeetingRecordIncompleteError
+			)
 
 	# ------------------------------------------------------------------ the rule and the basis
 
@@ -204,7 +211,10 @@ class CommunityMeeting(ProcedureDocument):
 		if unit_type != wanted:
 			frappe.throw(
 				_("A {0} is held in a {1}; {2} is a {3}.").format(
-					_(self.meeting_kind), _(wanted or ""), frappe.bold(self.community_unit), _(unit_type or "")
+					_(self.meeting_kind),
+					_(wanted or ""),
+					frappe.bold(self.community_unit),
+					_(unit_type or ""),
 				),
 				MeetingKindUnitError,
 			)
@@ -215,9 +225,9 @@ class CommunityMeeting(ProcedureDocument):
 		name = rule_in_force(self.meeting_kind, self.meeting_on)
 		if not name:
 			frappe.throw(
-				_("No rule for the {0} is in force on {1}: the administrator enters it under Meeting Rule.").format(
-					_(self.meeting_kind), getdate(self.meeting_on)
-				),
+				_(
+					"No rule for the {0} is in force on {1}: the administrator enters it under Meeting Rule."
+				).format(_(self.meeting_kind), getdate(self.meeting_on)),
 				NoMeetingRuleError,
 			)
 		self.meeting_rule = name
@@ -282,7 +292,9 @@ class CommunityMeeting(ProcedureDocument):
 		for row in self.attendance:
 			if row.attends_as not in allowed:
 				frappe.throw(
-					_("Attendance row {0}: a {1} counts no {2}.").format(row.idx, _(self.meeting_kind), _(row.attends_as)),
+					_("Attendance row {0}: a {1} counts no {2}.").format(
+						row.idx, _(self.meeting_kind), _(row.attends_as)
+					),
 					AttendanceRecordError,
 				)
 			person = row.stakeholder or (row.attendee_name or "").strip()
@@ -296,14 +308,16 @@ class CommunityMeeting(ProcedureDocument):
 				household = (row.household or "").strip()
 				if not household:
 					frappe.throw(
-						_("Attendance row {0}: enter the household a household representative stands for.").format(
-							row.idx
-						),
+						_(
+							"Attendance row {0}: enter the household a household representative stands for."
+						).format(row.idx),
 						AttendanceRecordError,
 					)
 				if household in households:
 					frappe.throw(
-						_("Attendance row {0}: the household {1} is already represented.").format(row.idx, household),
+						_("Attendance row {0}: the household {1} is already represented.").format(
+							row.idx, household
+						),
 						AttendanceRecordError,
 					)
 				households.add(household)
@@ -318,7 +332,9 @@ class CommunityMeeting(ProcedureDocument):
 	def count_attendance(self):
 		present = [r for r in self.attendance if cint(r.present)]
 		self.present_count = len(present)
-		self.households_present = len({r.household for r in present if r.attends_as == "Household Representative"})
+		self.households_present = len(
+			{r.household for r in present if r.attends_as == "Household Representative"}
+		)
 		self.members_present = sum(1 for r in present if r.attends_as == "Representative")
 		self._adults_present = sum(1 for r in present if r.attends_as in BASIS_ATTENDANCE["adults"])
 
@@ -330,9 +346,11 @@ class CommunityMeeting(ProcedureDocument):
 		}[basis]
 
 	def basis_total(self, basis: str) -> int:
-		return {"adults": self.basis_adults, "households": self.basis_households, "members": self.basis_members}[
-			basis
-		]
+		return {
+			"adults": self.basis_adults,
+			"households": self.basis_households,
+			"members": self.basis_members,
+		}[basis]
 
 	def validate_attendance_within_basis(self):
 		"""Those present cannot be more than the basis counts."""
@@ -370,7 +388,9 @@ class CommunityMeeting(ProcedureDocument):
 			)
 		if cint(self.quorate) and cint(self.record_as_inquorate):
 			frappe.throw(
-				_("The meeting is quorate ({0}): it cannot be recorded as not quorate.").format(self.quorum_summary),
+				_("The meeting is quorate ({0}): it cannot be recorded as not quorate.").format(
+					self.quorum_summary
+				),
 				NotQuorateError,
 			)
 
@@ -390,19 +410,21 @@ class CommunityMeeting(ProcedureDocument):
 			topic = frappe.db.get_value(
 				"Consultation Topic", row.topic, ["community_unit", "review_decision", "title"], as_dict=True
 			)
-			bounds = frappe.db.get_value("Community Unit", topic.community_unit, ["lft", "rgt"]) if topic else None
+			bounds = (
+				frappe.db.get_value("Community Unit", topic.community_unit, ["lft", "rgt"]) if topic else None
+			)
 			if not bounds or not (lft <= bounds[0] and bounds[1] <= rgt):
 				frappe.throw(
-					_("Agenda row {0}: the topic {1} belongs to {2}, not to {3}: a meeting decides only its own matters.").format(
-						row.idx, row.topic, topic.community_unit if topic else "", self.community_unit
-					),
+					_(
+						"Agenda row {0}: the topic {1} belongs to {2}, not to {3}: a meeting decides only its own matters."
+					).format(row.idx, row.topic, topic.community_unit if topic else "", self.community_unit),
 					TopicOfAnotherUnitError,
 				)
 			if topic.review_decision != "Accepted":
 				frappe.throw(
-					_("Agenda row {0}: the topic {1} has not been accepted by the Party organisation's review.").format(
-						row.idx, row.topic
-					),
+					_(
+						"Agenda row {0}: the topic {1} has not been accepted by the Party organisation's review."
+					).format(row.idx, row.topic),
 					TopicOfAnotherUnitError,
 				)
 
@@ -431,7 +453,9 @@ class CommunityMeeting(ProcedureDocument):
 				)
 			if votes and cint(self.record_as_inquorate):
 				frappe.throw(
-					_("Agenda row {0}: a meeting that is not quorate decides nothing: record no votes.").format(row.idx),
+					_(
+						"Agenda row {0}: a meeting that is not quorate decides nothing: record no votes."
+					).format(row.idx),
 					NotQuorateError,
 				)
 
@@ -469,7 +493,9 @@ class CommunityMeeting(ProcedureDocument):
 		if not cint(self.quorate):
 			return
 		for row in self.agenda:
-			if not row.vote_method or not (cint(row.votes_for) + cint(row.votes_against) + cint(row.votes_abstain)):
+			if not row.vote_method or not (
+				cint(row.votes_for) + cint(row.votes_against) + cint(row.votes_abstain)
+			):
 				frappe.throw(
 					_("Agenda row {0}: record the vote (method, for, against, abstain).").format(row.idx),
 					MeetingRecordIncompleteError,
@@ -560,33 +586,44 @@ def check_resolution(meeting: str | None, topic: str, category: str | None):
 		as_dict=True,
 	)
 	if not m or m.docstatus != 1:
-		frappe.throw(_("The meeting {0} has not been concluded.").format(meeting), MeetingResolutionRequiredError)
+		frappe.throw(
+			_("The meeting {0} has not been concluded.").format(meeting), MeetingResolutionRequiredError
+		)
 	if not cint(m.quorate):
 		frappe.throw(
-			_("The meeting {0} was not quorate: it decided nothing.").format(meeting), MeetingResolutionRequiredError
+			_("The meeting {0} was not quorate: it decided nothing.").format(meeting),
+			MeetingResolutionRequiredError,
 		)
 	result = frappe.db.get_value(
-		"Meeting Agenda Item", {"parent": meeting, "parenttype": "Community Meeting", "topic": topic}, "result"
+		"Meeting Agenda Item",
+		{"parent": meeting, "parenttype": "Community Meeting", "topic": topic},
+		"result",
 	)
 	if result is None:
 		frappe.throw(
-			_("The meeting {0} did not decide the topic {1}.").format(meeting, topic), MeetingResolutionRequiredError
+			_("The meeting {0} did not decide the topic {1}.").format(meeting, topic),
+			MeetingResolutionRequiredError,
 		)
 	if result != PASSED:
 		frappe.throw(
-			_("The meeting {0} did not pass the topic {1}: the matter is not adopted.").format(meeting, topic),
+			_("The meeting {0} did not pass the topic {1}: the matter is not adopted.").format(
+				meeting, topic
+			),
 			MeetingResolutionRequiredError,
 		)
 	topic_unit = frappe.db.get_value("Consultation Topic", topic, "community_unit")
 	if m.meeting_kind == VILLAGERS_GROUP and m.community_unit != topic_unit:
 		frappe.throw(
-			_("A villagers' group meeting decides only its own group's matters."), MeetingResolutionRequiredError
+			_("A villagers' group meeting decides only its own group's matters."),
+			MeetingResolutionRequiredError,
 		)
 	if m.meeting_kind in AUTHORISED_BY and not authorised(m, category):
 		frappe.throw(
 			_(
 				"The {0} {1} holds no authorisation of the {2} to decide matters of the category {3} (Organic Law art. 24)."
-			).format(_(m.meeting_kind), meeting, _(AUTHORISED_BY[m.meeting_kind]), frappe.bold(category or "")),
+			).format(
+				_(m.meeting_kind), meeting, _(AUTHORISED_BY[m.meeting_kind]), frappe.bold(category or "")
+			),
 			MeetingResolutionRequiredError,
 		)
 

@@ -59,7 +59,9 @@ class MeetingTestCase(ProcedureTestCase):
 		return ctx.exception
 
 	def new(self, kind="Villagers' Meeting", topics=None, **kw):
-		return frappe.get_doc(meeting_values(self.village, kind, [self.topic] if topics is None else topics, **kw))
+		return frappe.get_doc(
+			meeting_values(self.village, kind, [self.topic] if topics is None else topics, **kw)
+		)
 
 
 class TestMeetingRules(MeetingTestCase):
@@ -139,7 +141,9 @@ class TestMeetingQuorum(MeetingTestCase):
 
 	def test_inquorate_meeting_cannot_be_concluded_as_deciding(self):
 		doc = vote(self.new(attendance=villagers(40)), 30).insert()
-		error = self.assertRaisesType(NotQuorateError, doc.submit, text="40 of 100 adults, 0 of 30 households")
+		error = self.assertRaisesType(
+			NotQuorateError, doc.submit, text="40 of 100 adults, 0 of 30 households"
+		)
 		self.assertIn("Not quorate", str(error))
 		self.assertEqual(frappe.db.get_value("Community Meeting", doc.name, "docstatus"), 0)
 
@@ -254,7 +258,11 @@ class TestMeetingVotes(MeetingTestCase):
 
 	def test_meeting_not_yet_held_cannot_be_concluded(self):
 		doc = vote(
-			self.new(attendance=villagers(60), meeting_on=add_days(now_datetime(), 12), notice_published_on=nowdate()),
+			self.new(
+				attendance=villagers(60),
+				meeting_on=add_days(now_datetime(), 12),
+				notice_published_on=nowdate(),
+			),
 			40,
 		).insert()
 		self.assertRaisesType(MeetingRecordIncompleteError, doc.submit)
@@ -294,7 +302,9 @@ class TestMeetingRoute(MeetingTestCase):
 
 	def test_inquorate_meeting_does_not_open_implementation(self):
 		doc = make_meeting(self.village, topics=[self.topic], attendance=villagers(30), record_as_inquorate=1)
-		self.assertRaisesType(MeetingResolutionRequiredError, self.start_implementation, doc.name, text="not quorate")
+		self.assertRaisesType(
+			MeetingResolutionRequiredError, self.start_implementation, doc.name, text="not quorate"
+		)
 
 	def test_quorate_villagers_meeting_that_passed_it_opens_implementation(self):
 		doc = make_meeting(self.village, topics=[self.topic], attendance=villagers(60), votes=(40, 10))
@@ -304,7 +314,9 @@ class TestMeetingRoute(MeetingTestCase):
 	def test_failed_vote_closes_the_matter_as_not_adopted(self):
 		doc = make_meeting(self.village, topics=[self.topic], attendance=villagers(60), votes=(20, 40))
 		self.assertEqual(frappe.db.get_value("Consultation Topic", self.topic.name, "status"), "Not Adopted")
-		self.assertRaisesType(MeetingResolutionRequiredError, self.start_implementation, doc.name, text="not adopted")
+		self.assertRaisesType(
+			MeetingResolutionRequiredError, self.start_implementation, doc.name, text="not adopted"
+		)
 
 	def test_representatives_meeting_decides_only_with_the_meetings_authorisation(self):
 		reps = make_meeting(
@@ -314,7 +326,9 @@ class TestMeetingRoute(MeetingTestCase):
 			attendance=representatives(self.basis, 7),
 			votes=(6, 1),
 		)
-		self.assertRaisesType(MeetingResolutionRequiredError, self.start_implementation, reps.name, text="authorisation")
+		self.assertRaisesType(
+			MeetingResolutionRequiredError, self.start_implementation, reps.name, text="authorisation"
+		)
 		other = make_topic(self.village, title="授权议题")
 		make_meeting(
 			self.village,
@@ -345,14 +359,22 @@ class TestFourDeliberations(MeetingTestCase):
 	def test_a_stage_cannot_be_skipped(self):
 		self.topic.append(
 			"four_deliberations",
-			{"stage": "Two Committees' Deliberation", "completed_on": nowdate(), "session": self.case.session.name},
+			{
+				"stage": "Two Committees' Deliberation",
+				"completed_on": nowdate(),
+				"session": self.case.session.name,
+			},
 		)
 		self.assertRaisesType(FourDeliberationsError, self.topic.save, text="cannot be skipped")
 
 	def test_each_stage_is_proven_by_a_session_of_its_form(self):
 		self.topic.append(
 			"four_deliberations",
-			{"stage": "Party Organisation's Proposal", "completed_on": nowdate(), "session": self.case.session.name},
+			{
+				"stage": "Party Organisation's Proposal",
+				"completed_on": nowdate(),
+				"session": self.case.session.name,
+			},
 		)
 		self.assertRaisesType(FourDeliberationsError, self.topic.save, text="村党组织会议")
 

@@ -5,15 +5,15 @@ import frappe
 from frappe import _, _lt
 from frappe.utils import add_days, cint, date_diff, flt, getdate, now_datetime, nowdate
 
+from community_consultation.community_consultation.doctype.community_meeting.community_meeting import (
+	MeetingResolutionRequiredError,
+	check_resolution,
+)
 from community_consultation.community_consultation.doctype.consultation_settings.consultation_settings import (
 	get_settings,
 )
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	update_topic_status,
-)
-from community_consultation.community_consultation.doctype.community_meeting.community_meeting import (
-	MeetingResolutionRequiredError,
-	check_resolution,
 )
 from community_consultation.four_deliberations import validate_four_deliberations_before_implementation
 from community_consultation.lifecycle import LifeCycle, State, follow_state

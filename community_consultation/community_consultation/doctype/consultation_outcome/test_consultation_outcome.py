@@ -89,7 +89,9 @@ class TestConsultationOutcome(ProcedureTestCase):
 		self.assertNotSaved(doc, text="villagers")
 		doc.reload()
 		make_basis(case.units.village_a)
-		meeting = make_meeting(case.units.village_a, topics=[case.topic], attendance=villagers(60), votes=(40,))
+		meeting = make_meeting(
+			case.units.village_a, topics=[case.topic], attendance=villagers(60), votes=(40,)
+		)
 		doc.meeting = meeting.name
 		doc.append("progress", progress(10))
 		doc.save()

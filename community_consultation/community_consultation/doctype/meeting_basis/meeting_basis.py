@@ -37,9 +37,9 @@ class MeetingBasis(PayloadGuard, Document):
 		unit_type = frappe.db.get_value("Community Unit", self.community_unit, "unit_type")
 		if unit_type not in MEETING_UNIT_TYPES:
 			frappe.throw(
-				_("A quorum basis is kept for a village, a community or a villager group, not for a {0}.").format(
-					_(unit_type or "")
-				),
+				_(
+					"A quorum basis is kept for a village, a community or a villager group, not for a {0}."
+				).format(_(unit_type or "")),
 				InvalidMeetingBasisError,
 			)
 
@@ -67,9 +67,9 @@ class MeetingBasis(PayloadGuard, Document):
 		represented = sum(cint(r.households_represented) for r in self.representatives)
 		if cint(self.households) and represented > cint(self.households):
 			frappe.throw(
-				_("The representatives stand for {0} households, more than the {1} households of the unit.").format(
-					represented, cint(self.households)
-				),
+				_(
+					"The representatives stand for {0} households, more than the {1} households of the unit."
+				).format(represented, cint(self.households)),
 				InvalidMeetingBasisError,
 			)
 

@@ -45,16 +45,24 @@ class MeetingRule(PayloadGuard, Document):
 		"""Each share is a fraction of at most one, with its comparison; the decision share is required
 		and at least one quorum basis."""
 		for prefix in (*BASES, "pass"):
-			numerator, denominator = cint(self.get(f"{prefix}_numerator")), cint(self.get(f"{prefix}_denominator"))
+			numerator, denominator = (
+				cint(self.get(f"{prefix}_numerator")),
+				cint(self.get(f"{prefix}_denominator")),
+			)
 			if not denominator:
 				continue
 			label = _(self.meta.get_label(f"{prefix}_numerator")).split(":")[0]
 			if not 0 < numerator <= denominator:
-				frappe.throw(_("{0}: the share must be a fraction of at most one.").format(label), InvalidThresholdError)
+				frappe.throw(
+					_("{0}: the share must be a fraction of at most one.").format(label),
+					InvalidThresholdError,
+				)
 			if not self.get(f"{prefix}_comparison"):
 				frappe.throw(_("{0}: choose More Than or At Least.").format(label), InvalidThresholdError)
 		if not cint(self.pass_denominator):
-			frappe.throw(_("Enter the share of those present by which a resolution passes."), InvalidThresholdError)
+			frappe.throw(
+				_("Enter the share of those present by which a resolution passes."), InvalidThresholdError
+			)
 		if not any(cint(self.get(f"{b}_denominator")) for b in BASES):
 			frappe.throw(_("Enter at least one basis of the quorum."), InvalidThresholdError)
 
@@ -69,9 +77,9 @@ class MeetingRule(PayloadGuard, Document):
 			ends = [getdate(d) for d in (self.effective_to, other.effective_to) if d]
 			if not ends or start <= min(ends):
 				frappe.throw(
-					_("The rule {0} for {1} is in force on the same days: close it first (Effective To).").format(
-						frappe.bold(other.name), _(self.meeting_kind)
-					),
+					_(
+						"The rule {0} for {1} is in force on the same days: close it first (Effective To)."
+					).format(frappe.bold(other.name), _(self.meeting_kind)),
 					OverlappingMeetingRuleError,
 				)
 
@@ -80,7 +88,11 @@ class MeetingRule(PayloadGuard, Document):
 		denominator = cint(self.get(f"{prefix}_denominator"))
 		if not denominator:
 			return None
-		return cint(self.get(f"{prefix}_numerator")), denominator, self.get(f"{prefix}_comparison") == "More Than"
+		return (
+			cint(self.get(f"{prefix}_numerator")),
+			denominator,
+			self.get(f"{prefix}_comparison") == "More Than",
+		)
 
 
 def reaches(count: int, total: int, threshold: tuple[int, int, bool]) -> bool:
