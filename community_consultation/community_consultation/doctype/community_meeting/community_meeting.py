@@ -212,9 +212,9 @@ class CommunityMeeting(ProcedureDocument):
 			frappe.throw(
 				_("A {0} is held in a {1}; {2} is a {3}.").format(
 					_(self.meeting_kind),
-					_(wanted or ""),
+					(_(wanted) if wanted else ""),
 					frappe.bold(self.community_unit),
-					_(unit_type or ""),
+					(_(unit_type) if unit_type else ""),
 				),
 				MeetingKindUnitError,
 			)

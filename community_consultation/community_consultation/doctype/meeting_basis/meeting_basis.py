@@ -39,7 +39,7 @@ class MeetingBasis(PayloadGuard, Document):
 			frappe.throw(
 				_(
 					"A quorum basis is kept for a village, a community or a villager group, not for a {0}."
-				).format(_(unit_type or "")),
+				).format(_(unit_type) if unit_type else ""),
 				InvalidMeetingBasisError,
 			)
 
