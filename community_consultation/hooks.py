@@ -35,6 +35,7 @@ jinja = {
 		"community_consultation.portal.jinja.supervision_committee",
 		"community_consultation.portal.jinja.text_to_html",
 		"community_consultation.portal.meetings.meeting_resolution",
+		"community_consultation.portal.meetings.meeting_quorum",
 	],
 }
 
