@@ -27,7 +27,11 @@ Definitions (work plan 二(五), 二(六)), shared by every report so their figu
   its status is Implemented, on time when the first progress update reaching 100% is dated on or
   before `implementation_deadline`; it is overdue when below 100% after its deadline, as of the
   site's today (`nowdate()`, the site's time zone — not the database server's `curdate()`);
-  a government-entrusted outcome is reported back when `reported_to_government_on` is set.
+  a government-entrusted outcome is reported back when `reported_to_government_on` is set;
+- a meeting (Community Meeting) is held when it is concluded (submitted) and belongs to the period of
+  `meeting_on`; it is not quorate by its life-cycle table; its resolutions are its items passed or not
+  passed; a matter went through 四议两公开 when its topic's sixth stage (the implementation result made
+  public) is dated in the period.
 """
 
 import datetime
@@ -37,12 +41,16 @@ from frappe import _
 from frappe.utils import add_days, cint, flt, get_first_day, get_last_day, getdate, nowdate
 from frappe.utils.caching import site_cache
 
+from community_consultation.community_consultation.doctype.community_meeting.community_meeting import (
+	LIFE_CYCLE as MEETING_LIFE_CYCLE,
+)
 from community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome import (
 	LIFE_CYCLE as OUTCOME_LIFE_CYCLE,
 )
 from community_consultation.community_consultation.doctype.consultation_session.consultation_session import (
 	LIFE_CYCLE as SESSION_LIFE_CYCLE,
 )
+from community_consultation.four_deliberations import RESULT_PUBLIC
 from community_consultation.permissions import unit_condition_sql, unit_scope
 
 VILLAGE_TYPES = ("Village", "Community")
@@ -69,6 +77,12 @@ RETURN_FIGURES = (
 	("overdue", "Overdue Outcomes", "Int"),
 	("government_entrusted", "Government-entrusted Matters", "Int"),
 	("reported_back", "Reported Back to Government", "Int"),
+	# 二(一), 二(五)3: the meetings that decide by law, their resolutions, and 四议两公开
+	("meetings_held", "Meetings Held (Villagers' / Residents')", "Int"),
+	("meetings_inquorate", "of which Not Quorate", "Int"),
+	("resolutions_passed", "Resolutions Passed", "Int"),
+	("resolutions_not_passed", "Resolutions Not Passed", "Int"),
+	("four_deliberations_completed", "Matters through Four Deliberations, Two Disclosures", "Int"),
 )
 
 # figures summed from the union of per-unit datasets (everything but the derived rate and `villages`)
@@ -307,6 +321,39 @@ def get_return_rows(
 		group by o.community_unit""",
 	)
 
+	meeting_scope = scope.sql("m.community_unit", "Community Meeting")
+	meeting_period = datetime_range("m.meeting_on", from_date, to_date)
+	meetings = part(
+		"m.community_unit",
+		{
+			"meetings_held": "count(*)",
+			"meetings_inquorate": f"sum({MEETING_LIFE_CYCLE.sql('Not Quorate', 'm')})",
+		},
+		f"""from `tabCommunity Meeting` m
+		where m.docstatus = 1 and {meeting_period} and {meeting_scope}
+		group by m.community_unit""",
+	)
+	resolutions = part(
+		"m.community_unit",
+		{
+			"resolutions_passed": "sum(mi.result = 'Passed')",
+			"resolutions_not_passed": "sum(mi.result = 'Not Passed')",
+		},
+		f"""from `tabCommunity Meeting` m
+		join `tabMeeting Agenda Item` mi on mi.parent = m.name and mi.parenttype = 'Community Meeting'
+		where m.docstatus = 1 and {meeting_period} and {meeting_scope}
+		group by m.community_unit""",
+	)
+	four_deliberations = part(
+		"t.community_unit",
+		{"four_deliberations_completed": "count(distinct t.name)"},
+		f"""from `tabConsultation Topic` t
+		join `tabFour Deliberations Stage` st on st.parent = t.name and st.parenttype = 'Consultation Topic'
+		where st.stage = {esc(RESULT_PUBLIC)} and {date_range("st.completed_on", from_date, to_date)}
+		and {topic_scope}
+		group by t.community_unit""",
+	)
+
 	sums = ", ".join(f"ifnull(sum(a.`{m}`), 0) as `{m}`" for m in measures)
 	rows = frappe.db.sql(
 		f"""{ROOMY_TEMP_TABLES}
@@ -317,7 +364,8 @@ def get_return_rows(
 			count(distinct tree.village) as villages,
 			{sums}
 		from {unit_tree_sql(scope, "Consultation Topic")} tree
-		left join ({topics} union all {sessions} union all {participants} union all {outcomes}) a
+		left join ({topics} union all {sessions} union all {participants} union all {outcomes}
+			union all {meetings} union all {resolutions} union all {four_deliberations}) a
 			on a.unit = tree.unit
 		group by tree.county_lft, tree.township_lft, tree.village_lft with rollup
 		""",

@@ -35,6 +35,12 @@ FIGURE_SOURCES = {
 		"government_entrusted",
 		"reported_back",
 	),
+	"Community Meeting": (
+		"meetings_held",
+		"meetings_inquorate",
+		"resolutions_passed",
+		"resolutions_not_passed",
+	),
 }
 
 
@@ -95,6 +101,11 @@ def get_columns(categories: list[dict], forms: list[dict]) -> list[dict]:
 			"overdue",
 			"government_entrusted",
 			"reported_back",
+			"meetings_held",
+			"meetings_inquorate",
+			"resolutions_passed",
+			"resolutions_not_passed",
+			"four_deliberations_completed",
 		),
 	]
 
