@@ -13,7 +13,8 @@ Village A (G rolls up into it)
   No Consensus → escalated to A2.
 - A2 (A, community level, category 8, escalated from G1): session SA2 round 1, form 民主听证会,
   4 invited, 4 attended, Referred to Villagers' Meeting → outcome O2 (Government Entrusted, not
-  reported back), deadline 3 days ago, no progress: overdue by 3 days.
+  reported back), deadline 3 days ago, no progress: overdue by 3 days. A villagers' meeting yesterday
+  passed A2 (60 of 100 adults present); another, the day before, was not quorate (30 of 100).
 Village B
 - B1 (B, community level, category 5): session SB1 round 1, form 党群联席会议, 3 invited, 3 attended,
   No Consensus; session SB2 round 2, form 民主恳谈会, 3 invited, 2 attended (the deputy absent),
@@ -36,6 +37,7 @@ from community_consultation.tests.factory import (
 	make_unit_tree,
 	session_values,
 )
+from community_consultation.tests.meetings import make_basis, make_meeting, villagers
 from community_consultation.tests.users import make_user
 
 PREFIX = "报表"
@@ -94,6 +96,16 @@ def build() -> frappe._dict:
 		implementation_deadline=add_days(today, -3),
 	)
 
+	make_basis(units.village_a, adults=100, households=30)
+	make_meeting(
+		units.village_a,
+		attendance=villagers(30),
+		record_as_inquorate=1,
+		topics=[a2],
+		meeting_on=add_days(now_datetime(), -2),
+	)
+	make_meeting(units.village_a, topics=[a2], attendance=villagers(60), votes=(45, 10, 5))
+
 	b1 = make_topic(units.village_b, stakeholders=people_b, title="报表乙村文化室改造")
 	sb1 = held_session(b1, people_b, "No Consensus")
 	sb2 = held_session(
@@ -148,6 +160,11 @@ EXPECTED_VILLAGE_A = {
 	"overdue": 1,
 	"government_entrusted": 1,
 	"reported_back": 0,
+	"meetings_held": 2,
+	"meetings_inquorate": 1,
+	"resolutions_passed": 1,
+	"resolutions_not_passed": 0,
+	"four_deliberations_completed": 0,
 }
 EXPECTED_VILLAGE_B = {
 	"villages": 1,
@@ -168,6 +185,11 @@ EXPECTED_VILLAGE_B = {
 	"overdue": 0,
 	"government_entrusted": 1,
 	"reported_back": 1,
+	"meetings_held": 0,
+	"meetings_inquorate": 0,
+	"resolutions_passed": 0,
+	"resolutions_not_passed": 0,
+	"four_deliberations_completed": 0,
 }
 # topics per category number and per form name
 EXPECTED_CATEGORIES_A = {5: 1, 8: 2}
