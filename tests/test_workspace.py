@@ -41,7 +41,14 @@ class TestWorkspace(ReportDataTestCase):
 		self.assertEqual(sorted((set(doctypes) | set(reports)) - targets), [])
 		self.assertEqual(
 			{c.number_card_name for c in workspace.number_cards},
-			{"Open Topics", "Sessions This Month", "Outcomes in Publicity", "Overdue Outcomes"},
+			{
+				"Open Topics",
+				"Sessions This Month",
+				"Outcomes in Publicity",
+				"Overdue Outcomes",
+				"Meetings This Year",
+				"Meetings Not Quorate",
+			},
 		)
 		self.assertEqual(
 			{c.chart_name for c in workspace.charts}, {"Sessions per Month", "Outcomes by Status"}
