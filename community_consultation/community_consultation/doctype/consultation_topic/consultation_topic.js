@@ -68,12 +68,13 @@ function status_intro(doc) {
 		Referred: __("Referred to the villagers' (representatives') meeting: file the outcome with the meeting's resolution."),
 		Agreed: __("Consensus reached: file, publicise and implement the outcome."),
 		Escalated: __("Escalated to community-level consultation."),
+		"Not Adopted": __("The villagers' (residents') meeting voted the matter down: it is not adopted and is not implemented."),
 	};
 	return next[doc.status] || "";
 }
 
 function status_colour(status) {
-	return { Rejected: "red", Escalated: "orange", Referred: "orange", Closed: "green", Agreed: "green" }[status] || "blue";
+	return { Rejected: "red", "Not Adopted": "red", Escalated: "orange", Referred: "orange", Closed: "green", Agreed: "green" }[status] || "blue";
 }
 
 // 四议两公开: the six stages as a progress line on the topics whose category follows them

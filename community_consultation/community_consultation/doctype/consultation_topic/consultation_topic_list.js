@@ -10,6 +10,7 @@ frappe.listview_settings["Consultation Topic"] = {
 			Escalated: "yellow",
 			Referred: "yellow",
 			Agreed: "cyan",
+			"Not Adopted": "red",
 			Closed: "green",
 		};
 		return [__(doc.status), colours[doc.status] || "gray", "status,=," + doc.status];
