@@ -172,3 +172,18 @@ def test_village_clerk_cannot_hold_a_meeting_in_another_village_over_rest(world)
 	frappe.db.commit()
 	response = post_meeting(world, unit=world.units.village_b, topics=[])
 	assert response.status_code == 403, response.json
+
+
+def test_village_clerk_cannot_link_another_villages_meeting_over_rest(world):
+	from community_consultation.tests.factory import make_topic
+	from community_consultation.tests.meetings import make_meeting
+
+	if not frappe.db.exists("Meeting Basis", {"community_unit": world.units.village_b}):
+		make_basis(world.units.village_b)
+	other = make_topic(world.units.village_b, title="乙村事项")
+	meeting = make_meeting(world.units.village_b, topics=[other], attendance=villagers(60), votes=(40,))
+	frappe.db.commit()
+	response = start_implementation(world, meeting.name)
+	assert response.status_code == 403, response.json
+	assert meeting.name in json.dumps(response.json, ensure_ascii=False)
+	assert "乙村事项" not in json.dumps(response.json, ensure_ascii=False)

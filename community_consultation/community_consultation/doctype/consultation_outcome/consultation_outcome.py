@@ -310,6 +310,14 @@ class ConsultationOutcome(ProcedureDocument):
 			"decision_route",
 		)
 		reserved = route == VILLAGERS_MEETING_ROUTE or self.session_info().result == REFERRED
+		before = self.get_doc_before_save()
+		linked = self.meeting and (not before or before.meeting != self.meeting)
+		if linked and not self.flags.ignore_permissions:
+			if not frappe.has_permission("Community Meeting", "read", self.meeting):
+				# another unit's meeting is neither linked nor described
+				frappe.throw(
+					_("Community Meeting {0} not found").format(self.meeting), frappe.PermissionError
+				)
 		if self.meeting or (self.progress and reserved):
 			check_resolution(self.meeting, self.topic, self.topic_category())
 		if self.progress and route == LEGAL_PROCEDURE_ROUTE and not reserved:
