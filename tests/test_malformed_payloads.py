@@ -26,6 +26,7 @@ from frappe.utils import get_test_client, now_datetime
 from frappe.utils.nestedset import rebuild_tree
 
 from community_consultation.tests.factory import full_case, make_outcome, make_topic, session_values
+from community_consultation.tests.meetings import make_basis, make_meeting, villagers
 from community_consultation.tests.users import make_user
 from community_consultation.validation import MalformedPayloadError
 
@@ -155,6 +156,8 @@ def records():
 				"work_summary": "<p>全县各镇村按工作方案开展协商。</p>",
 			}
 		).insert()
+		make_basis(case.units.village_a)
+		make_meeting(case.units.village_a, topics=[case.topic], attendance=villagers(10), submit=False)
 		make_user(ZH_USER, ["System Manager"], language="zh", new_password=PASSWORD)
 		api = frappe.get_doc("User", make_user(API_USER, ["System Manager"]))
 		secret = frappe.generate_hash(length=15)
