@@ -105,11 +105,21 @@ def _validate_proof(topic, row):
 			FourDeliberationsError,
 		)
 	if field == "session":
+		# the Party organisation's, the two committees' and the Party members' meetings are the village's
+		# own sessions (often on a topic of their own: a topic takes no further session once agreed)
 		s = frappe.db.get_value(
-			"Consultation Session", name, ["topic", "docstatus", "consultation_form"], as_dict=True
+			"Consultation Session",
+			name,
+			["topic", "docstatus", "consultation_form", "community_unit", "starts_on"],
+			as_dict=True,
 		)
-		if not s or s.topic != topic.name or s.docstatus != 1:
-			_refuse(row, name, _("a concluded session of this topic"))
+		if (
+			not s
+			or s.docstatus != 1
+			or s.community_unit != topic.community_unit
+			or getdate(s.starts_on) > getdate(row.completed_on)
+		):
+			_refuse(row, name, _("a concluded session of the topic's unit held by the stage's date"))
 		if s.consultation_form != STAGE_FORMS[row.stage]:
 			_refuse(row, name, _("a session held as {0}").format(STAGE_FORMS[row.stage]))
 	elif field == "meeting":

@@ -24,7 +24,13 @@ from community_consultation.community_consultation.doctype.meeting_rule.meeting_
 	OverlappingMeetingRuleError,
 )
 from community_consultation.four_deliberations import FourDeliberationsError
-from community_consultation.tests.factory import full_case, make_outcome, make_topic
+from community_consultation.tests.factory import (
+	full_case,
+	make_outcome,
+	make_people,
+	make_session,
+	make_topic,
+)
 from community_consultation.tests.meetings import (
 	make_basis,
 	make_meeting,
@@ -378,6 +384,16 @@ class TestFourDeliberations(MeetingTestCase):
 		)
 		self.assertRaisesType(FourDeliberationsError, self.topic.save, text="村党组织会议")
 
+	def test_a_stage_is_proven_by_a_concluded_session_of_the_topics_unit(self):
+		other = make_topic(self.case.units.village_b, title="乙村党组织会议")
+		people_b = make_people(self.case.units.village_b)
+		session = make_session(other, people_b, consultation_form="村党组织会议")
+		self.topic.append(
+			"four_deliberations",
+			{"stage": "Party Organisation's Proposal", "completed_on": nowdate(), "session": session.name},
+		)
+		self.assertRaisesType(FourDeliberationsError, self.topic.save, text="unit")
+
 	def test_implementation_cannot_start_before_the_resolution(self):
 		outcome = make_outcome(self.case.session)
 		doc = make_meeting(self.village, topics=[self.topic], attendance=villagers(60), votes=(40,))
@@ -385,3 +401,52 @@ class TestFourDeliberations(MeetingTestCase):
 		outcome.meeting = doc.name
 		outcome.append("progress", progress())
 		self.assertRaisesType(FourDeliberationsError, outcome.save)
+
+	def test_the_six_stages_in_order_complete_the_matter(self):
+		sessions = {}
+		for stage, form in (
+			("Party Organisation's Proposal", "村党组织会议"),
+			("Two Committees' Deliberation", "村“两委”联席会议"),
+			("Party Members' Assembly Review", "党员大会"),
+		):
+			own = make_topic(self.village, stakeholders=self.case.people, title=f"{form}议题")
+			sessions[stage] = make_session(own, self.case.people, consultation_form=form).name
+		for stage, session in sessions.items():
+			self.topic.append(
+				"four_deliberations", {"stage": stage, "completed_on": nowdate(), "session": session}
+			)
+		meeting = make_meeting(self.village, topics=[self.topic], attendance=villagers(60), votes=(40,))
+		self.topic.append(
+			"four_deliberations",
+			{"stage": "Meeting Resolution", "completed_on": nowdate(), "meeting": meeting.name},
+		)
+		self.topic.save()
+		# the resolution is public only once the meeting records it
+		self.topic.append(
+			"four_deliberations",
+			{"stage": "Resolution Made Public", "completed_on": nowdate(), "meeting": meeting.name},
+		)
+		self.assertRaisesType(FourDeliberationsError, self.topic.save, text="made public")
+		self.topic.reload()
+		meeting.reload()
+		meeting.resolution_published_on = nowdate()
+		meeting.save()
+		outcome = make_outcome(self.case.session)
+		outcome.meeting = meeting.name
+		outcome.append("progress", progress(100))
+		outcome.save()
+		self.assertEqual(outcome.status, "Implemented")
+		self.topic.append(
+			"four_deliberations",
+			{"stage": "Resolution Made Public", "completed_on": nowdate(), "meeting": meeting.name},
+		)
+		self.topic.append(
+			"four_deliberations",
+			{
+				"stage": "Implementation Result Made Public",
+				"completed_on": nowdate(),
+				"outcome": outcome.name,
+			},
+		)
+		self.topic.save()
+		self.assertEqual(len(self.topic.four_deliberations), 6)
