@@ -30,6 +30,7 @@ from community_consultation.tests.factory import (
 	make_people,
 	make_session,
 	make_topic,
+	make_unit,
 )
 from community_consultation.tests.meetings import (
 	make_basis,
@@ -200,6 +201,31 @@ class TestMeetingQuorum(MeetingTestCase):
 		doc = self.new(kind="Villagers' Representatives' Meeting", attendance=representatives(self.basis, 5))
 		doc.insert()
 		self.assertEqual(doc.quorate, 0)
+
+	def test_villagers_group_meeting_needs_two_thirds_of_the_groups_adults_or_households(self):
+		group = self.case.units.building
+		make_basis(group, adults=30, households=12)
+		topic = make_topic(group, title="一组水塘承包")
+		values = dict(kind="Villagers' Group Meeting", topics=[topic])
+		doc = frappe.get_doc(meeting_values(group, attendance=villagers(20), **values)).insert()
+		self.assertEqual(doc.quorate, 1)
+		doc = frappe.get_doc(meeting_values(group, attendance=villagers(19), **values)).insert()
+		self.assertEqual(doc.quorate, 0)
+		doc = frappe.get_doc(
+			meeting_values(group, attendance=villagers(8, households=True), **values)
+		).insert()
+		self.assertEqual(doc.quorate, 1)
+
+	def test_residents_meeting_quorate_with_over_half_of_adults_households_or_group_representatives(self):
+		community = make_unit("测试社区", "Community", self.case.units.township)
+		make_basis(community, adults=100, households=40, representatives=6)
+		topic = make_topic(community, title="小区加装电梯")
+		values = dict(kind="Residents' Meeting", topics=[topic])
+		doc = frappe.get_doc(meeting_values(community, attendance=villagers(51), **values)).insert()
+		self.assertEqual(doc.quorate, 1)
+		doc = frappe.get_doc(meeting_values(community, attendance=villagers(50), **values)).insert()
+		self.assertEqual(doc.quorate, 0)
+		self.assertEqual(doc.quorum_summary, "50 of 100 adults, 0 of 40 households, 0 of 6 representatives")
 
 	def test_sign_in_list_loads_the_roster_unticked(self):
 		doc = self.new(kind="Villagers' Representatives' Meeting").insert()
