@@ -9,7 +9,8 @@ from community_consultation.setup.defaults import create_defaults
 
 def execute():
 	create_defaults()
-	if not frappe.db.has_column("Consultation Outcome", "meeting_decision_ref"):
+	# asked of the database itself: the cached column list may predate the migration
+	if not frappe.db.sql("show columns from `tabConsultation Outcome` like 'meeting_decision_ref'"):
 		return
 	frappe.db.sql(
 		"""update `tabConsultation Outcome`
