@@ -6,6 +6,10 @@ app_email = "dev@example.com"
 app_license = "mit"
 required_apps = []
 
+# controllers carry the generated `DF` type block of their DocType (written when a DocType is saved in
+# developer mode)
+export_python_type_annotations = True
+
 # desk: tell the clerk when a request failed without an answer the desk can show
 app_include_js = "community_consultation.bundle.js"
 

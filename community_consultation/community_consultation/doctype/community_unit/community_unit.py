@@ -22,6 +22,28 @@ BUILDING_LEVEL_TYPES = ("Villager Group", "Building", "Estate")
 
 
 class CommunityUnit(PayloadGuard, NestedSet):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		bulletin_board: DF.Data | None
+		committee_name: DF.Data | None
+		is_group: DF.Check
+		lft: DF.Int
+		old_parent: DF.Link | None
+		parent_community_unit: DF.Link | None
+		party_organisation: DF.Data | None
+		rgt: DF.Int
+		unit_code: DF.Data | None
+		unit_name: DF.Data
+		unit_type: DF.Literal[
+			"County", "Township", "Village", "Community", "Villager Group", "Building", "Estate"
+		]
+	# end: auto-generated types
 	nsm_parent_field = "parent_community_unit"
 
 	def before_validate(self):

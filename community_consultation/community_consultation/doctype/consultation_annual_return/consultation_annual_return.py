@@ -26,6 +26,58 @@ FIGURE_FIELDS = tuple(f for f, _label, _type in RETURN_FIGURES)
 
 
 class ConsultationAnnualReturn(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from community_consultation.child_tables import (
+			ScopedConsultationAnnualReturnBreakdown,
+			ScopedConsultationAnnualReturnTownship,
+		)
+
+		amended_from: DF.Link | None
+		attendance_rate: DF.Percent
+		attended: DF.Int
+		breakdown: DF.Table[ScopedConsultationAnnualReturnBreakdown]
+		consensus: DF.Int
+		county: DF.Link
+		due_date: DF.Date | None
+		escalations: DF.Int
+		figures_as_of: DF.Datetime | None
+		government_entrusted: DF.Int
+		implemented: DF.Int
+		implemented_on_time: DF.Int
+		is_late: DF.Check
+		late_reason: DF.SmallText | None
+		next_year_plan: DF.SmallText | None
+		outcomes_filed: DF.Int
+		overdue: DF.Int
+		participants: DF.Int
+		period_from: DF.Date | None
+		period_to: DF.Date | None
+		problems: DF.SmallText | None
+		referrals: DF.Int
+		reported_back: DF.Int
+		second_rounds: DF.Int
+		sessions: DF.Int
+		status: DF.Literal["Draft", "Submitted", "Submitted Late", "Cancelled"]
+		submitted_by: DF.Link | None
+		submitted_on: DF.Datetime | None
+		title: DF.Data | None
+		topics: DF.Int
+		topics_building: DF.Int
+		topics_community: DF.Int
+		township_figures: DF.Table[ScopedConsultationAnnualReturnTownship]
+		townships: DF.Int
+		villages: DF.Int
+		work_summary: DF.TextEditor | None
+		year: DF.Int
+
+	# end: auto-generated types
 	def before_insert(self):
 		ensure_series_row(self)
 		self.lock_county()

@@ -93,6 +93,54 @@ DATED_STATES = ("Filed", "Publicised", "In Implementation")
 
 
 class ConsultationOutcome(ProcedureDocument):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from community_consultation.child_tables import ScopedImplementationUpdate, ScopedOutcomeNotice
+
+		amended_from: DF.Link | None
+		community_unit: DF.Link | None
+		correction_reason: DF.SmallText | None
+		decision: DF.TextEditor
+		dissent_explanation: DF.SmallText | None
+		feedback_on: DF.Date | None
+		filed_by: DF.Link | None
+		filed_on: DF.Datetime | None
+		filed_with_committee_on: DF.Date | None
+		filed_with_party_on: DF.Date | None
+		implementation_deadline: DF.Date
+		implementer: DF.Data
+		implementer_stakeholder: DF.Link | None
+		implementer_type: DF.Literal["Village", "Stakeholder", "Government Entrusted"]
+		meeting_decision_ref: DF.Data | None
+		naming_series: DF.Literal["OUT-.YYYY.-.#####"]
+		notices: DF.Table[ScopedOutcomeNotice]
+		percent_complete: DF.Percent
+		progress: DF.Table[ScopedImplementationUpdate]
+		publicity_from: DF.Date | None
+		publicity_to: DF.Date | None
+		reported_to_government_on: DF.Date | None
+		session: DF.Link
+		stakeholders_notified_on: DF.Datetime | None
+		status: DF.Literal[
+			"Draft",
+			"Filed",
+			"Publicised",
+			"In Implementation",
+			"Overdue",
+			"Implemented",
+			"Corrected",
+			"Cancelled",
+		]
+		topic: DF.Link | None
+		topic_title: DF.Data | None
+		workflow_state: DF.Link | None
+	# end: auto-generated types
 	"""A consultation outcome (协商成果), §二(五)4, 二(六). Saving it runs `procedure.ProcedureDocument`'s
 	order: payload and procedure facts, unit, `validate_rules` (after submit
 	`validate_rules_after_submit`), the status from `LIFE_CYCLE` and the workflow state; `before_submit`

@@ -57,6 +57,54 @@ LIFE_CYCLE = LifeCycle(
 
 
 class ConsultationSession(ProcedureDocument):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from community_consultation.child_tables import (
+			ScopedConsultationMaterial,
+			ScopedConsultationParticipant,
+			ScopedSessionNoticeChannel,
+		)
+
+		amended_from: DF.Link | None
+		attendees: DF.Int
+		community_unit: DF.Link | None
+		concluded_by: DF.Link | None
+		concluded_on: DF.Datetime | None
+		consultation_form: DF.Link
+		consultation_opinion: DF.Text | None
+		convener_statement: DF.Text | None
+		discussion: DF.Text | None
+		ends_on: DF.Datetime | None
+		level: DF.Literal["", "Community", "Building"]
+		materials: DF.Table[ScopedConsultationMaterial]
+		minutes: DF.TextEditor | None
+		naming_series: DF.Literal["SES-.YYYY.-.#####"]
+		notice_channels: DF.TableMultiSelect[ScopedSessionNoticeChannel]
+		notice_published_on: DF.Datetime | None
+		organiser: DF.Data | None
+		participants: DF.Table[ScopedConsultationParticipant]
+		proposer_statement: DF.Text | None
+		recorder: DF.Data | None
+		result: DF.Literal["", "Consensus", "No Consensus", "Referred to Villagers' Meeting"]
+		round_no: DF.Int
+		rules_of_procedure: DF.TextEditor
+		starts_on: DF.Datetime
+		status: DF.Literal["Draft", "Notice Published", "Held", "Concluded", "Cancelled"]
+		topic: DF.Link
+		topic_title: DF.Data | None
+		venue: DF.Data
+		vote_method: DF.Literal["", "Show of Hands", "Ballot"]
+		votes_abstain: DF.Int
+		votes_against: DF.Int
+		votes_for: DF.Int
+		workflow_state: DF.Link | None
+	# end: auto-generated types
 	"""A consultation session (协商会议), §二(五)2–3. Saving it runs `procedure.ProcedureDocument`'s
 	order: payload and procedure facts, unit, `validate_rules`, the status from `LIFE_CYCLE` and the
 	workflow state; `before_submit` concludes it; after the write `after_update` tells the

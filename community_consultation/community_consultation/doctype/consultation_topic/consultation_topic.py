@@ -93,6 +93,56 @@ LIFE_CYCLE = LifeCycle(
 
 
 class ConsultationTopic(ProcedureDocument):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from community_consultation.child_tables import ScopedConsultationTopicStakeholder
+
+		category: DF.Link
+		community_unit: DF.Link
+		decision_route: DF.Data | None
+		description: DF.TextEditor
+		escalated_from: DF.Link | None
+		escalation_record: DF.TextEditor | None
+		level: DF.Literal["Community", "Building"]
+		naming_series: DF.Literal["TOP-.YYYY.-.#####"]
+		participants: DF.Table[ScopedConsultationTopicStakeholder]
+		party_consent_on: DF.Date | None
+		proposed_on: DF.Date | None
+		proposer: DF.Link | None
+		rejection_reason: DF.SmallText | None
+		requires_party_consent: DF.Check
+		review_decision: DF.Literal["", "Accepted", "Rejected"]
+		reviewed_by: DF.Link | None
+		reviewed_on: DF.Date | None
+		source_channel: DF.Literal[
+			"Visiting Residents",
+			"Speaking for the Masses",
+			"Council Member Proposal",
+			"Online Submission",
+			"Government Entrustment",
+			"Stakeholder Proposal",
+			"Escalation",
+		]
+		status: DF.Literal[
+			"Draft",
+			"Accepted",
+			"Rejected",
+			"In Consultation",
+			"Awaiting Second Round",
+			"Escalated",
+			"Referred",
+			"Agreed",
+			"Closed",
+		]
+		title: DF.Data
+		workflow_state: DF.Link | None
+	# end: auto-generated types
 	"""A consultation topic (协商议题), §二(五)1. Saving it runs `procedure.ProcedureDocument`'s order:
 	payload and procedure facts, unit, `validate_rules`, the status from `LIFE_CYCLE` and the workflow
 	state; after the write `after_update`."""

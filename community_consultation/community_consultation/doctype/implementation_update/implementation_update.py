@@ -8,6 +8,23 @@ from community_consultation.validation import PayloadGuard
 
 
 class ImplementationUpdate(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		note: DF.SmallText
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		percent_complete: DF.Percent
+		published_on: DF.Date | None
+		published_via: DF.Link | None
+		update_on: DF.Date
+	# end: auto-generated types
 	pass
 
 
