@@ -26,7 +26,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from community_consultation import lifecycle
-from community_consultation.locking import RowLocking
+from community_consultation.overrides.row_locking import RowLocking
 from community_consultation.permissions import validate_unit_access
 from community_consultation.validation import PayloadGuard, validate_field_types
 

@@ -20,6 +20,7 @@ from frappe.utils import cint, getdate, now_datetime, nowdate
 from community_consultation.locking import ensure_series_row, existing_record, lock_row
 from community_consultation.permissions import unit_scope
 from community_consultation.reporting import RETURN_FIGURES, get_return_rows
+from community_consultation.unit_tree import COUNTY, unit_in_ranges
 from community_consultation.validation import PayloadGuard, validate_field_types
 
 FIGURE_FIELDS = tuple(f for f, _label, _type in RETURN_FIGURES)
@@ -34,7 +35,7 @@ class ConsultationAnnualReturn(PayloadGuard, Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.child_tables import (
+		from community_consultation.overrides.child_tables import (
 			ScopedConsultationAnnualReturnBreakdown,
 			ScopedConsultationAnnualReturnTownship,
 		)
@@ -123,7 +124,7 @@ class ConsultationAnnualReturn(PayloadGuard, Document):
 		unit_type = frappe.db.get_value("Community Unit", self.county, "unit_type")
 		if not unit_type:
 			frappe.throw(_("Community Unit {0} does not exist.").format(self.county))
-		if unit_type != "County":
+		if unit_type != COUNTY:
 			frappe.throw(
 				_("The yearly return is made by a county (district); {0} is a {1}.").format(
 					self.county, _(unit_type)
@@ -240,11 +241,7 @@ class ConsultationAnnualReturn(PayloadGuard, Document):
 		self.figures_as_of = now_datetime()
 
 	def validate_user_sees_county(self):
-		ranges = unit_scope(doctype=self.doctype)
-		if ranges is None:
-			return
-		lft, rgt = frappe.db.get_value("Community Unit", self.county, ["lft", "rgt"])
-		if not any(low <= lft and rgt <= high for low, high in ranges):
+		if not unit_in_ranges(self.county, unit_scope(doctype=self.doctype)):
 			frappe.throw(
 				_("Your units do not include the whole of {0}: its return is filled by county staff.").format(
 					self.county

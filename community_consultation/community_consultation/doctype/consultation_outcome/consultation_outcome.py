@@ -101,7 +101,10 @@ class ConsultationOutcome(ProcedureDocument):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.child_tables import ScopedImplementationUpdate, ScopedOutcomeNotice
+		from community_consultation.overrides.child_tables import (
+			ScopedImplementationUpdate,
+			ScopedOutcomeNotice,
+		)
 
 		amended_from: DF.Link | None
 		community_unit: DF.Link | None

@@ -65,7 +65,7 @@ class ConsultationSession(ProcedureDocument):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.child_tables import (
+		from community_consultation.overrides.child_tables import (
 			ScopedConsultationMaterial,
 			ScopedConsultationParticipant,
 			ScopedSessionNoticeChannel,

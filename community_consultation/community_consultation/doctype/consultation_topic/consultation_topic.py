@@ -5,13 +5,11 @@ import frappe
 from frappe import _, _lt
 from frappe.utils import escape_html, format_datetime, getdate, nowdate
 
-from community_consultation.community_consultation.doctype.community_unit.community_unit import (
-	get_consultation_level,
-)
 from community_consultation.lifecycle import LifeCycle, State
 from community_consultation.locking import ensure_series_row, existing_record, lock_row
 from community_consultation.portal.web_form import after_topic_insert, before_topic_insert
 from community_consultation.procedure import ProcedureDocument
+from community_consultation.unit_tree import get_consultation_level
 from community_consultation.validation import validate_field_types
 
 # statuses in which the topic takes no further session
@@ -101,7 +99,7 @@ class ConsultationTopic(ProcedureDocument):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.child_tables import ScopedConsultationTopicStakeholder
+		from community_consultation.overrides.child_tables import ScopedConsultationTopicStakeholder
 
 		category: DF.Link
 		community_unit: DF.Link
