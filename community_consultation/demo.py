@@ -10,14 +10,14 @@ import zlib
 import frappe
 from frappe.utils import add_days, add_to_date, now_datetime, nowdate
 
-from community_consultation.setup.site import set_default_workspace
-from community_consultation.tests.factory import (
+from community_consultation.setup.records import (
 	held_values,
 	make_stakeholder,
 	make_topic,
 	make_unit,
 	session_values,
 )
+from community_consultation.setup.site import set_default_workspace
 from community_consultation.unit_tree import BUILDING_LEVEL_TYPES, VILLAGE_TYPES
 
 DEMO_PASSWORD = "Demo@2026"
