@@ -3,6 +3,8 @@
 Every save of a procedure record runs, in this order (Frappe calls the hooks; the DocType's own
 parts are the methods named in brackets, in its controller):
 
+0. Frappe's link check, the child rows' links in one query per linked DocType
+   (`overrides.child_links`).
 1. `before_validate`: the payload's field types (`validation.validate_field_types`) and the facts only
    the procedure makes (`guard_procedure_facts`, from the controller's `PROCEDURE_FACTS`): a value a
    payload sent for such a field is refused (`ProcedureFactError`).
@@ -26,6 +28,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from community_consultation import lifecycle
+from community_consultation.overrides.child_links import validate_links
 from community_consultation.overrides.row_locking import RowLocking
 from community_consultation.permissions import validate_unit_access
 from community_consultation.validation import PayloadGuard, validate_field_types
@@ -47,6 +50,10 @@ class ProcedureDocument(PayloadGuard, RowLocking, Document):
 	PROCEDURE_FACTS: dict[str, str] = {}
 
 	# ------------------------------------------------------------------ the order of a save
+
+	def _validate_links(self):
+		"""Frappe's link check, with the child rows' links read in one query per linked DocType."""
+		validate_links(self)
 
 	def before_validate(self):
 		validate_field_types(self)
@@ -156,3 +163,7 @@ def _same(value, old) -> bool:
 	if value in (None, "") and old in (None, ""):
 		return True
 	return str(value) == str(old)
+
+
+class DuplicateParticipantError(frappe.ValidationError):
+	"""A stakeholder listed twice among a record's participants."""

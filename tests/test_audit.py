@@ -1,4 +1,4 @@
-"""Audit (issue 7): every DocType of the app keeps its version history, and concluded sessions and
+"""Audit: every DocType of the app keeps its version history, and concluded sessions and
 filed outcomes show who concluded or filed them and when."""
 
 import json

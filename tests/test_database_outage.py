@@ -1,4 +1,4 @@
-"""MariaDB away while a clerk works (issue 7): the request fails with a clear, translated message, nothing
+"""MariaDB away while a clerk works: the request fails with a clear, translated message, nothing
 is saved, and the next request after MariaDB returns works, with no restart.
 
 Stopping the shared MariaDB would break every other connection, so the outage is staged on a link of

@@ -1,4 +1,4 @@
-"""No leaks: a user limited to some units gets nothing of the others, by any path (issue 4).
+"""No leaks: a user limited to some units gets nothing of the others, by any path.
 
 The matrix: every restricted role (tests/permission_world.py) × every path a record or a figure can take
 to a user — list view, `frappe.client`, the form, `/api/resource`, print and PDF, child-table rows, link

@@ -1,4 +1,4 @@
-"""The four official-notice print formats (issue 5), rendered to PDF by Frappe's own PDF generation
+"""The four official-notice print formats, rendered to PDF by Frappe's own PDF generation
 (wkhtmltopdf) in simplified Chinese, and read back from the PDF's text layer."""
 
 import io

@@ -1,4 +1,4 @@
-"""No leaks through the real HTTP API (issue 4): requests go through Frappe's WSGI application — routing,
+"""No leaks through the real HTTP API: requests go through Frappe's WSGI application — routing,
 token authentication, `override_whitelisted_methods`, the request's commit or rollback — as a client's
 would, in a thread of its own with its own database connection (as Frappe's own API tests do).
 

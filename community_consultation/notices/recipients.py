@@ -1,24 +1,6 @@
 """Who hears of a record: its stakeholders and the users of its unit, each with the channels they have."""
 
-import re
-from urllib.parse import quote
-
 import frappe
-from frappe import _
-from frappe.utils import (
-	add_days,
-	cint,
-	date_diff,
-	flt,
-	format_date,
-	format_datetime,
-	get_url,
-	get_url_to_form,
-	getdate,
-	now_datetime,
-	nowdate,
-	strip_html,
-)
 
 from community_consultation import unit_tree
 from community_consultation.notices.catalogue import COMMITTEE_TYPE
