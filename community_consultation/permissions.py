@@ -15,6 +15,7 @@ their own, File, desk endpoints) is in `community_consultation/overrides/`; the 
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
+from frappe.utils import cint
 
 from community_consultation import unit_tree
 from community_consultation.unit_tree import UNIT_DOCTYPE, unit_field, unit_in_ranges
@@ -93,13 +94,17 @@ def validate_linked_stakeholders(doc, before, ranges: list[unit_tree.Range]):
 		return
 	field = unit_field(doc.doctype)
 	own = unit_tree.bounds(doc.get(field)) if field else None
-	for stakeholder in added:
-		unit = frappe.db.get_value("Stakeholder", stakeholder, "community_unit")
-		if not unit:
-			continue  # Frappe's link validation reports the unknown stakeholder
-		if unit_in_ranges(unit, ranges):
-			continue
-		if unit_tree.within(own, unit_tree.bounds(unit)):
+	# one query for every stakeholder added, however many participants the record has; an unknown
+	# stakeholder is reported by the link check
+	units = frappe.db.sql(
+		"""select s.name, u.lft, u.rgt from `tabStakeholder` s
+		join `tabCommunity Unit` u on u.name = s.community_unit
+		where s.name in %s""",
+		(added,),
+	)
+	for stakeholder, lft, rgt in units:
+		theirs = (cint(lft), cint(rgt))
+		if any(unit_tree.within(theirs, outer) for outer in ranges) or unit_tree.within(own, theirs):
 			continue
 		frappe.throw(
 			_("Stakeholder {0} belongs to a unit outside yours and cannot be added here.").format(
