@@ -44,8 +44,9 @@ def test_every_doctype_keeps_its_version_history():
 	assert not untracked, f"DocTypes without track_changes (no version history): {untracked}"
 
 
-@pytest.fixture
-def case():
+@pytest.fixture(scope="module")
+def case(module_records):
+	"""Village A's units, people, clerk and secretary: made once, read by every test of the module."""
 	units = make_unit_tree("审计")
 	people = make_people(units.village_a)
 	clerk = make_user("audit-clerk@example.com", ["Committee Clerk"], [units.village_a])
