@@ -14,7 +14,9 @@ Fixtures for the tests in tests/ are in tests/conftest.py.
 - A plain pytest test's writes are rolled back after it, and the session user reset to Administrator.
   Records that every test of a module only reads can be built once for the module: a module-scoped
   fixture that depends on `module_records` builds them, each test is then rolled back to a savepoint
-  taken after them, and they are rolled back after the module's last test.
+  taken after them, and they are rolled back after the module's last test. Records that test classes
+  of several modules read are committed once for the run and removed at its end
+  (community_consultation.tests.shared, used by the report tests' ReportDataTestCase).
   `FrappeTestCase` classes roll back after the class (their own `setUpClass`/cleanup). Anything the code
   under test commits (`frappe.db.commit()`) persists until the next `scripts/test`.
 - Tests that need no site (lint, translations) carry `pytestmark = pytest.mark.no_site`; when every
@@ -86,6 +88,10 @@ def _boot(verbose: bool = False):
 	frappe.set_user("Administrator")
 	frappe.local.lang = "en"
 	frappe.db.commit()
+	# records several test classes read are committed once for the run, removed at its end
+	from community_consultation.tests import shared
+
+	shared.ENABLED = True
 	_state["booted"] = True
 
 
@@ -106,9 +112,13 @@ def pytest_sessionfinish(session, exitstatus):
 	import frappe
 	import frappe.utils.scheduler
 
+	from community_consultation.tests import shared
+
 	try:
 		_ensure_connection()
 		frappe.db.rollback()
+		frappe.set_user("Administrator")
+		shared.purge_all()
 		if _state["scheduler_was_enabled"]:
 			frappe.utils.scheduler.enable_scheduler()
 		frappe.db.commit()
