@@ -38,6 +38,10 @@ class ProcedureFactError(frappe.ValidationError):
 	"""A payload tried to set a fact that only the procedure makes."""
 
 
+class DuplicateParticipantError(frappe.ValidationError):
+	"""A stakeholder listed twice among a record's participants."""
+
+
 class ProcedureDocument(PayloadGuard, RowLocking, Document):
 	"""Put it in place of `Document`: `class ConsultationOutcome(ProcedureDocument)`.
 
@@ -105,6 +109,22 @@ class ProcedureDocument(PayloadGuard, RowLocking, Document):
 	def after_cancel(self):
 		pass
 
+	# ------------------------------------------------------------------ rules the three share
+
+	def validate_unique_participants(self):
+		"""§二(三), 二(五)3: a stakeholder takes part once; listed twice, they would be invited, counted and
+		notified twice."""
+		seen = set()
+		for row in self.participants:
+			if row.stakeholder in seen:
+				frappe.throw(
+					_("Row {0}: {1} is listed twice among the participants.").format(
+						row.idx, row.stakeholder
+					),
+					DuplicateParticipantError,
+				)
+			seen.add(row.stakeholder)
+
 	# ------------------------------------------------------------------ state
 
 	def sync_state(self):
@@ -163,7 +183,3 @@ def _same(value, old) -> bool:
 	if value in (None, "") and old in (None, ""):
 		return True
 	return str(value) == str(old)
-
-
-class DuplicateParticipantError(frappe.ValidationError):
-	"""A stakeholder listed twice among a record's participants."""

@@ -15,7 +15,7 @@ from community_consultation.community_consultation.doctype.consultation_topic.co
 from community_consultation.lifecycle import LifeCycle, State
 from community_consultation.locking import ensure_series_row, existing_record, lock_row
 from community_consultation.notices.delivery import send_session_notice
-from community_consultation.procedure import DuplicateParticipantError, ProcedureDocument
+from community_consultation.procedure import ProcedureDocument
 from community_consultation.validation import validate_field_types
 
 CONSENSUS = "Consensus"
@@ -271,16 +271,7 @@ class ConsultationSession(ProcedureDocument):
 				frappe.throw(_("{0} is too long.").format(_(self.meta.get_label(field))), SessionDatesError)
 
 	def validate_participants(self):
-		seen = set()
-		for row in self.participants:
-			if row.stakeholder in seen:
-				frappe.throw(
-					_("Row {0}: {1} is listed twice among the participants.").format(
-						row.idx, row.stakeholder
-					),
-					DuplicateParticipantError,
-				)
-			seen.add(row.stakeholder)
+		self.validate_unique_participants()
 		self.validate_roles(required=bool(self.notice_published_on))
 
 	def validate_roles(self, required: bool):

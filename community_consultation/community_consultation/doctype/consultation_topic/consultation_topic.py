@@ -8,7 +8,7 @@ from frappe.utils import escape_html, format_datetime, getdate, nowdate
 from community_consultation.lifecycle import LifeCycle, State
 from community_consultation.locking import ensure_series_row, existing_record, lock_row
 from community_consultation.portal.web_form import after_topic_insert, before_topic_insert
-from community_consultation.procedure import DuplicateParticipantError, ProcedureDocument
+from community_consultation.procedure import ProcedureDocument
 from community_consultation.unit_tree import get_consultation_level
 from community_consultation.validation import validate_field_types
 
@@ -204,18 +204,6 @@ class ConsultationTopic(ProcedureDocument):
 			frappe.throw(
 				_("The category {0} is disabled.").format(frappe.bold(self.category)), CategoryDisabledError
 			)
-
-	def validate_unique_participants(self):
-		seen = set()
-		for row in self.participants:
-			if row.stakeholder in seen:
-				frappe.throw(
-					_("Row {0}: {1} is listed twice among the participants.").format(
-						row.idx, row.stakeholder
-					),
-					DuplicateParticipantError,
-				)
-			seen.add(row.stakeholder)
 
 	def validate_review(self):
 		"""§二(五)1: the Party organisation reviews the topic; the review is dated and signed."""
