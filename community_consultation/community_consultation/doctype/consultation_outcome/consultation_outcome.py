@@ -127,6 +127,12 @@ DATED_STATES = ("Filed", "Publicised", "In Implementation")
 
 
 class ConsultationOutcome(ProcedureDocument):
+	"""A consultation outcome (协商成果), §二(五)4, 二(六). Saving it runs `procedure.ProcedureDocument`'s
+	order: payload and procedure facts, unit, `validate_rules` (after submit
+	`validate_rules_after_submit`), the status from `LIFE_CYCLE` and the workflow state; `before_submit`
+	files it; after the write the stakeholders hear of the filing and of the publicity
+	(`notices.delivery`), the topic's status follows, and a correction marks the original Corrected."""
+
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -178,11 +184,6 @@ class ConsultationOutcome(ProcedureDocument):
 		topic_title: DF.Data | None
 		workflow_state: DF.Link | None
 	# end: auto-generated types
-	"""A consultation outcome (协商成果), §二(五)4, 二(六). Saving it runs `procedure.ProcedureDocument`'s
-	order: payload and procedure facts, unit, `validate_rules` (after submit
-	`validate_rules_after_submit`), the status from `LIFE_CYCLE` and the workflow state; `before_submit`
-	files it; after the write the stakeholders hear of the filing and of the publicity
-	(`notices.delivery`), the topic's status follows, and a correction marks the original Corrected."""
 
 	LIFE_CYCLE = LIFE_CYCLE
 	PROCEDURE_FACTS = {

@@ -94,6 +94,11 @@ LIFE_CYCLE = LifeCycle(
 
 
 class ConsultationSession(ProcedureDocument):
+	"""A consultation session (协商会议), §二(五)2–3. Saving it runs `procedure.ProcedureDocument`'s
+	order: payload and procedure facts, unit, `validate_rules`, the status from `LIFE_CYCLE` and the
+	workflow state; `before_submit` concludes it; after the write `after_update` tells the
+	participants of a notice just published and updates the topic."""
+
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -142,10 +147,6 @@ class ConsultationSession(ProcedureDocument):
 		votes_for: DF.Int
 		workflow_state: DF.Link | None
 	# end: auto-generated types
-	"""A consultation session (协商会议), §二(五)2–3. Saving it runs `procedure.ProcedureDocument`'s
-	order: payload and procedure facts, unit, `validate_rules`, the status from `LIFE_CYCLE` and the
-	workflow state; `before_submit` concludes it; after the write `after_update` tells the
-	participants of a notice just published and updates the topic."""
 
 	LIFE_CYCLE = LIFE_CYCLE
 	PROCEDURE_FACTS = {

@@ -115,6 +115,10 @@ LIFE_CYCLE = LifeCycle(
 
 
 class ConsultationTopic(ProcedureDocument):
+	"""A consultation topic (协商议题), §二(五)1. Saving it runs `procedure.ProcedureDocument`'s order:
+	payload and procedure facts, unit, `validate_rules`, the status from `LIFE_CYCLE` and the workflow
+	state; after the write `after_update`."""
+
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -165,9 +169,6 @@ class ConsultationTopic(ProcedureDocument):
 		title: DF.Data
 		workflow_state: DF.Link | None
 	# end: auto-generated types
-	"""A consultation topic (协商议题), §二(五)1. Saving it runs `procedure.ProcedureDocument`'s order:
-	payload and procedure facts, unit, `validate_rules`, the status from `LIFE_CYCLE` and the workflow
-	state; after the write `after_update`."""
 
 	LIFE_CYCLE = LIFE_CYCLE
 	PROCEDURE_FACTS = {
