@@ -30,6 +30,7 @@ from community_consultation.community_consultation.doctype.consultation_topic.co
 )
 from community_consultation.lifecycle import WorkflowRoleError, WorkflowStateError
 from community_consultation.setup.workflows import WORKFLOWS, create_default_workflows
+from community_consultation.tests import shared
 from community_consultation.tests.factory import (
 	held_values,
 	make_outcome,
@@ -96,13 +97,19 @@ def make_permissive(doctype: str):
 	return wf
 
 
-@pytest.fixture
-def case():
+def make_case() -> frappe._dict:
 	units = make_unit_tree("流程")
 	people = make_people(units.village_a)
 	clerk = make_user("wf-clerk@example.com", ["Committee Clerk"], [units.village_a])
 	secretary = make_user("wf-secretary@example.com", ["Community Secretary"], [units.village_a])
 	return frappe._dict(units=units, people=people, clerk=clerk, secretary=secretary)
+
+
+@pytest.fixture
+def case():
+	"""Village A's units, people, clerk and secretary: made and committed once for the run (users are slow
+	to make; community_consultation.tests.shared), each test's writes rolled back after it."""
+	return frappe._dict(shared.committed("workflow case", make_case, prefix="流程"))
 
 
 @pytest.fixture(autouse=True)
