@@ -115,13 +115,14 @@ def pytest_sessionfinish(session, exitstatus):
 	from community_consultation.tests import shared
 
 	try:
+		os.chdir(bench_path() / "sites")  # Frappe reads apps.txt and the site's files relative to it
 		_ensure_connection()
 		frappe.db.rollback()
 		frappe.set_user("Administrator")
-		shared.purge_all()
 		if _state["scheduler_was_enabled"]:
 			frappe.utils.scheduler.enable_scheduler()
 		frappe.db.commit()
+		shared.purge_all()
 	finally:
 		frappe.destroy()
 		_state["booted"] = False

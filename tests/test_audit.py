@@ -10,6 +10,7 @@ import frappe
 import pytest
 from frappe.utils import get_datetime, now_datetime
 
+from community_consultation.tests import shared
 from community_consultation.tests.factory import (
 	held_values,
 	make_outcome,
@@ -44,14 +45,19 @@ def test_every_doctype_keeps_its_version_history():
 	assert not untracked, f"DocTypes without track_changes (no version history): {untracked}"
 
 
-@pytest.fixture(scope="module")
-def case(module_records):
-	"""Village A's units, people, clerk and secretary: made once, read by every test of the module."""
+def make_case() -> frappe._dict:
 	units = make_unit_tree("审计")
 	people = make_people(units.village_a)
 	clerk = make_user("audit-clerk@example.com", ["Committee Clerk"], [units.village_a])
 	secretary = make_user("audit-secretary@example.com", ["Community Secretary"], [units.village_a])
 	return frappe._dict(units=units, people=people, clerk=clerk, secretary=secretary)
+
+
+@pytest.fixture
+def case():
+	"""Village A's units, people, clerk and secretary: made and committed once for the run (users are slow
+	to make; community_consultation.tests.shared), each test's writes rolled back after it."""
+	return frappe._dict(shared.committed("audit case", make_case, prefix="审计"))
 
 
 @contextmanager

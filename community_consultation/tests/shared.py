@@ -4,9 +4,9 @@
 
 Under the pytest harness (conftest.py at the repository root, which turns `ENABLED` on and calls
 `purge_all()` when the run ends), the first caller builds the records and commits them; every later
-caller gets the same result (names, not documents: each class reads its documents afresh). What the
-build created — the rows it added to `TRACKED` — is deleted again at the end of the run, and records
-left by an interrupted run (units whose name starts with `prefix`) are deleted before the build.
+caller gets a copy of the same result (names, not documents: each class reads its documents afresh).
+What the build created — the rows it added to `TRACKED` — is deleted again at the end of the run, and
+records left by an interrupted run (units whose name starts with `prefix`) are deleted before the build.
 
 Elsewhere (`bench run-tests`) nothing is shared: `committed` just calls the build, and the caller's
 rollback removes what it made.
@@ -15,6 +15,7 @@ Only for records the tests read: each test must undo its own writes (a savepoint
 it, as ReportDataTestCase does), and the records are visible to every test that runs after the build.
 """
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -66,7 +67,7 @@ def committed(key: str, build: Callable[[], Any], prefix: str | None = None) -> 
 		_created.append({dt: set(frappe.get_all(dt, pluck="name")) - before[dt] for dt in TRACKED})
 		frappe.db.commit()
 		_built[key] = result
-	return _built[key]
+	return copy.deepcopy(_built[key])
 
 
 def purge_leftovers(prefix: str):
