@@ -209,7 +209,9 @@ def module_records(request):
 	the transaction), and the records are rolled back after the module's last test. Only for records the
 	tests read: a test that commits or rolls back the whole transaction fails, and a test's own writes
 	are undone after it as usual. Nothing is committed, so other connections (servers, threads) do not
-	see these records."""
+	see these records. InnoDB keeps the row locks a test took until the module ends (a rollback to a
+	savepoint does not release them): for modules whose tests write little; records that tests write
+	around go to community_consultation.tests.shared instead."""
 	if not _state["booted"]:
 		yield
 		return

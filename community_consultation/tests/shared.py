@@ -11,8 +11,9 @@ records left by an interrupted run (units whose name starts with `prefix`) are d
 Elsewhere (`bench run-tests`) nothing is shared: `committed` just calls the build, and the caller's
 rollback removes what it made.
 
-Only for records the tests read: each test must undo its own writes (a savepoint rolled back after
-it, as ReportDataTestCase does), and the records are visible to every test that runs after the build.
+Only for records the tests read: each test's own writes must be undone after it (the harness's
+rollback for a plain test, a savepoint for a FrappeTestCase's, as ReportDataTestCase does), and the
+records are visible to every test that runs after the build.
 """
 
 import copy
