@@ -12,6 +12,11 @@ Fixtures for the tests in tests/ are in tests/conftest.py.
   scheduler off, `before_tests` hooks; and before each DocType's test module, that DocType's test
   records (`test_records` / `test_dependencies`), as `bench run-tests` makes them.
 - A plain pytest test's writes are rolled back after it, and the session user reset to Administrator.
+  Records that every test of a module only reads can be built once for the module: a module-scoped
+  fixture that depends on `module_records` builds them, each test is then rolled back to a savepoint
+  taken after them, and they are rolled back after the module's last test. Records that test classes
+  of several modules read are committed once for the run and removed at its end
+  (community_consultation.tests.shared, used by the report tests' ReportDataTestCase).
   `FrappeTestCase` classes roll back after the class (their own `setUpClass`/cleanup). Anything the code
   under test commits (`frappe.db.commit()`) persists until the next `scripts/test`.
 - Tests that need no site (lint, translations) carry `pytestmark = pytest.mark.no_site`; when every
@@ -27,7 +32,8 @@ import pytest
 
 DEFAULT_TEST_SITE = "test-consultation.localhost"
 
-_state = {"booted": False, "scheduler_was_enabled": False}
+_state = {"booted": False, "scheduler_was_enabled": False, "module_records": None}
+MODULE_SAVEPOINT = "module_records"
 
 
 def site_name() -> str:
@@ -82,6 +88,10 @@ def _boot(verbose: bool = False):
 	frappe.set_user("Administrator")
 	frappe.local.lang = "en"
 	frappe.db.commit()
+	# records several test classes read are committed once for the run, removed at its end
+	from community_consultation.tests import shared
+
+	shared.ENABLED = True
 	_state["booted"] = True
 
 
@@ -102,12 +112,17 @@ def pytest_sessionfinish(session, exitstatus):
 	import frappe
 	import frappe.utils.scheduler
 
+	from community_consultation.tests import shared
+
 	try:
+		os.chdir(bench_path() / "sites")  # Frappe reads apps.txt and the site's files relative to it
 		_ensure_connection()
 		frappe.db.rollback()
+		frappe.set_user("Administrator")
 		if _state["scheduler_was_enabled"]:
 			frappe.utils.scheduler.enable_scheduler()
 		frappe.db.commit()
+		shared.purge_all()
 	finally:
 		frappe.destroy()
 		_state["booted"] = False
@@ -147,9 +162,67 @@ def _frappe_rollback(request):
 	_ensure_connection()
 	flags = copy.deepcopy(frappe.local.flags)
 	frappe.set_user("Administrator")
+	keep = _state["module_records"]
+	if keep:
+		frappe.db.savepoint(MODULE_SAVEPOINT)
 	try:
 		yield
 	finally:
-		_rollback_db()
+		if keep:
+			_rollback_to_module_records(keep)
+		else:
+			_rollback_db()
 		_restore_thread_locals(flags)
 		frappe.set_user("Administrator")
+
+
+def _rollback_to_module_records(module: str):
+	import frappe
+
+	frappe.db.value_cache = {}
+	# callbacks the test queued for a commit that never comes (a full rollback would drop them)
+	frappe.db.before_commit.reset()
+	frappe.db.after_commit.reset()
+	try:
+		frappe.db.rollback(save_point=MODULE_SAVEPOINT)
+	except Exception as e:
+		_rollback_db_quietly()
+		pytest.fail(
+			f"the test committed or rolled back the records `module_records` keeps for every test of "
+			f"{module}: it needs records of its own ({e})",
+			pytrace=False,
+		)
+
+
+def _rollback_db_quietly():
+	from frappe.tests.utils import _rollback_db
+
+	_ensure_connection()
+	_rollback_db()
+
+
+@pytest.fixture(scope="module")
+def module_records(request):
+	"""Keep, for every test of the module, what the module-scoped fixture depending on this one writes.
+
+	Each test is rolled back to a savepoint taken after those records were written (not to the start of
+	the transaction), and the records are rolled back after the module's last test. Only for records the
+	tests read: a test that commits or rolls back the whole transaction fails, and a test's own writes
+	are undone after it as usual. Nothing is committed, so other connections (servers, threads) do not
+	see these records. InnoDB keeps the row locks a test took until the module ends (a rollback to a
+	savepoint does not release them): for modules whose tests write little; records that tests write
+	around go to community_consultation.tests.shared instead."""
+	if not _state["booted"]:
+		yield
+		return
+	_ensure_connection()
+	_rollback_db_quietly()
+	import frappe
+
+	frappe.set_user("Administrator")
+	_state["module_records"] = request.module.__name__
+	try:
+		yield
+	finally:
+		_state["module_records"] = None
+		_rollback_db_quietly()

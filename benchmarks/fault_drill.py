@@ -1,4 +1,4 @@
-"""Fault drill: Redis or MariaDB restarted while clerks work (issue 7).
+"""Fault drill: Redis or MariaDB restarted while clerks work.
 
 A few clerks (from the plan of benchmarks/load_setup.py) keep reading their topics and saving a draft
 session of their own against the local gunicorn server. The drill stops the service for a few seconds,

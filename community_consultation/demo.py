@@ -11,14 +11,15 @@ import frappe
 from frappe.utils import add_days, add_to_date, now_datetime, nowdate
 
 from community_consultation.demo_meetings import make_meeting_demo
-from community_consultation.setup.site import set_default_workspace
-from community_consultation.tests.factory import (
+from community_consultation.setup.records import (
 	held_values,
 	make_stakeholder,
 	make_topic,
 	make_unit,
 	session_values,
 )
+from community_consultation.setup.site import set_default_workspace
+from community_consultation.unit_tree import BUILDING_LEVEL_TYPES, VILLAGE_TYPES
 
 DEMO_PASSWORD = "Demo@2026"
 
@@ -36,7 +37,7 @@ UNITS = {
 	}
 }
 
-BUILDING_TYPES = {"栋": "Building", "小区": "Estate"}
+GROUP_TYPE_BY_SUFFIX = {"栋": "Building", "小区": "Estate"}
 
 # (name, type, household status)
 PEOPLE = (
@@ -95,15 +96,13 @@ def make_units():
 				)
 				for group in groups:
 					group_type = next(
-						(t for k, t in BUILDING_TYPES.items() if group.endswith(k)), "Villager Group"
+						(t for k, t in GROUP_TYPE_BY_SUFFIX.items() if group.endswith(k)), "Villager Group"
 					)
 					make_unit(group, group_type, village_name)
 
 
 def village_units():
-	return frappe.get_all(
-		"Community Unit", filters={"unit_type": ("in", ("Village", "Community"))}, pluck="name"
-	)
+	return frappe.get_all("Community Unit", filters={"unit_type": ("in", VILLAGE_TYPES)}, pluck="name")
 
 
 def make_demo_people() -> dict[str, list[str]]:
@@ -124,7 +123,7 @@ def make_demo_people() -> dict[str, list[str]]:
 		people[unit] = names
 	for group in frappe.get_all(
 		"Community Unit",
-		filters={"unit_type": ("in", ("Villager Group", "Building", "Estate"))},
+		filters={"unit_type": ("in", BUILDING_LEVEL_TYPES)},
 		pluck="name",
 	):
 		people[group] = [

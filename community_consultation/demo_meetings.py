@@ -9,7 +9,7 @@ Running it again adds nothing once the village has its basis."""
 import frappe
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 
-from community_consultation.tests.factory import make_stakeholder, make_topic
+from community_consultation.setup.records import make_stakeholder, make_topic
 from community_consultation.tests.meetings import representatives, villagers
 
 VILLAGE = "坑口村"

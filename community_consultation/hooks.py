@@ -6,6 +6,10 @@ app_email = "dev@example.com"
 app_license = "mit"
 required_apps = []
 
+# controllers carry the generated `DF` type block of their DocType (written when a DocType is saved in
+# developer mode)
+export_python_type_annotations = True
+
 # desk: tell the clerk when a request failed without an answer the desk can show
 app_include_js = "community_consultation.bundle.js"
 
@@ -14,8 +18,8 @@ after_install = "community_consultation.install.after_install"
 before_uninstall = "community_consultation.install.before_uninstall"
 
 # MariaDB away: a clear, translated 503 instead of a traceback or a bare server error
-before_request = ["community_consultation.database_outage.refuse_while_database_unavailable"]
-after_request = ["community_consultation.database_outage.explain_database_outage"]
+before_request = ["community_consultation.overrides.database_outage.refuse_while_database_unavailable"]
+after_request = ["community_consultation.overrides.database_outage.explain_database_outage"]
 
 scheduler_events = {
 	"daily": [
@@ -46,36 +50,36 @@ website_route_rules = [
 # Per-unit permissions: rows of the app's child tables read on their own stay inside the
 # user's units; Frappe endpoints that would reach records of other units are kept to the user's units
 permission_query_conditions = {
-	"*": "community_consultation.permissions.child_table_query_conditions",
-	"File": "community_consultation.permissions.file_query_conditions",
+	"*": "community_consultation.overrides.child_tables.child_table_query_conditions",
+	"File": "community_consultation.overrides.file_permissions.file_query_conditions",
 }
 
 override_doctype_class = {
-	"Consultation Participant": "community_consultation.child_tables.ScopedConsultationParticipant",
-	"Consultation Topic Stakeholder": "community_consultation.child_tables.ScopedConsultationTopicStakeholder",
-	"Consultation Material": "community_consultation.child_tables.ScopedConsultationMaterial",
-	"Session Notice Channel": "community_consultation.child_tables.ScopedSessionNoticeChannel",
-	"Outcome Notice": "community_consultation.child_tables.ScopedOutcomeNotice",
-	"Implementation Update": "community_consultation.child_tables.ScopedImplementationUpdate",
-	"Consultation Annual Return Township": "community_consultation.child_tables.ScopedConsultationAnnualReturnTownship",
-	"Consultation Annual Return Breakdown": "community_consultation.child_tables.ScopedConsultationAnnualReturnBreakdown",
-	"Meeting Agenda Item": "community_consultation.child_tables.ScopedMeetingAgendaItem",
-	"Meeting Attendance": "community_consultation.child_tables.ScopedMeetingAttendance",
-	"Meeting Notice Channel": "community_consultation.child_tables.ScopedMeetingNoticeChannel",
-	"Meeting Authorisation": "community_consultation.child_tables.ScopedMeetingAuthorisation",
-	"Meeting Representative": "community_consultation.child_tables.ScopedMeetingRepresentative",
-	"Four Deliberations Stage": "community_consultation.child_tables.ScopedFourDeliberationsStage",
+	"Consultation Participant": "community_consultation.overrides.child_tables.ScopedConsultationParticipant",
+	"Consultation Topic Stakeholder": "community_consultation.overrides.child_tables.ScopedConsultationTopicStakeholder",
+	"Consultation Material": "community_consultation.overrides.child_tables.ScopedConsultationMaterial",
+	"Session Notice Channel": "community_consultation.overrides.child_tables.ScopedSessionNoticeChannel",
+	"Outcome Notice": "community_consultation.overrides.child_tables.ScopedOutcomeNotice",
+	"Implementation Update": "community_consultation.overrides.child_tables.ScopedImplementationUpdate",
+	"Consultation Annual Return Township": "community_consultation.overrides.child_tables.ScopedConsultationAnnualReturnTownship",
+	"Consultation Annual Return Breakdown": "community_consultation.overrides.child_tables.ScopedConsultationAnnualReturnBreakdown",
+	"Meeting Agenda Item": "community_consultation.overrides.child_tables.ScopedMeetingAgendaItem",
+	"Meeting Attendance": "community_consultation.overrides.child_tables.ScopedMeetingAttendance",
+	"Meeting Notice Channel": "community_consultation.overrides.child_tables.ScopedMeetingNoticeChannel",
+	"Meeting Authorisation": "community_consultation.overrides.child_tables.ScopedMeetingAuthorisation",
+	"Meeting Representative": "community_consultation.overrides.child_tables.ScopedMeetingRepresentative",
+	"Four Deliberations Stage": "community_consultation.overrides.child_tables.ScopedFourDeliberationsStage",
 }
 
 override_whitelisted_methods = {
-	"frappe.client.get_count": "community_consultation.api.desk.get_count",
-	"frappe.desk.search.search_link": "community_consultation.api.desk.search_link",
-	"frappe.desk.search.search_widget": "community_consultation.api.desk.search_widget",
-	"frappe.desk.search.get_link_title": "community_consultation.api.desk.get_link_title",
-	"frappe.utils.global_search.search": "community_consultation.api.desk.global_search",
-	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "community_consultation.api.desk.get_dashboard_chart",
-	"frappe.desk.listview.get_group_by_count": "community_consultation.api.desk.get_group_by_count",
-	"frappe.desk.form.linked_with.get_submitted_linked_docs": "community_consultation.api.desk.get_submitted_linked_docs",
+	"frappe.client.get_count": "community_consultation.overrides.desk_endpoints.get_count",
+	"frappe.desk.search.search_link": "community_consultation.overrides.desk_endpoints.search_link",
+	"frappe.desk.search.search_widget": "community_consultation.overrides.desk_endpoints.search_widget",
+	"frappe.desk.search.get_link_title": "community_consultation.overrides.desk_endpoints.get_link_title",
+	"frappe.utils.global_search.search": "community_consultation.overrides.desk_endpoints.global_search",
+	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "community_consultation.overrides.desk_endpoints.get_dashboard_chart",
+	"frappe.desk.listview.get_group_by_count": "community_consultation.overrides.desk_endpoints.get_group_by_count",
+	"frappe.desk.form.linked_with.get_submitted_linked_docs": "community_consultation.overrides.desk_endpoints.get_submitted_linked_docs",
 }
 
 before_write_file = "community_consultation.portal.web_form.refuse_oversized_upload"

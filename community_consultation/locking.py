@@ -1,69 +1,18 @@
-"""Row locking that keeps many clerks saving at once free of deadlocks (issue 7).
+"""Row locks and series counters for many clerks saving at once, without deadlocks.
 
-MariaDB runs Frappe's transactions at REPEATABLE READ. Two consequences matter when twenty clerks save
-at the same moment:
-
-1. A locking read or a `DELETE` over a range of a secondary index also locks the *gap* after the last row
-   it finds. The documents of a naming series are numbered in order, so the gap after the newest
-   document's rows reaches the end of the index, which is exactly where the rows of every newer
-   document are inserted. Frappe locks a document's child rows through their `parent` index when it
-   loads the document to save it (`get_doc(..., for_update=True)`, in `check_if_latest` and in
-   `PUT /api/resource`), and deletes removed rows with `DELETE … WHERE parent = %s AND name NOT IN (…)`:
-   two clerks saving the two newest outcomes (their notices, their progress) each lock that gap, each
-   insert into it, and one of them is killed as a deadlock. `RowLocking` locks the document's own row
-   by primary key (that row only), reads the children without locks, and deletes removed child rows by
-   primary key. The document's row lock is what serialises two saves of the same document.
-2. A plain read sees the snapshot taken at the transaction's first read. A call that waits for a row
-   lock (the second of two double-clicks) and then looks for what the first call created does not see
-   it, unless the look-up is a locking read, which takes a gap lock again (1.). `existing_record` also
-   asks a connection of its own, which reads what is committed now without locking anything; and
-   `ensure_series_row` creates a missing series counter on such a connection, committed at once. Neither
-   commits the caller's transaction, so its savepoints and uncommitted work stay as they are.
+MariaDB runs Frappe's transactions at REPEATABLE READ: a plain read sees the snapshot taken at the
+transaction's first read. A call that waits for a row lock (`lock_row`: the second of two double-clicks)
+and then looks for what the first call created does not see it, unless the look-up is a locking read,
+which locks the *gap* after the last row it finds, where every newer document's rows are inserted (see
+`overrides/row_locking.py`). `existing_record` also asks a connection of its own, which reads what is
+committed now without locking anything; and `ensure_series_row` creates a missing series counter on such
+a connection, committed at once. Neither commits the caller's transaction, so its savepoints and
+uncommitted work stay as they are.
 """
 
 from contextlib import contextmanager
 
 import frappe
-
-
-class RowLocking:
-	"""Controller mixin: save without locking index gaps (see the module's docstring).
-
-	Put it before `Document`: `class ConsultationOutcome(RowLocking, Document)`."""
-
-	def load_from_db(self):
-		"""With `for_update`, lock the document's row only, then read it and its children."""
-		if not self.flags.for_update or self.meta.issingle or not isinstance(self.name, str):
-			return super().load_from_db()
-		# a locking read by primary key: this row's lock, no gap; it sees the row as committed now
-		current = frappe.db.get_value(self.doctype, self.name, "modified", for_update=True, order_by=None)
-		self.flags.for_update = False
-		try:
-			super().load_from_db()
-		finally:
-			self.flags.for_update = True
-		if current != self.modified:
-			# this transaction's snapshot predates the last commit on the document: read it as committed
-			super().load_from_db()
-		return self
-
-	def update_child_table(self, fieldname: str, df=None):
-		"""Delete the rows removed from a child table by primary key, not by a range of `parent`."""
-		df = df or self.meta.get_field(fieldname)
-		if df.options in (self.flags.ignore_children_type or ()) or frappe.get_meta(df.options).is_virtual:
-			return super().update_child_table(fieldname, df)
-		rows = self.get(df.fieldname)
-		kept = {row.name for row in rows if row.name and not row.is_new()}
-		# the document's own row is locked (check_if_latest): no one else changes its children meanwhile
-		stored = frappe.db.sql_list(
-			f"select name from `tab{df.options}` where parent = %s and parenttype = %s and parentfield = %s",
-			(self.name, self.doctype, fieldname),
-		)
-		removed = [name for name in stored if name not in kept]
-		if removed:
-			frappe.db.sql(f"delete from `tab{df.options}` where name in %s", (removed,))
-		for row in rows:
-			row.db_update()
 
 
 def lock_row(doctype: str, name: str) -> None:

@@ -3,6 +3,8 @@
 Every save of a procedure record runs, in this order (Frappe calls the hooks; the DocType's own
 parts are the methods named in brackets, in its controller):
 
+0. Frappe's link check, the child rows' links in one query per linked DocType
+   (`overrides.child_links`).
 1. `before_validate`: the payload's field types (`validation.validate_field_types`) and the facts only
    the procedure makes (`guard_procedure_facts`, from the controller's `PROCEDURE_FACTS`): a value a
    payload sent for such a field is refused (`ProcedureFactError`).
@@ -26,13 +28,18 @@ from frappe import _
 from frappe.model.document import Document
 
 from community_consultation import lifecycle
-from community_consultation.locking import RowLocking
+from community_consultation.overrides.child_links import validate_links
+from community_consultation.overrides.row_locking import RowLocking
 from community_consultation.permissions import validate_unit_access
 from community_consultation.validation import PayloadGuard, validate_field_types
 
 
 class ProcedureFactError(frappe.ValidationError):
 	"""A payload tried to set a fact that only the procedure makes."""
+
+
+class DuplicateParticipantError(frappe.ValidationError):
+	"""A stakeholder listed twice among a record's participants."""
 
 
 class ProcedureDocument(PayloadGuard, RowLocking, Document):
@@ -47,6 +54,10 @@ class ProcedureDocument(PayloadGuard, RowLocking, Document):
 	PROCEDURE_FACTS: dict[str, str] = {}
 
 	# ------------------------------------------------------------------ the order of a save
+
+	def _validate_links(self):
+		"""Frappe's link check, with the child rows' links read in one query per linked DocType."""
+		validate_links(self)
 
 	def before_validate(self):
 		validate_field_types(self)
@@ -97,6 +108,22 @@ class ProcedureDocument(PayloadGuard, RowLocking, Document):
 
 	def after_cancel(self):
 		pass
+
+	# ------------------------------------------------------------------ rules the three share
+
+	def validate_unique_participants(self):
+		"""§二(三), 二(五)3: a stakeholder takes part once; listed twice, they would be invited, counted and
+		notified twice."""
+		seen = set()
+		for row in self.participants:
+			if row.stakeholder in seen:
+				frappe.throw(
+					_("Row {0}: {1} is listed twice among the participants.").format(
+						row.idx, row.stakeholder
+					),
+					DuplicateParticipantError,
+				)
+			seen.add(row.stakeholder)
 
 	# ------------------------------------------------------------------ state
 

@@ -2,7 +2,8 @@
 
 Every dataset is one SQL query with the aggregation done in the database. The user's allowed units
 (`permissions.unit_condition_sql`) are applied inside each query, so no total ever counts a unit the
-user may not see; a report's unit filter takes the unit and its subtree (`subtree_condition_sql`).
+user may not see; a report's unit filter takes the unit and its subtree (`UnitScope`, with the tree's
+conditions from `unit_tree`).
 
 Child rows are joined on `parent` alone: Consultation Participant is only the sessions' participants
 table and Implementation Update only the outcomes' progress table (tests/test_reporting_assumptions.py
@@ -10,7 +11,7 @@ keeps it so), which lets the covering indexes (parent, attended) and (parent, pe
 update_on) answer the joins without reading the rows.
 
 Units are rolled up to their county, township and village through the nested set: each level's
-units are found by a range scan on `lft` under their ancestor (`tw.lft between co.lft and co.rgt`),
+units are found by a range scan on `lft` under their ancestor (`unit_tree.within_sql`),
 an index range per ancestor, in a derived table materialised once (`unit_tree_sql`) and joined to the
 per-unit aggregates by name.
 
@@ -41,6 +42,7 @@ from frappe import _
 from frappe.utils import add_days, cint, flt, get_first_day, get_last_day, getdate, nowdate
 from frappe.utils.caching import site_cache
 
+from community_consultation import unit_tree
 from community_consultation.community_consultation.doctype.community_meeting.community_meeting import (
 	LIFE_CYCLE as MEETING_LIFE_CYCLE,
 )
@@ -52,9 +54,8 @@ from community_consultation.community_consultation.doctype.consultation_session.
 )
 from community_consultation.four_deliberations import RESULT_PUBLIC
 from community_consultation.permissions import unit_condition_sql, unit_scope
+from community_consultation.unit_tree import VILLAGE_TYPES, within_sql
 
-VILLAGE_TYPES = ("Village", "Community")
-BUILDING_LEVEL_TYPES = ("Villager Group", "Building", "Estate")
 REFERRED = "Referred to Villagers' Meeting"
 
 # (fieldname, label msgid, fieldtype) of the yearly return's fixed figures, in column order
@@ -164,10 +165,10 @@ class UnitScope:
 	def __init__(self, unit: str | None = None, user: str | None = None):
 		self.unit, self.user = unit, user
 		if unit:
-			bounds = frappe.db.get_value("Community Unit", unit, ["lft", "rgt"])
+			bounds = unit_tree.bounds(unit)
 			if not bounds:
 				frappe.throw(_("Community Unit {0} does not exist.").format(unit))
-			self.lft, self.rgt = cint(bounds[0]), cint(bounds[1])
+			self.lft, self.rgt = bounds
 
 	def whole_site(self, doctype: str) -> bool:
 		"""No unit filter and a user restricted to no unit: the query reads every unit's records."""
@@ -182,29 +183,15 @@ class UnitScope:
 		units and block-join every village to each (1.4 s for one township at city scale), where
 		ranges on every level keep the join to the units concerned (tens of ms)."""
 
-		def within(lft: int, rgt: int) -> str:
-			if overlap:
-				return f"({alias}.rgt >= {int(lft)} and {alias}.lft <= {int(rgt)})"
-			return f"({alias}.lft >= {int(lft)} and {alias}.rgt <= {int(rgt)})"
-
-		conditions = []
-		ranges = unit_scope(self.user, doctype)
-		if ranges is not None:
-			conditions.append(
-				"(" + " or ".join(within(lft, rgt) for lft, rgt in ranges) + ")" if ranges else "1=0"
-			)
+		conditions = [unit_tree.ranges_sql(alias, unit_scope(self.user, doctype), overlap)]
 		if self.unit:
-			conditions.append(within(self.lft, self.rgt))
-		return " and ".join(conditions) or "1=1"
+			conditions.append(unit_tree.ranges_sql(alias, [(self.lft, self.rgt)], overlap))
+		return " and ".join(c for c in conditions if c != "1=1") or "1=1"
 
 	def sql(self, field_sql: str, doctype: str) -> str:
 		conditions = [unit_condition_sql(field_sql, user=self.user, doctype=doctype)]
 		if self.unit:
-			# as permissions.subtree_condition_sql, with the bounds resolved once
-			conditions.append(
-				f"{field_sql} in (select cu_sub.name from `tabCommunity Unit` cu_sub"
-				f" where cu_sub.lft >= {self.lft} and cu_sub.rgt <= {self.rgt})"
-			)
+			conditions.append(unit_tree.units_within_sql(field_sql, [(self.lft, self.rgt)]))
 		return " and ".join(c for c in conditions if c != "1=1") or "1=1"
 
 
@@ -413,7 +400,7 @@ def _tree_order(rows: list[dict]) -> list[dict]:
 # instead of under 2 s. Raised for the one statement only.
 ROOMY_TEMP_TABLES = "set statement max_heap_table_size = 67108864, tmp_table_size = 67108864 for"
 
-# Deriving units through the nested set is a range join (u.lft between the ancestor's lft and rgt).
+# Deriving units through the nested set is a range join (`unit_tree.within_sql` on the ancestor's columns).
 # Merged into a query that groups, MariaDB runs it as a block nested loop over every unit for every
 # village (20M comparisons, 1.3 s at city scale); materialised on its own it probes the lft index per
 # ancestor ("range checked for each record", 60 ms). `limit` keeps the derived table from being merged.
@@ -423,16 +410,15 @@ MATERIALISE = "limit 1000000000"
 def unit_tree_sql(scope: "UnitScope", doctype: str) -> str:
 	"""A derived table of every unit at or below a village within `scope`, with its village,
 	township and county."""
-	village_types = ", ".join(frappe.db.escape(t) for t in VILLAGE_TYPES)
 	return f"""(select co.lft as county_lft, co.name as county, tw.lft as township_lft, tw.name as township,
 			vl.lft as village_lft, vl.name as village, vl.unit_type as village_type, u.name as unit
 		from `tabCommunity Unit` co
-		join `tabCommunity Unit` tw on tw.lft > co.lft and tw.lft < co.rgt and tw.unit_type = 'Township'
-			and {scope.range_sql("tw", doctype, overlap=True)}
-		join `tabCommunity Unit` vl on vl.lft > tw.lft and vl.lft < tw.rgt and vl.unit_type in ({village_types})
-			and {scope.range_sql("vl", doctype, overlap=True)}
-		join `tabCommunity Unit` u on u.lft >= vl.lft and u.lft < vl.rgt and {scope.range_sql("u", doctype)}
-		where co.unit_type = 'County' and {scope.range_sql("co", doctype, overlap=True)}
+		join `tabCommunity Unit` tw on {within_sql("tw", "co.lft", "co.rgt")}
+			and tw.unit_type = {frappe.db.escape(unit_tree.TOWNSHIP)} and {scope.range_sql("tw", doctype, overlap=True)}
+		join `tabCommunity Unit` vl on {within_sql("vl", "tw.lft", "tw.rgt")}
+			and vl.unit_type in ({unit_tree.types_sql(VILLAGE_TYPES)}) and {scope.range_sql("vl", doctype, overlap=True)}
+		join `tabCommunity Unit` u on {within_sql("u", "vl.lft", "vl.rgt")} and {scope.range_sql("u", doctype)}
+		where co.unit_type = {frappe.db.escape(unit_tree.COUNTY)} and {scope.range_sql("co", doctype, overlap=True)}
 		{MATERIALISE})"""
 
 
@@ -440,9 +426,8 @@ def ancestor_map_sql(unit_types: tuple[str, ...]) -> str:
 	"""A derived table (unit, ancestor): every unit with its ancestor (or itself) of `unit_types`.
 
 	Driven by the ancestors: one `lft` index range per ancestor, then joined to the records by name."""
-	types = ", ".join(frappe.db.escape(t) for t in unit_types)
 	return f"""(select u.name as unit, g.name as ancestor, g.lft as ancestor_lft
 		from `tabCommunity Unit` g
-		join `tabCommunity Unit` u on u.lft >= g.lft and u.lft < g.rgt
-		where g.unit_type in ({types})
+		join `tabCommunity Unit` u on {within_sql("u", "g.lft", "g.rgt")}
+		where g.unit_type in ({unit_tree.types_sql(unit_types)})
 		{MATERIALISE})"""

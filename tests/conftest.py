@@ -14,6 +14,26 @@ import pytest
 from community_consultation.tests.users import as_user, make_user
 
 
+def pytest_collection_modifyitems(session, config, items):
+	"""test_lifecycle.py's tests run last, and its cycle of `bench` subprocesses on a site of its own
+	starts now, in the background, so the rest of the suite runs while it does."""
+	lifecycle = [item for item in items if item.path.name == "test_lifecycle.py"]
+	if not lifecycle or config.option.collectonly:
+		return
+	items[:] = [item for item in items if item.path.name != "test_lifecycle.py"] + lifecycle
+	_lifecycle_modules.append(lifecycle[0].module)
+	lifecycle[0].module.start_cycle()
+
+
+_lifecycle_modules = []
+
+
+def pytest_sessionfinish(session, exitstatus):
+	"""A cycle still running when the session ends early (`-x`, Ctrl-C) is stopped, its site dropped."""
+	for module in _lifecycle_modules:
+		module.stop_cycle()
+
+
 @pytest.fixture
 def units():
 	"""A county, one township, villages A and B, and a villager group under A (rolled back after the test)."""

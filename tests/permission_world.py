@@ -17,8 +17,11 @@ The users, each limited by a User Permission on one unit (and what lies beneath 
 | township | Township Officer | township 1 | A, the building and B |
 """
 
+import copy
+
 import frappe
 
+from community_consultation.tests import shared
 from community_consultation.tests.factory import (
 	make_outcome,
 	make_people,
@@ -98,6 +101,13 @@ def build_world(prefix: str = "权", slug: str = "perm") -> frappe._dict:
 			f"{user_key}-{slug}@example.com".replace("_", "-"), [role], [units[unit_key]], first_name=user_key
 		)
 	return world
+
+
+def shared_world() -> frappe._dict:
+	"""The world above, made and committed once for the run and removed at its end (the pytest harness;
+	community_consultation.tests.shared), for tests/test_permissions.py's classes and
+	tests/test_rest_permissions.py alike: a copy, so no test changes another's."""
+	return copy.deepcopy(shared.committed("permission world", build_world, prefix="权"))
 
 
 def names(world, doctype: str, keys) -> set[str]:

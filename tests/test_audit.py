@@ -1,4 +1,4 @@
-"""Audit (issue 7): every DocType of the app keeps its version history, and concluded sessions and
+"""Audit: every DocType of the app keeps its version history, and concluded sessions and
 filed outcomes show who concluded or filed them and when."""
 
 import json
@@ -10,6 +10,7 @@ import frappe
 import pytest
 from frappe.utils import get_datetime, now_datetime
 
+from community_consultation.tests import shared
 from community_consultation.tests.factory import (
 	held_values,
 	make_outcome,
@@ -44,13 +45,19 @@ def test_every_doctype_keeps_its_version_history():
 	assert not untracked, f"DocTypes without track_changes (no version history): {untracked}"
 
 
-@pytest.fixture
-def case():
+def make_case() -> frappe._dict:
 	units = make_unit_tree("审计")
 	people = make_people(units.village_a)
 	clerk = make_user("audit-clerk@example.com", ["Committee Clerk"], [units.village_a])
 	secretary = make_user("audit-secretary@example.com", ["Community Secretary"], [units.village_a])
 	return frappe._dict(units=units, people=people, clerk=clerk, secretary=secretary)
+
+
+@pytest.fixture
+def case():
+	"""Village A's units, people, clerk and secretary: made and committed once for the run (users are slow
+	to make; community_consultation.tests.shared), each test's writes rolled back after it."""
+	return frappe._dict(shared.committed("audit case", make_case, prefix="审计"))
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""Two clerks at the same moment, each on their own database connection (issue 7).
+"""Two clerks at the same moment, each on their own database connection.
 
 - editing the same session: the later save is refused with Frappe's "document has been modified"
   and nothing is lost;

@@ -1,4 +1,4 @@
-"""MariaDB away while a clerk works (issue 7): the request fails with a clear, translated message, nothing
+"""MariaDB away while a clerk works: the request fails with a clear, translated message, nothing
 is saved, and the next request after MariaDB returns works, with no restart.
 
 Stopping the shared MariaDB would break every other connection, so the outage is staged on a link of
@@ -23,7 +23,7 @@ import pytest
 from frappe.utils.password import get_encryption_key, update_password
 from werkzeug.test import Client
 
-from community_consultation.database_outage import OUTAGE_EXCEPTION
+from community_consultation.overrides.database_outage import OUTAGE_EXCEPTION
 from community_consultation.tests.concurrency import purge_units
 from community_consultation.tests.factory import make_people, make_session, make_topic, make_unit_tree
 from community_consultation.tests.users import make_user

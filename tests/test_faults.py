@@ -1,4 +1,4 @@
-"""Faults in notices and background jobs (issue 7): a job or a notice that fails is reported and retried,
+"""Faults in notices and background jobs: a job or a notice that fails is reported and retried,
 never half-applied — a notice is recorded as sent only when a channel took it.
 
 Restarting Redis or MariaDB under the gunicorn server is a drill, not a test (the services are shared):

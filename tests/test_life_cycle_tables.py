@@ -19,8 +19,9 @@ from community_consultation.tests import report_data
 from community_consultation.tests.factory import make_outcome, make_session, make_topic
 
 
-@pytest.fixture
-def world():
+@pytest.fixture(scope="module")
+def world(module_records):
+	"""Built once for the module; every test reads it (the harness rolls each test back to it)."""
 	data = report_data.build()
 	village = frappe.db.get_value("Consultation Topic", {}, "community_unit")
 	people = frappe.get_all("Stakeholder", filters={"community_unit": village}, pluck="name")[:4]

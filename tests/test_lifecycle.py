@@ -1,13 +1,18 @@
 """The app installs into a plain Frappe v15 site, `migrate` run twice changes nothing the second time,
-`uninstall-app` removes it cleanly and a reinstall works (issue 2, item 1).
+`uninstall-app` removes it cleanly and a reinstall works.
 
 Runs `bench` on a second throwaway site, lifecycle.<TEST_SITE>, made like the test site (scripts/lib.sh
-`fresh_site`) and dropped at the end. Takes about half a minute.
+`fresh_site`) and dropped at the end: one site, one cycle (install, migrate twice, uninstall,
+reinstall) for every test below. The cycle takes a few minutes of `bench` subprocesses, so
+tests/conftest.py starts it in the background as soon as these tests are collected, and runs them
+last: the rest of the suite runs meanwhile, and the tests only wait for what is left of it.
 """
 
 import json
 import os
+import signal
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -28,46 +33,123 @@ def bench_dir() -> Path:
 	return Path(frappe.utils.get_bench_path())
 
 
-def sh(script: str, timeout: int = 600) -> str:
-	"""Run bash with scripts/lib.sh loaded and the database admin set up; fail with its output."""
-	result = subprocess.run(
-		["bash", "-c", f'set -euo pipefail; . "{ROOT}/scripts/lib.sh"; ensure_db_admin >/dev/null; {script}'],
-		capture_output=True,
-		text=True,
-		timeout=timeout,
-		env={**os.environ, "FRAPPE_BENCH": str(bench_dir())},
-		check=False,
-	)
-	output = (result.stdout + result.stderr).replace("\r", "\n")
-	if result.returncode:
-		lines = [
-			line for line in output.splitlines() if line.strip() and not line.startswith("Updating DocTypes")
-		]
-		pytest.fail(f"`{script}` failed ({result.returncode}):\n" + "\n".join(lines[-60:]), pytrace=False)
-	return output
+class Cycle(threading.Thread):
+	"""The whole cycle on a fresh plain site, in a thread of its own: `seen` keeps what each step left,
+	`error` the failure that stopped it. The lifecycle site is dropped at the end, whatever happens."""
+
+	def __init__(self):
+		super().__init__(name="lifecycle-cycle", daemon=True)
+		self.seen: dict = {}
+		self.error: BaseException | None = None
+		self.stopped = False
+		self.dropping = False
+		self.process: subprocess.Popen | None = None
+
+	def run(self):
+		seen = self.seen
+		try:
+			self.sh(f"fresh_site '{SITE}'")
+			seen["plain"] = self.probe("installed")
+			self.bench("--site", SITE, "install-app", APP)
+			seen["installed"] = self.probe("installed")
+			self.bench("--site", SITE, "migrate")
+			seen["after first migrate"] = self.probe("fingerprint")
+			self.bench("--site", SITE, "migrate")
+			seen["after second migrate"] = self.probe("fingerprint")
+			self.bench("--site", SITE, "uninstall-app", APP, "--yes", "--no-backup")
+			seen["residue"] = self.probe("residue")
+			self.bench("--site", SITE, "install-app", APP)
+			seen["reinstalled"] = self.probe("installed")
+		except BaseException as e:
+			self.error = e
+		finally:
+			self.stopped, self.dropping = False, True  # the site is dropped even when the cycle was stopped
+			try:
+				self.sh(
+					f"archive=$(mktemp -d); cd \"$BENCH\" && bench drop-site '{SITE}' --force --no-backup "
+					f'--archived-sites-path "$archive" "${{DBA_ARGS[@]}}" >/dev/null; rm -rf "$archive"'
+				)
+			except BaseException as e:
+				self.error = self.error or e
+
+	def stop(self):
+		"""End the cycle early (the session is over): stop the running step, drop the site."""
+		self.stopped = True
+		if not self.dropping and self.process and self.process.poll() is None:
+			os.killpg(self.process.pid, signal.SIGTERM)
+		self.join(timeout=300)
+
+	def run_process(self, args: list[str], timeout: int, **kwargs) -> subprocess.CompletedProcess:
+		if self.stopped:
+			raise RuntimeError("the session ended before the lifecycle cycle did")
+		self.process = subprocess.Popen(
+			args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, **kwargs
+		)
+		try:
+			out, err = self.process.communicate(timeout=timeout)
+		except subprocess.TimeoutExpired:
+			os.killpg(self.process.pid, signal.SIGKILL)
+			out, err = self.process.communicate()
+		return subprocess.CompletedProcess(args, self.process.returncode, out, err)
+
+	def sh(self, script: str, timeout: int = 600) -> str:
+		"""Run bash with scripts/lib.sh loaded and the database admin set up; fail with its output."""
+		result = self.run_process(
+			[
+				"bash",
+				"-c",
+				f'set -euo pipefail; . "{ROOT}/scripts/lib.sh"; ensure_db_admin >/dev/null; {script}',
+			],
+			timeout,
+			env={**os.environ, "FRAPPE_BENCH": str(bench_dir())},
+		)
+		output = (result.stdout + result.stderr).replace("\r", "\n")
+		if result.returncode:
+			lines = [
+				line
+				for line in output.splitlines()
+				if line.strip() and not line.startswith("Updating DocTypes")
+			]
+			pytest.fail(f"`{script}` failed ({result.returncode}):\n" + "\n".join(lines[-60:]), pytrace=False)
+		return output
+
+	def bench(self, *args: str) -> str:
+		quoted = " ".join(f"'{a}'" for a in args)
+		return self.sh(f'cd "$BENCH" && bench {quoted}')
+
+	def probe(self, command: str) -> dict:
+		result = self.run_process(
+			[
+				str(bench_dir() / "env" / "bin" / "python"),
+				str(ROOT / "tests" / "lifecycle_probe.py"),
+				command,
+				SITE,
+			],
+			300,
+			cwd=bench_dir() / "sites",
+		)
+		if result.returncode:
+			pytest.fail(f"lifecycle_probe {command} failed:\n{result.stderr[-3000:]}", pytrace=False)
+		return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def bench(*args: str) -> str:
-	quoted = " ".join(f"'{a}'" for a in args)
-	return sh(f'cd "$BENCH" && bench {quoted}')
+_cycle: Cycle | None = None
 
 
-def probe(command: str) -> dict:
-	result = subprocess.run(
-		[
-			str(bench_dir() / "env" / "bin" / "python"),
-			str(ROOT / "tests" / "lifecycle_probe.py"),
-			command,
-			SITE,
-		],
-		cwd=bench_dir() / "sites",
-		capture_output=True,
-		text=True,
-		check=False,
-	)
-	if result.returncode:
-		pytest.fail(f"lifecycle_probe {command} failed:\n{result.stderr[-3000:]}", pytrace=False)
-	return json.loads(result.stdout.strip().splitlines()[-1])
+def start_cycle() -> Cycle:
+	"""Start the cycle in the background (once per session)."""
+	global _cycle
+	if _cycle is None:
+		_cycle = Cycle()
+		_cycle.start()
+	return _cycle
+
+
+def stop_cycle():
+	"""At the end of the session: stop a cycle still running (the tests were not reached) and wait
+	until its site is dropped."""
+	if _cycle is not None and _cycle.is_alive():
+		_cycle.stop()
 
 
 def changed(before: dict, after: dict) -> dict[str, list[str]]:
@@ -82,27 +164,12 @@ def changed(before: dict, after: dict) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def lifecycle():
-	"""Runs the whole cycle once on a fresh plain site; the tests below check what each step left."""
-	seen = {}
-	sh(f"fresh_site '{SITE}'")
-	try:
-		seen["plain"] = probe("installed")
-		bench("--site", SITE, "install-app", APP)
-		seen["installed"] = probe("installed")
-		bench("--site", SITE, "migrate")
-		seen["after first migrate"] = probe("fingerprint")
-		bench("--site", SITE, "migrate")
-		seen["after second migrate"] = probe("fingerprint")
-		bench("--site", SITE, "uninstall-app", APP, "--yes", "--no-backup")
-		seen["residue"] = probe("residue")
-		bench("--site", SITE, "install-app", APP)
-		seen["reinstalled"] = probe("installed")
-		yield seen
-	finally:
-		sh(
-			f"archive=$(mktemp -d); cd \"$BENCH\" && bench drop-site '{SITE}' --force --no-backup "
-			f'--archived-sites-path "$archive" "${{DBA_ARGS[@]}}" >/dev/null; rm -rf "$archive"'
-		)
+	"""What each step of the cycle left (the cycle runs once, in the background; see start_cycle)."""
+	cycle = start_cycle()
+	cycle.join()
+	if cycle.error:
+		raise cycle.error
+	return cycle.seen
 
 
 def test_installs_into_a_plain_frappe_site(lifecycle):

@@ -1,5 +1,5 @@
 """Notices by system notification, email and SMS: who receives what, and that nobody outside the record's
-unit receives anything (issue 4).
+unit receives anything.
 
 Every test looks at what actually went out — Notification Log rows, Email Queue recipients, the messages a
 local SMS gateway (a tiny HTTP server on 127.0.0.1, started by the test) received — and at what was

@@ -1,4 +1,4 @@
-"""No leaks: a user limited to some units gets nothing of the others, by any path (issue 4).
+"""No leaks: a user limited to some units gets nothing of the others, by any path.
 
 The matrix: every restricted role (tests/permission_world.py) × every path a record or a figure can take
 to a user — list view, `frappe.client`, the form, `/api/resource`, print and PDF, child-table rows, link
@@ -22,7 +22,7 @@ import frappe.api.v1
 import frappe.handler
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_months, get_first_day, nowdate, set_request
-from permission_world import READS, USERS, build_world, hidden_units, names, seen_units
+from permission_world import READS, USERS, hidden_units, names, seen_units, shared_world
 
 REFUSED = (frappe.PermissionError, frappe.DoesNotExistError)
 UNIT_KEYS = ("a", "building", "b", "c")
@@ -62,13 +62,14 @@ def doc_names(rows) -> set[str]:
 
 
 class PermissionMatrix(FrappeTestCase):
-	"""The world of tests/permission_world.py, built once for the class and rolled back after it."""
+	"""The world of tests/permission_world.py (committed once for the run: `shared_world`); what the
+	class's tests write is rolled back after the class."""
 
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
 		frappe.set_user("Administrator")
-		cls.world = build_world()
+		cls.world = shared_world()
 
 	def setUp(self):
 		frappe.set_user("Administrator")

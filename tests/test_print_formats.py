@@ -1,4 +1,4 @@
-"""The four official-notice print formats (issue 5), rendered to PDF by Frappe's own PDF generation
+"""The four official-notice print formats, rendered to PDF by Frappe's own PDF generation
 (wkhtmltopdf) in simplified Chinese, and read back from the PDF's text layer."""
 
 import io
@@ -94,8 +94,10 @@ def flat(text: str) -> str:
 	return "".join(unicodedata.normalize("NFKC", text.translate(RADICALS)).translate(TRADITIONAL).split())
 
 
-@pytest.fixture
-def case():
+@pytest.fixture(scope="module")
+def case(module_records):
+	"""A concluded session with its filed outcome: made once for the module, each test's changes to it
+	rolled back after the test."""
 	case = full_case("印刷")
 	session = case.session
 	session.db_set("venue", "印刷甲村党群服务中心会议室")

@@ -51,10 +51,10 @@ def case(units, people, title: str, unit: str | None = None, **outcome):
 	return make_outcome(session, **outcome)
 
 
-@pytest.fixture
-def village():
+@pytest.fixture(scope="module")
+def village(module_records):
 	"""Village A with four residents (one with a phone number and a dissenting vote on record) and
-	outcomes in every state that matters to the public."""
+	outcomes in every state that matters to the public: built once, read by every test of the module."""
 	units = make_unit_tree("公开")
 	frappe.db.set_value("Community Unit", units.village_a, "bulletin_board", "村委会门口公开栏")
 	people = make_people(units.village_a)

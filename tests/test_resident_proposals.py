@@ -15,12 +15,21 @@ from community_consultation.tests.factory import DEFAULT_CATEGORY, make_stakehol
 from community_consultation.tests.users import as_user, make_user
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def units(module_records):
+	"""The unit tree of tests/conftest.py, made once for the module with its two residents (users are
+	slow to make); each test's proposals are rolled back after it."""
+	from community_consultation.tests.factory import make_unit_tree
+
+	return make_unit_tree()
+
+
+@pytest.fixture(scope="module")
 def resident(units):
 	return make_user("resident-a@example.com", ["Resident"], first_name="刘海")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def other_resident(units):
 	return make_user("resident-b@example.com", ["Resident"], first_name="赵敏")
 

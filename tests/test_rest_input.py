@@ -20,8 +20,9 @@ def counts():
 	return {t: frappe.db.count(t) for t in TABLES}
 
 
-@pytest.fixture
-def case():
+@pytest.fixture(scope="module")
+def case(module_records):
+	"""An accepted topic and the fields of a valid session of it: made once, read by every test."""
 	units = make_unit_tree("接口")
 	people = make_people(units.village_a)
 	topic = make_topic(units.village_a, stakeholders=people)

@@ -1,9 +1,10 @@
-"""No leaks through the real HTTP API (issue 4): requests go through Frappe's WSGI application — routing,
+"""No leaks through the real HTTP API: requests go through Frappe's WSGI application — routing,
 token authentication, `override_whitelisted_methods`, the request's commit or rollback — as a client's
 would, in a thread of its own with its own database connection (as Frappe's own API tests do).
 
 Such a request sees only committed data: the records and users of tests/permission_world.py are
-committed for this module and deleted again after it.
+committed (once for the run, `shared_world`; the users' API keys for this module, deleted again after
+it).
 """
 
 import json
@@ -15,7 +16,7 @@ import pytest
 from frappe.tests.test_api import ThreadWithReturnValue
 from frappe.utils import get_test_client
 from frappe.utils.nestedset import rebuild_tree
-from permission_world import build_world, hidden_units, names, seen_units
+from permission_world import hidden_units, names, seen_units, shared_world
 
 TRACKED = (
 	"Community Unit",
@@ -49,9 +50,9 @@ CHILD_TABLES = (
 def http_world():
 	frappe.set_user("Administrator")
 	frappe.db.rollback()
+	world = shared_world()  # committed already, removed at the end of the run
 	before = {dt: set(frappe.get_all(dt, pluck="name")) for dt in TRACKED}
 	try:
-		world = build_world(prefix="网", slug="rest")
 		world.tokens = {}
 		for key, user in world.users.items():
 			doc = frappe.get_doc("User", user)

@@ -11,7 +11,15 @@ from community_consultation.tests.factory import make_people, make_session, make
 from community_consultation.tests.users import as_user
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def units(module_records):
+	"""The unit tree of tests/conftest.py, made once for the module (with the sessions below)."""
+	from community_consultation.tests.factory import make_unit_tree
+
+	return make_unit_tree()
+
+
+@pytest.fixture(scope="module")
 def sessions(units):
 	people_a = make_people(units.village_a)
 	people_b = make_people(units.village_b, prefix="乙村民")

@@ -13,6 +13,9 @@ from community_consultation.community_consultation.dashboard_chart_source.outcom
 from community_consultation.community_consultation.dashboard_chart_source.sessions_per_month.sessions_per_month import (
 	get as sessions_per_month,
 )
+from community_consultation.community_consultation.report.implementation_tracker.implementation_tracker import (
+	execute as implementation_tracker,
+)
 from community_consultation.tests.factory import make_topic
 from community_consultation.tests.report_data import ReportDataTestCase
 
@@ -22,8 +25,11 @@ MODULE = "Community Consultation"
 
 def card_count(card: str) -> int:
 	"""A number card's figure as the desk computes it: static filters plus the dynamic ones evaluated
-	(they are JavaScript expressions of today's date on the desk)."""
+	(they are JavaScript expressions of today's date on the desk); a Custom card's method."""
 	doc = frappe.get_doc("Number Card", card)
+	if doc.type == "Custom":
+		# the card's method, as the desk calls it
+		return int(frappe.get_attr(doc.method)(filters=doc.filters_json)["value"])
 	filters = json.loads(doc.filters_json or "[]")
 	for doctype, field, operator, expression in json.loads(doc.dynamic_filters_json or "[]"):
 		assert expression == "frappe.datetime.get_today()", expression
@@ -110,6 +116,9 @@ class TestWorkspace(ReportDataTestCase):
 		for unit, figures in expected.items():
 			self.as_restricted_user(unit)
 			self.assertEqual({card: card_count(card) for card in figures}, figures, unit)
+			# the overdue card opens the tracker's overdue list: the same records
+			rows = implementation_tracker({"overdue_only": 1})[1]
+			self.assertEqual(len(rows), figures["Overdue Outcomes"], unit)
 			frappe.set_user("Administrator")
 
 	def test_charts_count_only_the_users_units(self):

@@ -1,6 +1,6 @@
 """Notices to participants, stakeholders and staff: system notification, email and SMS.
 
-What is sent, when, and to whom (DOMAIN.md; the work plan's §):
+What is sent, when, and to whom (the work plan's §; README "Notices"):
 
 | notice | when | to |
 | --- | --- | --- |

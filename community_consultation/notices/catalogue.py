@@ -1,13 +1,9 @@
 """The notices of the procedure: their types, their standard Notifications and their texts' context."""
 
-import re
 from urllib.parse import quote
 
 import frappe
-from frappe import _
 from frappe.utils import (
-	add_days,
-	cint,
 	date_diff,
 	flt,
 	format_date,
@@ -15,9 +11,7 @@ from frappe.utils import (
 	get_url,
 	get_url_to_form,
 	getdate,
-	now_datetime,
 	nowdate,
-	strip_html,
 )
 
 SESSION_NOTICE = "Session Notice"

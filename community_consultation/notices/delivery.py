@@ -2,19 +2,13 @@
 notices that follow the procedure's steps and the calendar."""
 
 import re
-from urllib.parse import quote
 
 import frappe
 from frappe import _
 from frappe.utils import (
-	add_days,
 	cint,
 	date_diff,
 	flt,
-	format_date,
-	format_datetime,
-	get_url,
-	get_url_to_form,
 	getdate,
 	now_datetime,
 	nowdate,
@@ -51,8 +45,8 @@ from community_consultation.scheduling import each_on_its_own
 
 def send_session_notice(session):
 	"""§二(五)2: tell every participant the session's topic, time, place, form and rules, with its
-	materials. Sets `notified_on` / `notified_via` on each participant the notice reached; the caller
-	saves (or `persist_session_notice` does, after a workflow action)."""
+	materials. Sets `notified_on` / `notified_via` on each participant the notice reached; the session
+	stores them (`ConsultationSession.notify_participants_of_new_notice`)."""
 	pending = [
 		r
 		for row in session.participants

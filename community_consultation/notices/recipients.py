@@ -1,25 +1,8 @@
 """Who hears of a record: its stakeholders and the users of its unit, each with the channels they have."""
 
-import re
-from urllib.parse import quote
-
 import frappe
-from frappe import _
-from frappe.utils import (
-	add_days,
-	cint,
-	date_diff,
-	flt,
-	format_date,
-	format_datetime,
-	get_url,
-	get_url_to_form,
-	getdate,
-	now_datetime,
-	nowdate,
-	strip_html,
-)
 
+from community_consultation import unit_tree
 from community_consultation.notices.catalogue import COMMITTEE_TYPE
 
 # ------------------------------------------------------------------------------------ recipients
@@ -64,30 +47,30 @@ def unit_users(unit: str, roles: tuple[str, ...], doctype: str | None = None) ->
 	"""Enabled desk users with one of `roles` whose User Permissions on Community Unit cover `unit` (the
 	unit or a unit above it), for every DocType or for `doctype`. Users without such a permission see
 	every unit and are not anyone's local staff: they are not included."""
-	lft, rgt = frappe.db.get_value("Community Unit", unit, ["lft", "rgt"])
+	lft, rgt = unit_tree.bounds(unit)
 	return frappe.db.sql_list(
-		"""select distinct u.name from `tabUser` u
+		f"""select distinct u.name from `tabUser` u
 		join `tabHas Role` hr on hr.parent = u.name and hr.parenttype = 'User'
 		join `tabUser Permission` up on up.user = u.name and up.allow = 'Community Unit'
 		join `tabCommunity Unit` cu on cu.name = up.for_value
 		where u.enabled = 1 and u.user_type = 'System User' and hr.role in %(roles)s
-		and cu.lft <= %(lft)s and cu.rgt >= %(rgt)s
+		and {unit_tree.encloses_sql("cu", lft, rgt)}
 		and (up.apply_to_all_doctypes = 1 or ifnull(up.applicable_for, '') = '' or up.applicable_for = %(doctype)s)
 		order by u.name""",
-		{"roles": roles, "lft": lft, "rgt": rgt, "doctype": doctype or ""},
+		{"roles": roles, "doctype": doctype or ""},
 	)
 
 
 def unit_stakeholders(unit: str, stakeholder_types: tuple[str, ...]) -> list[str]:
 	"""Enabled stakeholders of these types registered at `unit` or the village/community above it."""
-	lft, rgt = frappe.db.get_value("Community Unit", unit, ["lft", "rgt"])
+	lft, rgt = unit_tree.bounds(unit)
 	return frappe.db.sql_list(
-		"""select s.name from `tabStakeholder` s
+		f"""select s.name from `tabStakeholder` s
 		join `tabCommunity Unit` cu on cu.name = s.community_unit
 		where s.enabled = 1 and s.stakeholder_type in %(types)s
-		and cu.lft <= %(lft)s and cu.rgt >= %(rgt)s and cu.unit_type not in ('County', 'Township')
+		and {unit_tree.encloses_sql("cu", lft, rgt)} and cu.unit_type not in %(above_village)s
 		order by s.name""",
-		{"types": stakeholder_types, "lft": lft, "rgt": rgt},
+		{"types": stakeholder_types, "above_village": (unit_tree.COUNTY, unit_tree.TOWNSHIP)},
 	)
 
 

@@ -8,6 +8,8 @@ import frappe
 from frappe import _
 from frappe.utils import format_time, formatdate, get_datetime, getdate
 
+from community_consultation import unit_tree
+
 # the stakeholder type of the supervision committee, created at install (二(三))
 SUPERVISION_COMMITTEE_TYPE = "村(居)务监督委员会"
 WEEKDAYS_ZH = "一二三四五六日"
@@ -73,8 +75,8 @@ def supervision_committee(unit: str | None) -> str:
 	unit, or of the nearest unit above it that has one on record."""
 	if not unit:
 		return ""
-	lft, rgt = frappe.db.get_value("Community Unit", unit, ["lft", "rgt"]) or (None, None)
-	if lft is not None:
+	bounds = unit_tree.bounds(unit)
+	if bounds:
 		stakeholder = frappe.qb.DocType("Stakeholder")
 		cu = frappe.qb.DocType("Community Unit")
 		row = (
@@ -85,8 +87,7 @@ def supervision_committee(unit: str | None) -> str:
 			.where(
 				(stakeholder.stakeholder_type == SUPERVISION_COMMITTEE_TYPE)
 				& (stakeholder.enabled == 1)
-				& (cu.lft <= lft)
-				& (cu.rgt >= rgt)
+				& unit_tree.encloses_criterion(cu, bounds)
 			)
 			.orderby(cu.lft, order=frappe.qb.desc)
 			.limit(1)

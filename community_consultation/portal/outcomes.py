@@ -15,9 +15,10 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import getdate, nowdate, sanitize_html
 
+from community_consultation import unit_tree
+
 # pages for guests are in Chinese whatever the browser asks for
 PUBLIC_LANGUAGE = "zh"
-BUILDING_TYPES = ("Villager Group", "Building", "Estate")
 
 
 def public_outcomes(unit: str | None = None, today=None, with_progress: bool = True) -> list[frappe._dict]:
@@ -73,8 +74,8 @@ def public_outcomes(unit: str | None = None, today=None, with_progress: bool = T
 		.orderby(outcome.name, order=frappe.qb.desc)
 	)
 	if unit:
-		lft, rgt = frappe.db.get_value("Community Unit", unit, ["lft", "rgt"]) or (0, -1)
-		query = query.where((cu.lft >= lft) & (cu.rgt <= rgt))
+		bounds = unit_tree.bounds(unit)
+		query = query.where(unit_tree.within_criterion(cu, [bounds] if bounds else []))
 	rows = query.run(as_dict=True)
 
 	visible = _visible(rows, today)
@@ -152,7 +153,7 @@ def units_with_public_outcomes(today=None) -> list[frappe._dict]:
 	for row in public_outcomes(today=today, with_progress=False):
 		if row.corrected:
 			continue
-		village = row.community_unit if row.unit_type not in BUILDING_TYPES else row.parent_community_unit
+		village = unit_tree.village_of(row.community_unit, row.unit_type, row.parent_community_unit)
 		entry = counts.setdefault(village, frappe._dict(outcomes=0, latest=None))
 		entry.outcomes += 1
 		if row.publicity_from and (not entry.latest or getdate(row.publicity_from) > getdate(entry.latest)):

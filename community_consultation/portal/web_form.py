@@ -16,6 +16,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, flt, now_datetime, nowdate, strip_html
 
+from community_consultation import unit_tree
+
 SOURCE_CHANNEL = "Online Submission"
 WEB_FORM = "propose-a-consultation-topic"
 WEB_FORM_ROUTE = "propose-topic"
@@ -25,7 +27,7 @@ DEFAULT_SUBMISSIONS_PER_HOUR = 5
 DEFAULT_MAX_ATTACHMENT_MB = 10
 DEFAULT_RESIDENT_STAKEHOLDER_TYPE = "户籍居民"
 # units a resident proposes to: community-level and building-level consultation (二(一))
-PROPOSAL_UNIT_TYPES = ("Village", "Community", "Villager Group", "Building", "Estate")
+PROPOSAL_UNIT_TYPES = (*unit_tree.VILLAGE_TYPES, *unit_tree.BUILDING_LEVEL_TYPES)
 # what a resident's description may keep; everything else is stripped (script and style with their content)
 ALLOWED_TAGS = ("p", "br", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li", "blockquote")
 DROPPED_WITH_CONTENT = ("script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math")
@@ -91,8 +93,7 @@ def check_submission_rate(user: str):
 
 
 def validate_proposal_unit(unit: str | None):
-	unit_type = frappe.db.get_value("Community Unit", unit, "unit_type") if unit else None
-	if unit_type not in PROPOSAL_UNIT_TYPES:
+	if unit_tree.unit_type(unit) not in PROPOSAL_UNIT_TYPES:
 		frappe.throw(_("Choose your village or community, or your villager group, building or estate."))
 
 

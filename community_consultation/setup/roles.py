@@ -1,4 +1,4 @@
-"""The app's roles (DOMAIN.md, "Who uses the system")."""
+"""The app's roles: who uses the system (the work plan's 三; README "Roles and rights")."""
 
 import frappe
 

@@ -28,6 +28,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_to_date, getdate, now_datetime, nowdate
 
+from community_consultation.tests import shared
 from community_consultation.tests.factory import (
 	held_values,
 	make_outcome,
@@ -204,8 +205,43 @@ def expected_total(*villages: dict) -> dict:
 	return total
 
 
+def build_names() -> frappe._dict:
+	"""build(), and the names of what it made (documents are read afresh by each class: see `load`)."""
+	data = build()
+	return frappe._dict(
+		units=dict(data.units),
+		people_a=data.people_a,
+		people_g=data.people_g,
+		people_b=data.people_b,
+		**{
+			group: {key: doc.name for key, doc in data[group].items()}
+			for group in ("topics", "sessions", "outcomes")
+		},
+	)
+
+
+def load(names: frappe._dict) -> frappe._dict:
+	"""The county of `build_names()`, with its topics, sessions and outcomes read from the database."""
+	doctypes = {
+		"topics": "Consultation Topic",
+		"sessions": "Consultation Session",
+		"outcomes": "Consultation Outcome",
+	}
+	data = frappe._dict(
+		units=frappe._dict(names.units),
+		people_a=list(names.people_a),
+		people_g=list(names.people_g),
+		people_b=list(names.people_b),
+	)
+	for group, doctype in doctypes.items():
+		data[group] = frappe._dict({key: frappe.get_doc(doctype, name) for key, name in names[group].items()})
+	return data
+
+
 class ReportDataTestCase(FrappeTestCase):
-	"""Builds the county of this module once per class; FrappeTestCase rolls it back afterwards.
+	"""The county of this module, for every class: under the pytest harness it is built and committed
+	once for the run and removed at its end (community_consultation.tests.shared); under `bench run-tests`
+	each class builds it and FrappeTestCase rolls it back after the class.
 
 	Each test runs inside a savepoint rolled back after it, so tests see the same data."""
 
@@ -213,7 +249,7 @@ class ReportDataTestCase(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		frappe.set_user("Administrator")
-		cls.data = build()
+		cls.data = load(shared.committed("report county", build_names, prefix=PREFIX))
 		cls.year = getdate(nowdate()).year
 
 	def setUp(self):

@@ -1,4 +1,4 @@
-// Requests the server could not answer in a form the desk understands (issue 7).
+// Requests the server could not answer in a form the desk understands.
 //
 // When MariaDB is away, the app answers 503 with a translated message (database_outage.py), which
 // the desk shows like any server message. A few failures still reach the browser without one: the

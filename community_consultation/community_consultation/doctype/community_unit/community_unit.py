@@ -5,23 +5,33 @@ import frappe
 from frappe import _
 from frappe.utils.nestedset import NestedSet
 
+from community_consultation.unit_tree import ALLOWED_PARENT_TYPES, GROUP_TYPES
 from community_consultation.validation import PayloadGuard, validate_field_types
-
-# 二(一): county → township/street → village/community → villager group/building/estate
-ALLOWED_PARENT_TYPES = {
-	"County": (),
-	"Township": ("County",),
-	"Village": ("Township",),
-	"Community": ("Township",),
-	"Villager Group": ("Village", "Community"),
-	"Building": ("Village", "Community"),
-	"Estate": ("Village", "Community"),
-}
-GROUP_TYPES = ("County", "Township", "Village", "Community")
-BUILDING_LEVEL_TYPES = ("Villager Group", "Building", "Estate")
 
 
 class CommunityUnit(PayloadGuard, NestedSet):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		bulletin_board: DF.Data | None
+		committee_name: DF.Data | None
+		is_group: DF.Check
+		lft: DF.Int
+		old_parent: DF.Link | None
+		parent_community_unit: DF.Link | None
+		party_organisation: DF.Data | None
+		rgt: DF.Int
+		unit_code: DF.Data | None
+		unit_name: DF.Data
+		unit_type: DF.Literal[
+			"County", "Township", "Village", "Community", "Villager Group", "Building", "Estate"
+		]
+	# end: auto-generated types
 	nsm_parent_field = "parent_community_unit"
 
 	def before_validate(self):
@@ -64,12 +74,6 @@ class CommunityUnit(PayloadGuard, NestedSet):
 
 	def on_trash(self):
 		super().on_trash(allow_root_deletion=True)
-
-
-def get_consultation_level(unit: str) -> str:
-	"""§二(一): a villager group, building or estate holds building-level micro-consultation."""
-	unit_type = frappe.db.get_value("Community Unit", unit, "unit_type")
-	return "Building" if unit_type in BUILDING_LEVEL_TYPES else "Community"
 
 
 def on_doctype_update():

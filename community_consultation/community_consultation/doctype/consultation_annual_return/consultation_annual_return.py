@@ -20,12 +20,65 @@ from frappe.utils import cint, getdate, now_datetime, nowdate
 from community_consultation.locking import ensure_series_row, existing_record, lock_row
 from community_consultation.permissions import unit_scope
 from community_consultation.reporting import RETURN_FIGURES, get_return_rows
+from community_consultation.unit_tree import COUNTY, unit_in_ranges
 from community_consultation.validation import PayloadGuard, validate_field_types
 
 FIGURE_FIELDS = tuple(f for f, _label, _type in RETURN_FIGURES)
 
 
 class ConsultationAnnualReturn(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from community_consultation.overrides.child_tables import (
+			ScopedConsultationAnnualReturnBreakdown,
+			ScopedConsultationAnnualReturnTownship,
+		)
+
+		amended_from: DF.Link | None
+		attendance_rate: DF.Percent
+		attended: DF.Int
+		breakdown: DF.Table[ScopedConsultationAnnualReturnBreakdown]
+		consensus: DF.Int
+		county: DF.Link
+		due_date: DF.Date | None
+		escalations: DF.Int
+		figures_as_of: DF.Datetime | None
+		government_entrusted: DF.Int
+		implemented: DF.Int
+		implemented_on_time: DF.Int
+		is_late: DF.Check
+		late_reason: DF.SmallText | None
+		next_year_plan: DF.SmallText | None
+		outcomes_filed: DF.Int
+		overdue: DF.Int
+		participants: DF.Int
+		period_from: DF.Date | None
+		period_to: DF.Date | None
+		problems: DF.SmallText | None
+		referrals: DF.Int
+		reported_back: DF.Int
+		second_rounds: DF.Int
+		sessions: DF.Int
+		status: DF.Literal["Draft", "Submitted", "Submitted Late", "Cancelled"]
+		submitted_by: DF.Link | None
+		submitted_on: DF.Datetime | None
+		title: DF.Data | None
+		topics: DF.Int
+		topics_building: DF.Int
+		topics_community: DF.Int
+		township_figures: DF.Table[ScopedConsultationAnnualReturnTownship]
+		townships: DF.Int
+		villages: DF.Int
+		work_summary: DF.TextEditor | None
+		year: DF.Int
+
+	# end: auto-generated types
 	def before_insert(self):
 		ensure_series_row(self)
 		self.lock_county()
@@ -71,7 +124,7 @@ class ConsultationAnnualReturn(PayloadGuard, Document):
 		unit_type = frappe.db.get_value("Community Unit", self.county, "unit_type")
 		if not unit_type:
 			frappe.throw(_("Community Unit {0} does not exist.").format(self.county))
-		if unit_type != "County":
+		if unit_type != COUNTY:
 			frappe.throw(
 				_("The yearly return is made by a county (district); {0} is a {1}.").format(
 					self.county, _(unit_type)
@@ -188,11 +241,7 @@ class ConsultationAnnualReturn(PayloadGuard, Document):
 		self.figures_as_of = now_datetime()
 
 	def validate_user_sees_county(self):
-		ranges = unit_scope(doctype=self.doctype)
-		if ranges is None:
-			return
-		lft, rgt = frappe.db.get_value("Community Unit", self.county, ["lft", "rgt"])
-		if not any(low <= lft and rgt <= high for low, high in ranges):
+		if not unit_in_ranges(self.county, unit_scope(doctype=self.doctype)):
 			frappe.throw(
 				_("Your units do not include the whole of {0}: its return is filled by county staff.").format(
 					self.county

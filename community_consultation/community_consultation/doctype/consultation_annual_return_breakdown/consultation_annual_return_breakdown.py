@@ -8,4 +8,19 @@ from community_consultation.validation import PayloadGuard
 
 
 class ConsultationAnnualReturnBreakdown(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		dimension: DF.Literal["Category", "Form"]
+		item: DF.Data | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		topics: DF.Int
+	# end: auto-generated types
 	pass

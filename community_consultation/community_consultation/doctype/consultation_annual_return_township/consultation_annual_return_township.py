@@ -8,4 +8,35 @@ from community_consultation.validation import PayloadGuard
 
 
 class ConsultationAnnualReturnTownship(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		attendance_rate: DF.Percent
+		attended: DF.Int
+		consensus: DF.Int
+		escalations: DF.Int
+		government_entrusted: DF.Int
+		implemented: DF.Int
+		implemented_on_time: DF.Int
+		outcomes_filed: DF.Int
+		overdue: DF.Int
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		participants: DF.Int
+		referrals: DF.Int
+		reported_back: DF.Int
+		second_rounds: DF.Int
+		sessions: DF.Int
+		topics: DF.Int
+		topics_building: DF.Int
+		topics_community: DF.Int
+		township: DF.Link | None
+		villages: DF.Int
+	# end: auto-generated types
 	pass

@@ -8,5 +8,19 @@ from community_consultation.validation import PayloadGuard, validate_field_types
 
 
 class ConsultationForm(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		description: DF.SmallText | None
+		enabled: DF.Check
+		form_name: DF.Data
+		is_online: DF.Check
+
+	# end: auto-generated types
 	def before_validate(self):
 		validate_field_types(self)

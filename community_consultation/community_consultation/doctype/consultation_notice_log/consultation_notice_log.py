@@ -14,6 +14,35 @@ from community_consultation.validation import PayloadGuard, validate_field_types
 
 
 class ConsultationNoticeLog(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		channels: DF.Data | None
+		community_unit: DF.Link
+		notice_type: DF.Literal[
+			"Session Notice",
+			"Outcome Filed",
+			"Publicity Started",
+			"Deadline Reminder",
+			"Deadline Day",
+			"Outcome Overdue",
+			"Annual Return Reminder",
+		]
+		period: DF.Data | None
+		recipient_name: DF.Data | None
+		recipient_user: DF.Link | None
+		reference_doctype: DF.Link
+		reference_name: DF.DynamicLink
+		sent_on: DF.Datetime
+		stakeholder: DF.Link | None
+		subject: DF.SmallText | None
+
+	# end: auto-generated types
 	def before_validate(self):
 		validate_field_types(self)
 

@@ -15,6 +15,9 @@ from community_consultation.community_consultation.doctype.consultation_settings
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	update_topic_status,
 )
+from community_consultation.community_consultation.doctype.implementation_update.implementation_update import (
+	ProgressError,
+)
 from community_consultation.four_deliberations import validate_four_deliberations_before_implementation
 from community_consultation.lifecycle import LifeCycle, State, follow_state
 from community_consultation.locking import ensure_series_row, existing_record, lock_row
@@ -35,6 +38,35 @@ REFERRED = "Referred to Villagers' Meeting"
 
 def _started(date_field: str):
 	return lambda doc: bool(doc.get(date_field)) and getdate(doc.get(date_field)) <= getdate(nowdate())
+
+
+# the rules' errors, one per rule, so that a test or a client can tell which rule refused
+class SessionNotConcludedError(frappe.ValidationError):
+	"""An outcome comes from one concluded session that agreed or referred (§二(五)3–4)."""
+
+
+class CorrectionReasonError(frappe.ValidationError):
+	"""A correction states its reason (§二(六))."""
+
+
+class OutcomeDatesError(frappe.ValidationError):
+	"""The outcome's dates are consistent."""
+
+
+class FilingIncompleteError(frappe.ValidationError):
+	"""Filed with both the Party organisation and the committee, with a deadline (§二(五)4)."""
+
+
+class PublicityError(frappe.ValidationError):
+	"""Publicity after filing, long enough, everyone notified (§二(五)4)."""
+
+
+# a matter for the villagers' meeting needs its decision (§二(一), 二(五)3): community_meeting.check_resolution
+MeetingDecisionRequiredError = MeetingResolutionRequiredError
+
+
+class CompletionError(frappe.ValidationError):
+	"""Reported back and dissenters answered before implemented (§二(六))."""
 
 
 # §二(五)4, 二(六): an outcome's states, judged in this order (community_consultation/lifecycle.py)
@@ -88,6 +120,8 @@ LIFE_CYCLE = LifeCycle(
 		),
 	),
 	measures={
+		# posted publicly today
+		"In Publicity": "{t}.docstatus = 1 and {t}.publicity_from <= {today} and {t}.publicity_to >= {today}",
 		# implemented, and the first progress update reaching 100% is dated on or before the deadline
 		"Implemented on Time": """{t}.docstatus = 1 and {t}.percent_complete >= 100 and (
 			select min(iu.update_on) from `tabImplementation Update` iu
@@ -104,6 +138,58 @@ class ConsultationOutcome(ProcedureDocument):
 	`validate_rules_after_submit`), the status from `LIFE_CYCLE` and the workflow state; `before_submit`
 	files it; after the write the stakeholders hear of the filing and of the publicity
 	(`notices.delivery`), the topic's status follows, and a correction marks the original Corrected."""
+
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from community_consultation.overrides.child_tables import (
+			ScopedImplementationUpdate,
+			ScopedOutcomeNotice,
+		)
+
+		amended_from: DF.Link | None
+		community_unit: DF.Link | None
+		correction_reason: DF.SmallText | None
+		decision: DF.TextEditor
+		dissent_explanation: DF.SmallText | None
+		feedback_on: DF.Date | None
+		filed_by: DF.Link | None
+		filed_on: DF.Datetime | None
+		filed_with_committee_on: DF.Date | None
+		filed_with_party_on: DF.Date | None
+		implementation_deadline: DF.Date
+		implementer: DF.Data
+		implementer_stakeholder: DF.Link | None
+		implementer_type: DF.Literal["Village", "Stakeholder", "Government Entrusted"]
+		meeting_decision_ref: DF.Data | None
+		naming_series: DF.Literal["OUT-.YYYY.-.#####"]
+		notices: DF.Table[ScopedOutcomeNotice]
+		percent_complete: DF.Percent
+		progress: DF.Table[ScopedImplementationUpdate]
+		publicity_from: DF.Date | None
+		publicity_to: DF.Date | None
+		reported_to_government_on: DF.Date | None
+		session: DF.Link
+		stakeholders_notified_on: DF.Datetime | None
+		status: DF.Literal[
+			"Draft",
+			"Filed",
+			"Publicised",
+			"In Implementation",
+			"Overdue",
+			"Implemented",
+			"Corrected",
+			"Cancelled",
+		]
+		topic: DF.Link | None
+		topic_title: DF.Data | None
+		workflow_state: DF.Link | None
+	# end: auto-generated types
 
 	LIFE_CYCLE = LIFE_CYCLE
 	PROCEDURE_FACTS = {
@@ -174,7 +260,7 @@ class ConsultationOutcome(ProcedureDocument):
 				as_dict=True,
 			)
 			if not self._session:
-				frappe.throw(_("Session {0} does not exist.").format(self.session))
+				frappe.throw(_("Session {0} does not exist.").format(self.session), SessionNotConcludedError)
 		return self._session
 
 	def set_from_session(self):
@@ -187,26 +273,32 @@ class ConsultationOutcome(ProcedureDocument):
 		matter to the villagers' meeting; a session has one outcome (a correction replaces it)."""
 		session = self.session_info()
 		if session.docstatus != 1:
-			frappe.throw(_("The session {0} has not been concluded.").format(self.session))
+			frappe.throw(
+				_("The session {0} has not been concluded.").format(self.session), SessionNotConcludedError
+			)
 		if session.result not in ("Consensus", REFERRED):
 			frappe.throw(
 				_(
 					"The session ended without consensus: hold a second consultation or escalate the topic instead of filing an outcome."
-				)
+				),
+				SessionNotConcludedError,
 			)
 		# a new outcome also sees one committed by a simultaneous save (it waited in lock_session)
 		other = existing_record(
 			"Consultation Outcome", {"session": self.session}, exclude=self.name, committed=self.is_new()
 		)
 		if other:
-			frappe.throw(_("The session already has the outcome {0}.").format(other))
+			frappe.throw(
+				_("The session already has the outcome {0}.").format(other), SessionNotConcludedError
+			)
 
 	def validate_correction(self):
 		"""§二(六): an unlawful outcome is corrected by cancelling and amending the filed outcome; the
 		amendment states why, and the original is kept."""
 		if self.amended_from and not (self.correction_reason or "").strip():
 			frappe.throw(
-				_("State the reason for correcting the filed outcome {0}.").format(self.amended_from)
+				_("State the reason for correcting the filed outcome {0}.").format(self.amended_from),
+				CorrectionReasonError,
 			)
 
 	def validate_dates(self):
@@ -215,11 +307,13 @@ class ConsultationOutcome(ProcedureDocument):
 			and self.publicity_to
 			and getdate(self.publicity_to) < getdate(self.publicity_from)
 		):
-			frappe.throw(_("Publicity cannot end before it starts."))
+			frappe.throw(_("Publicity cannot end before it starts."), OutcomeDatesError)
 		if self.filed_with_party_on and getdate(self.filed_with_party_on) > getdate(nowdate()):
-			frappe.throw(_("The filing with the Party organisation cannot be dated in the future."))
+			frappe.throw(
+				_("The filing with the Party organisation cannot be dated in the future."), OutcomeDatesError
+			)
 		if self.filed_with_committee_on and getdate(self.filed_with_committee_on) > getdate(nowdate()):
-			frappe.throw(_("The filing with the committee cannot be dated in the future."))
+			frappe.throw(_("The filing with the committee cannot be dated in the future."), OutcomeDatesError)
 
 	def validate_filing(self):
 		"""§二(五)4: filing the outcome means filing it with both the village Party organisation and the
@@ -229,10 +323,13 @@ class ConsultationOutcome(ProcedureDocument):
 				_(
 					"File the outcome with both the Party organisation and the committee (enter both dates) before submitting it."
 				),
+				FilingIncompleteError,
 				title=_("Filing incomplete"),
 			)
 		if not self.implementation_deadline:
-			frappe.throw(_("Set the implementation deadline before filing the outcome."))
+			frappe.throw(
+				_("Set the implementation deadline before filing the outcome."), FilingIncompleteError
+			)
 
 	def validate_publicity(self):
 		"""§二(五)4: publicity starts only after both filings, lasts at least the minimum days, and
@@ -243,17 +340,22 @@ class ConsultationOutcome(ProcedureDocument):
 			frappe.throw(
 				_(
 					"Publicity starts only after the outcome is filed with the Party organisation and the committee."
-				)
+				),
+				PublicityError,
 			)
 		filed = max(getdate(self.filed_with_party_on), getdate(self.filed_with_committee_on))
 		if getdate(self.publicity_from) < filed:
-			frappe.throw(_("Publicity cannot start before the outcome was filed ({0}).").format(filed))
+			frappe.throw(
+				_("Publicity cannot start before the outcome was filed ({0}).").format(filed), PublicityError
+			)
 		if not self.publicity_to:
-			frappe.throw(_("Enter the last day of publicity."))
+			frappe.throw(_("Enter the last day of publicity."), PublicityError)
 		min_days = cint(get_settings().min_publicity_days)
 		if date_diff(self.publicity_to, self.publicity_from) + 1 < min_days:
 			frappe.throw(
-				_("Publicity lasts at least {0} days.").format(min_days), title=_("Publicity too short")
+				_("Publicity lasts at least {0} days.").format(min_days),
+				PublicityError,
+				title=_("Publicity too short"),
 			)
 		missing = self.unnotified_stakeholders()
 		if missing or not self.stakeholders_notified_on:
@@ -262,6 +364,7 @@ class ConsultationOutcome(ProcedureDocument):
 				_(
 					"Notify every stakeholder of the topic before publicity starts. Not yet notified: {0}"
 				).format(names or _("(record when they were notified)")),
+				PublicityError,
 				title=_("Stakeholders not notified"),
 			)
 
@@ -284,20 +387,12 @@ class ConsultationOutcome(ProcedureDocument):
 		return [s for s in self.topic_stakeholders() if s not in notified]
 
 	def validate_progress(self):
-		"""§二(六): progress is recorded on dated, published updates of 0–100%."""
+		"""§二(六): progress is recorded, after filing, on dated and published updates (each row:
+		`ImplementationUpdate.validate_row`)."""
 		for row in self.progress:
-			if not 0 <= flt(row.percent_complete) <= 100:
-				frappe.throw(_("Row {0}: progress is between 0% and 100%.").format(row.idx))
-			if not row.published_on:
-				frappe.throw(
-					_(
-						"Row {0}: record when the progress was published (bulletin board, handbook or WeChat)."
-					).format(row.idx)
-				)
-			if getdate(row.published_on) < getdate(row.update_on):
-				frappe.throw(_("Row {0}: progress cannot be published before its date.").format(row.idx))
+			row.validate_row()
 		if self.progress and self.docstatus == 0:
-			frappe.throw(_("Progress is recorded after the outcome is filed."))
+			frappe.throw(_("Progress is recorded after the outcome is filed."), ProgressError)
 
 	def validate_meeting_decision(self):
 		"""§二(一), 二(五)3: a matter whose route is the villagers' meeting (or that a session referred to the
@@ -343,14 +438,16 @@ class ConsultationOutcome(ProcedureDocument):
 			frappe.throw(
 				_(
 					"Report the result to the entrusting government or department (Reported to Government On) before marking the outcome implemented."
-				)
+				),
+				CompletionError,
 			)
 		votes_against = frappe.db.get_value("Consultation Session", self.session, "votes_against")
 		if cint(votes_against) > 0 and not (self.dissent_explanation or "").strip():
 			frappe.throw(
 				_(
 					"{0} participants voted against: record the explanation given to them before marking the outcome implemented."
-				).format(cint(votes_against))
+				).format(cint(votes_against)),
+				CompletionError,
 			)
 
 	# ------------------------------------------------------------------ status
@@ -392,7 +489,7 @@ class ConsultationOutcome(ProcedureDocument):
 		"""§二(五)4: notify every stakeholder of the topic of the filed outcome."""
 		self.check_permission("write")
 		if self.docstatus != 1:
-			frappe.throw(_("File the outcome before notifying the stakeholders."))
+			frappe.throw(_("File the outcome before notifying the stakeholders."), FilingIncompleteError)
 		send_outcome_notice(self)
 		self.save()
 		return self.as_dict()

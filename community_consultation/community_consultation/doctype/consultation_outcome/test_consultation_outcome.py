@@ -5,6 +5,12 @@ import frappe
 from frappe.utils import add_days, nowdate
 
 from community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome import (
+	CompletionError,
+	CorrectionReasonError,
+	FilingIncompleteError,
+	MeetingDecisionRequiredError,
+	ProgressError,
+	PublicityError,
 	follow_the_calendar,
 )
 from community_consultation.tests.factory import (
@@ -34,8 +40,8 @@ class TestConsultationOutcome(ProcedureTestCase):
 		super().setUp()
 		self.case = full_case("成果")
 
-	def assertNotSaved(self, doc, text=None):
-		self.assertRefused(doc.save, text=text)
+	def assertNotSaved(self, doc, error=frappe.ValidationError):
+		self.assertRefused(doc.save, error=error)
 
 	# §二(五)4
 	def test_outcome_is_filed_with_both_bodies(self):
@@ -61,10 +67,10 @@ class TestConsultationOutcome(ProcedureTestCase):
 			doc.publicity_to = add_days(doc.publicity_from, days - 1)
 			doc.save()
 
-		self.assertRefused(attempt, [], text="Notify")
-		self.assertRefused(attempt, everyone[:-1])  # one stakeholder missing
-		self.assertRefused(attempt, everyone, days=6, text="7")  # too short
-		self.assertRefused(attempt, everyone, start=-1)  # before the filing
+		self.assertRefused(attempt, [], error=PublicityError)
+		self.assertRefused(attempt, everyone[:-1], error=PublicityError)  # one stakeholder missing
+		self.assertRefused(attempt, everyone, days=6, error=PublicityError)  # too short
+		self.assertRefused(attempt, everyone, start=-1, error=PublicityError)  # before the filing
 		self.assertEqual(frappe.db.get_value("Consultation Outcome", doc.name, "status"), "Filed")
 		attempt(everyone, days=7)
 		self.assertEqual(doc.status, "Publicised")
@@ -86,7 +92,7 @@ class TestConsultationOutcome(ProcedureTestCase):
 		frappe.db.set_value("Consultation Topic", case.topic.name, "category", MEETING_CATEGORY)
 		doc = make_outcome(case.session)
 		doc.append("progress", progress(10))
-		self.assertNotSaved(doc, text="villagers")
+		self.assertNotSaved(doc, error=MeetingDecisionRequiredError)
 		doc.reload()
 		make_basis(case.units.village_a)
 		meeting = make_meeting(
@@ -124,12 +130,12 @@ class TestConsultationOutcome(ProcedureTestCase):
 	def test_progress_is_published(self):
 		doc = make_outcome(self.case.session)
 		doc.append("progress", progress(20, published_on=None))
-		self.assertNotSaved(doc, text="published")
+		self.assertNotSaved(doc, error=ProgressError)
 
 	def test_government_entrusted_outcome_reported_before_implemented(self):
 		doc = make_outcome(self.case.session, implementer_type="Government Entrusted", implementer="镇农业办")
 		doc.append("progress", progress(100))
-		self.assertNotSaved(doc, text="Reported to Government On")
+		self.assertNotSaved(doc, error=CompletionError)
 		doc.reload()
 		doc.reported_to_government_on = nowdate()
 		doc.append("progress", progress(100))
@@ -143,7 +149,7 @@ class TestConsultationOutcome(ProcedureTestCase):
 		session = make_session(case.topic, case.people, votes_for=3, votes_against=1)
 		doc = make_outcome(session)
 		doc.append("progress", progress(100))
-		self.assertNotSaved(doc, text="explanation")
+		self.assertNotSaved(doc, error=CompletionError)
 		doc.reload()
 		doc.dissent_explanation = "已向反对的村民说明理由"
 		doc.append("progress", progress(100))
@@ -153,7 +159,7 @@ class TestConsultationOutcome(ProcedureTestCase):
 	def test_implementation_needs_deadline(self):
 		doc = make_outcome(self.case.session, file=False)
 		doc.implementation_deadline = None
-		self.assertRefused(doc.submit, text="deadline")
+		self.assertRefused(doc.submit, error=FilingIncompleteError)
 
 	# §二(六) correction
 	def test_unlawful_outcome_is_corrected_by_cancel_and_amend(self):
@@ -168,7 +174,7 @@ class TestConsultationOutcome(ProcedureTestCase):
 		amended.amended_from = doc.name
 		amended.docstatus = 0
 		amended.decision = "<p>依法更正后的决定</p>"
-		self.assertRefused(amended.insert, text="reason")
+		self.assertRefused(amended.insert, error=CorrectionReasonError)
 		amended.correction_reason = "原决定违反《村民委员会组织法》，依法更正"
 		amended.insert()
 		amended.submit()

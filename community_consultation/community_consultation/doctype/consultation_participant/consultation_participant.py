@@ -8,6 +8,25 @@ from community_consultation.validation import PayloadGuard
 
 
 class ConsultationParticipant(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		attended: DF.Check
+		notified_on: DF.Datetime | None
+		notified_via: DF.Data | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		participant_role: DF.Literal["Convener", "Proposer", "Participant", "Supervisor", "Observer"]
+		stakeholder: DF.Link
+		stakeholder_name: DF.Data | None
+		stakeholder_type: DF.Link | None
+	# end: auto-generated types
 	pass
 
 

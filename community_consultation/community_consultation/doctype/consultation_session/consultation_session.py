@@ -24,6 +24,43 @@ REFERRED = "Referred to Villagers' Meeting"
 MAX_TEXT = 65000
 
 
+# the rules' errors, one per rule, so that a test or a client can tell which rule refused
+class TopicNotOpenError(frappe.ValidationError):
+	"""Only an accepted, open topic is consulted on (§二(五)1)."""
+
+
+class RoundOrderError(frappe.ValidationError):
+	"""A second consultation follows a round without consensus (§二(五)3)."""
+
+
+class SessionDatesError(frappe.ValidationError):
+	"""The session's dates and texts are consistent."""
+
+
+class SessionRolesError(frappe.ValidationError):
+	"""One convener and at least one proposer (§二(五)3)."""
+
+
+class VoteCountError(frappe.ValidationError):
+	"""Votes are not negative and do not exceed the attendees (§二(五)3)."""
+
+
+class ResultNotAllowedError(frappe.ValidationError):
+	"""The result the votes and the topic's level allow (§二(五)3, 二(一))."""
+
+
+class NoticeError(frappe.ValidationError):
+	"""The notice is published in time, through a channel, to everyone (§二(五)2)."""
+
+
+class SessionRecordIncompleteError(frappe.ValidationError):
+	"""The four steps, the vote and the minutes are recorded (§二(五)3)."""
+
+
+class SessionInUseError(frappe.ValidationError):
+	"""A session with an outcome or a later round is kept."""
+
+
 # §二(五)2–3: a session's states, judged in this order (community_consultation/lifecycle.py)
 LIFE_CYCLE = LifeCycle(
 	"Consultation Session",
@@ -61,6 +98,55 @@ class ConsultationSession(ProcedureDocument):
 	order: payload and procedure facts, unit, `validate_rules`, the status from `LIFE_CYCLE` and the
 	workflow state; `before_submit` concludes it; after the write `after_update` tells the
 	participants of a notice just published and updates the topic."""
+
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from community_consultation.overrides.child_tables import (
+			ScopedConsultationMaterial,
+			ScopedConsultationParticipant,
+			ScopedSessionNoticeChannel,
+		)
+
+		amended_from: DF.Link | None
+		attendees: DF.Int
+		community_unit: DF.Link | None
+		concluded_by: DF.Link | None
+		concluded_on: DF.Datetime | None
+		consultation_form: DF.Link
+		consultation_opinion: DF.Text | None
+		convener_statement: DF.Text | None
+		discussion: DF.Text | None
+		ends_on: DF.Datetime | None
+		level: DF.Literal["", "Community", "Building"]
+		materials: DF.Table[ScopedConsultationMaterial]
+		minutes: DF.TextEditor | None
+		naming_series: DF.Literal["SES-.YYYY.-.#####"]
+		notice_channels: DF.TableMultiSelect[ScopedSessionNoticeChannel]
+		notice_published_on: DF.Datetime | None
+		organiser: DF.Data | None
+		participants: DF.Table[ScopedConsultationParticipant]
+		proposer_statement: DF.Text | None
+		recorder: DF.Data | None
+		result: DF.Literal["", "Consensus", "No Consensus", "Referred to Villagers' Meeting"]
+		round_no: DF.Int
+		rules_of_procedure: DF.TextEditor
+		starts_on: DF.Datetime
+		status: DF.Literal["Draft", "Notice Published", "Held", "Concluded", "Cancelled"]
+		topic: DF.Link
+		topic_title: DF.Data | None
+		venue: DF.Data
+		vote_method: DF.Literal["", "Show of Hands", "Ballot"]
+		votes_abstain: DF.Int
+		votes_against: DF.Int
+		votes_for: DF.Int
+		workflow_state: DF.Link | None
+	# end: auto-generated types
 
 	LIFE_CYCLE = LIFE_CYCLE
 	PROCEDURE_FACTS = {
@@ -113,12 +199,16 @@ class ConsultationSession(ProcedureDocument):
 			"Consultation Topic", self.topic, ["status", "review_decision", "community_unit"], as_dict=True
 		)
 		if not topic:
-			frappe.throw(_("Topic {0} does not exist.").format(self.topic))
+			frappe.throw(_("Topic {0} does not exist.").format(self.topic), TopicNotOpenError)
 		if topic.review_decision != "Accepted":
-			frappe.throw(_("The topic has not been accepted by the Party organisation's review yet."))
+			frappe.throw(
+				_("The topic has not been accepted by the Party organisation's review yet."),
+				TopicNotOpenError,
+			)
 		if self.is_new() and topic.status in CLOSED_TO_SESSIONS:
 			frappe.throw(
-				_("The topic is {0}: it takes no further consultation session.").format(_(topic.status))
+				_("The topic is {0}: it takes no further consultation session.").format(_(topic.status)),
+				TopicNotOpenError,
 			)
 		self.community_unit = topic.community_unit
 
@@ -137,18 +227,19 @@ class ConsultationSession(ProcedureDocument):
 		consensus; after the last allowed round the topic can only be referred to the villagers' meeting."""
 		n = cint(self.round_no)
 		if n < 1:
-			frappe.throw(_("The round number starts at 1."))
+			frappe.throw(_("The round number starts at 1."), RoundOrderError)
 		if frappe.db.exists(
 			"Consultation Session",
 			{"topic": self.topic, "round_no": n, "docstatus": ("<", 2), "name": ("!=", self.name or "")},
 		):
-			frappe.throw(_("Round {0} of this topic already exists.").format(n))
+			frappe.throw(_("Round {0} of this topic already exists.").format(n), RoundOrderError)
 		max_rounds = cint(get_settings().max_rounds)
 		if n > max_rounds:
 			frappe.throw(
 				_(
 					"After {0} rounds without consensus the topic can only be referred to the villagers' (representatives') meeting."
 				).format(max_rounds),
+				RoundOrderError,
 				title=_("No further round"),
 			)
 		if n > 1:
@@ -161,14 +252,15 @@ class ConsultationSession(ProcedureDocument):
 				frappe.throw(
 					_(
 						"Round {0} can only be held after round {1} has been concluded without consensus."
-					).format(n, n - 1)
+					).format(n, n - 1),
+					RoundOrderError,
 				)
 
 	def validate_dates(self):
 		if self.ends_on and get_datetime(self.ends_on) < get_datetime(self.starts_on):
-			frappe.throw(_("The session cannot end before it starts."))
+			frappe.throw(_("The session cannot end before it starts."), SessionDatesError)
 		if self.notice_published_on and get_datetime(self.notice_published_on) > get_datetime(self.starts_on):
-			frappe.throw(_("The notice must be published before the session starts."))
+			frappe.throw(_("The notice must be published before the session starts."), SessionDatesError)
 		for field in (
 			"minutes",
 			"rules_of_procedure",
@@ -177,16 +269,10 @@ class ConsultationSession(ProcedureDocument):
 			"proposer_statement",
 		):
 			if len(self.get(field) or "") > MAX_TEXT:
-				frappe.throw(_("{0} is too long.").format(_(self.meta.get_label(field))))
+				frappe.throw(_("{0} is too long.").format(_(self.meta.get_label(field))), SessionDatesError)
 
 	def validate_participants(self):
-		seen = set()
-		for row in self.participants:
-			if row.stakeholder in seen:
-				frappe.throw(
-					_("Row {0}: {1} is listed twice among the participants.").format(row.idx, row.stakeholder)
-				)
-			seen.add(row.stakeholder)
+		self.validate_unique_participants()
 		self.validate_roles(required=bool(self.notice_published_on))
 
 	def validate_roles(self, required: bool):
@@ -197,22 +283,31 @@ class ConsultationSession(ProcedureDocument):
 		conveners = [p for p in self.participants if p.participant_role == "Convener"]
 		proposers = [p for p in self.participants if p.participant_role == "Proposer"]
 		if len(conveners) > 1:
-			frappe.throw(_("A session has exactly one convener; {0} are listed.").format(len(conveners)))
+			frappe.throw(
+				_("A session has exactly one convener; {0} are listed.").format(len(conveners)),
+				SessionRolesError,
+			)
 		if required and len(conveners) != 1:
-			frappe.throw(_("A session has exactly one convener: mark one participant as Convener."))
+			frappe.throw(
+				_("A session has exactly one convener: mark one participant as Convener."), SessionRolesError
+			)
 		if required and not proposers:
-			frappe.throw(_("A session has at least one proposer: mark the topic's proposer as Proposer."))
+			frappe.throw(
+				_("A session has at least one proposer: mark the topic's proposer as Proposer."),
+				SessionRolesError,
+			)
 
 	def validate_votes(self):
 		"""§二(五)3: vote counts are non-negative and together do not exceed the attendees."""
 		counts = (self.votes_for, self.votes_against, self.votes_abstain)
 		if any(cint(c) < 0 for c in counts):
-			frappe.throw(_("Vote counts cannot be negative."))
+			frappe.throw(_("Vote counts cannot be negative."), VoteCountError)
 		if sum(cint(c) for c in counts) > cint(self.attendees):
 			frappe.throw(
 				_("{0} votes were counted but only {1} participants attended.").format(
 					sum(cint(c) for c in counts), cint(self.attendees)
-				)
+				),
+				VoteCountError,
 			)
 
 	def validate_result(self):
@@ -227,6 +322,7 @@ class ConsultationSession(ProcedureDocument):
 				_("Consensus needs at least {0}% of the {1} attendees voting for; {2} voted for.").format(
 					threshold, cint(self.attendees), cint(self.votes_for)
 				),
+				ResultNotAllowedError,
 				title=_("No basic consensus"),
 			)
 		level = frappe.db.get_value("Consultation Topic", self.topic, "level")
@@ -234,7 +330,8 @@ class ConsultationSession(ProcedureDocument):
 			frappe.throw(
 				_(
 					"A building-level topic without agreement is escalated to community-level consultation, not referred to the villagers' meeting."
-				)
+				),
+				ResultNotAllowedError,
 			)
 		if (
 			self.result == NO_CONSENSUS
@@ -245,6 +342,7 @@ class ConsultationSession(ProcedureDocument):
 				_(
 					"Round {0} is the last allowed round: without consensus the topic must be referred to the villagers' (representatives') meeting."
 				).format(self.round_no),
+				ResultNotAllowedError,
 				title=_("Refer the topic"),
 			)
 
@@ -252,21 +350,25 @@ class ConsultationSession(ProcedureDocument):
 		"""§二(五)2: the notice is published at least the lead time before the session, through at
 		least one channel, and every participant has been notified."""
 		if not self.notice_published_on:
-			frappe.throw(_("Publish the session notice before concluding the session."))
+			frappe.throw(_("Publish the session notice before concluding the session."), NoticeError)
 		lead = cint(get_settings().notice_lead_time_hours)
 		if time_diff_in_hours(self.starts_on, self.notice_published_on) < lead:
 			frappe.throw(
 				_("The notice must be published at least {0} hours before the session starts.").format(lead),
+				NoticeError,
 				title=_("Notice too late"),
 			)
 		if not self.notice_channels:
-			frappe.throw(_("Record at least one channel through which the notice was published."))
+			frappe.throw(
+				_("Record at least one channel through which the notice was published."), NoticeError
+			)
 		if not self.participants:
-			frappe.throw(_("A session needs its participants."))
+			frappe.throw(_("A session needs its participants."), NoticeError)
 		missing = [p.stakeholder_name or p.stakeholder for p in self.participants if not p.notified_on]
 		if missing:
 			frappe.throw(
 				_("These participants have not been notified: {0}").format(", ".join(missing)),
+				NoticeError,
 				title=_("Participants not notified"),
 			)
 
@@ -287,17 +389,18 @@ class ConsultationSession(ProcedureDocument):
 		if labels:
 			frappe.throw(
 				_("Record these before concluding the session: {0}").format(", ".join(labels)),
+				SessionRecordIncompleteError,
 				title=_("Session record incomplete"),
 			)
 
 	def validate_nothing_built_on(self):
 		if frappe.db.exists("Consultation Outcome", {"session": self.name, "docstatus": ("<", 2)}):
-			frappe.throw(_("Cancel the outcome built on this session first."))
+			frappe.throw(_("Cancel the outcome built on this session first."), SessionInUseError)
 		if frappe.db.exists(
 			"Consultation Session",
 			{"topic": self.topic, "round_no": (">", cint(self.round_no)), "docstatus": ("<", 2)},
 		):
-			frappe.throw(_("A later round of this topic exists; cancel it first."))
+			frappe.throw(_("A later round of this topic exists; cancel it first."), SessionInUseError)
 
 	# ------------------------------------------------------------------ actions
 
@@ -307,14 +410,14 @@ class ConsultationSession(ProcedureDocument):
 		the save has passed every rule (`notify_participants_of_new_notice`)."""
 		self.check_permission("write")
 		if self.docstatus != 0:
-			frappe.throw(_("The session is already concluded."))
+			frappe.throw(_("The session is already concluded."), NoticeError)
 		if isinstance(channels, str):
 			channels = frappe.parse_json(channels) if channels.startswith("[") else [channels]
 		if not isinstance(channels, list | tuple | None):
-			frappe.throw(_("Choose at least one channel for the notice."))
+			frappe.throw(_("Choose at least one channel for the notice."), NoticeError)
 		for channel in channels or []:
 			if not isinstance(channel, str) or not frappe.db.exists("Notice Channel", channel):
-				frappe.throw(_("Unknown notice channel {0}").format(frappe.bold(str(channel))))
+				frappe.throw(_("Unknown notice channel {0}").format(frappe.bold(str(channel))), NoticeError)
 			if channel not in [c.channel for c in self.notice_channels]:
 				self.append("notice_channels", {"channel": channel})
 		self.set_notice_published()
@@ -327,6 +430,7 @@ class ConsultationSession(ProcedureDocument):
 		if not self.notice_channels:
 			frappe.throw(
 				_("Choose the notice channels on the session before publishing its notice."),
+				NoticeError,
 				title=_("Not yet"),
 			)
 		self.notice_published_on = now_datetime()

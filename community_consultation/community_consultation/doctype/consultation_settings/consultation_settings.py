@@ -9,6 +9,22 @@ from community_consultation.validation import PayloadGuard, validate_field_types
 
 
 class ConsultationSettings(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		consensus_threshold: DF.Percent
+		deadline_reminder_days: DF.Int
+		max_rounds: DF.Int
+		min_publicity_days: DF.Int
+		notice_lead_time_hours: DF.Int
+		progress_interval_days: DF.Int
+
+	# end: auto-generated types
 	def before_validate(self):
 		validate_field_types(self)
 

@@ -5,18 +5,18 @@ import frappe
 from frappe import _, _lt
 from frappe.utils import escape_html, format_datetime, getdate, nowdate
 
-from community_consultation.community_consultation.doctype.community_unit.community_unit import (
-	get_consultation_level,
-)
 from community_consultation.four_deliberations import validate_stages
 from community_consultation.lifecycle import LifeCycle, State
 from community_consultation.locking import ensure_series_row, existing_record, lock_row
 from community_consultation.portal.web_form import after_topic_insert, before_topic_insert
 from community_consultation.procedure import ProcedureDocument
+from community_consultation.unit_tree import get_consultation_level
 from community_consultation.validation import validate_field_types
 
 # statuses in which the topic takes no further session
 CLOSED_TO_SESSIONS = ("Draft", "Rejected", "Escalated", "Referred", "Agreed", "Closed")
+# accepted and not yet settled: the workspace's "open topics"
+OPEN_STATES = ("Accepted", "In Consultation", "Awaiting Second Round", "Referred")
 
 
 def _accepted_with(fact):
@@ -31,6 +31,28 @@ _OPEN_SESSION = (
 )
 _FILED_OUTCOME = """exists(select 1 from `tabConsultation Outcome` o where o.topic = {t}.name
 	and o.docstatus = 1"""
+
+
+# the rules' errors, one per rule, so that a test or a client can tell which rule refused
+class TopicInUseError(frappe.ValidationError):
+	"""A topic with consultation sessions is kept."""
+
+
+class CategoryDisabledError(frappe.ValidationError):
+	"""A new topic takes an enabled category of the catalogue (§二(二))."""
+
+
+class ReviewError(frappe.ValidationError):
+	"""The Party organisation's review: dated, signed, with a reason to reject (§二(五)1)."""
+
+
+class PartyConsentRequiredError(frappe.ValidationError):
+	"""A category that needs the Party organisation's consent (§二(二)10)."""
+
+
+class EscalationError(frappe.ValidationError):
+	"""Only a building-level topic without consensus goes up (§二(一))."""
+
 
 # §二(一): a concluded, quorate meeting voted the matter down (community_meeting.py)
 _NOT_ADOPTED = """exists(select 1 from `tabMeeting Agenda Item` mi join `tabCommunity Meeting` m
@@ -109,6 +131,57 @@ class ConsultationTopic(ProcedureDocument):
 	payload and procedure facts, unit, `validate_rules`, the status from `LIFE_CYCLE` and the workflow
 	state; after the write `after_update`."""
 
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from community_consultation.overrides.child_tables import ScopedConsultationTopicStakeholder
+
+		category: DF.Link
+		community_unit: DF.Link
+		decision_route: DF.Data | None
+		description: DF.TextEditor
+		escalated_from: DF.Link | None
+		escalation_record: DF.TextEditor | None
+		level: DF.Literal["Community", "Building"]
+		naming_series: DF.Literal["TOP-.YYYY.-.#####"]
+		participants: DF.Table[ScopedConsultationTopicStakeholder]
+		party_consent_on: DF.Date | None
+		proposed_on: DF.Date | None
+		proposer: DF.Link | None
+		rejection_reason: DF.SmallText | None
+		requires_party_consent: DF.Check
+		review_decision: DF.Literal["", "Accepted", "Rejected"]
+		reviewed_by: DF.Link | None
+		reviewed_on: DF.Date | None
+		source_channel: DF.Literal[
+			"Visiting Residents",
+			"Speaking for the Masses",
+			"Council Member Proposal",
+			"Online Submission",
+			"Government Entrustment",
+			"Stakeholder Proposal",
+			"Escalation",
+		]
+		status: DF.Literal[
+			"Draft",
+			"Accepted",
+			"Rejected",
+			"In Consultation",
+			"Awaiting Second Round",
+			"Escalated",
+			"Referred",
+			"Agreed",
+			"Closed",
+		]
+		title: DF.Data
+		workflow_state: DF.Link | None
+	# end: auto-generated types
+
 	LIFE_CYCLE = LIFE_CYCLE
 	PROCEDURE_FACTS = {
 		"escalated_from": _lt("the escalation of a building-level topic"),
@@ -138,31 +211,27 @@ class ConsultationTopic(ProcedureDocument):
 
 	def on_trash(self):
 		if frappe.db.exists("Consultation Session", {"topic": self.name, "docstatus": ("<", 2)}):
-			frappe.throw(_("A topic that has consultation sessions cannot be deleted."))
+			frappe.throw(_("A topic that has consultation sessions cannot be deleted."), TopicInUseError)
 
 	def validate_category_enabled(self):
 		if self.is_new() and not frappe.db.get_value("Consultation Category", self.category, "enabled"):
-			frappe.throw(_("The category {0} is disabled.").format(frappe.bold(self.category)))
-
-	def validate_unique_participants(self):
-		seen = set()
-		for row in self.participants:
-			if row.stakeholder in seen:
-				frappe.throw(
-					_("Row {0}: {1} is listed twice among the participants.").format(row.idx, row.stakeholder)
-				)
-			seen.add(row.stakeholder)
+			frappe.throw(
+				_("The category {0} is disabled.").format(frappe.bold(self.category)), CategoryDisabledError
+			)
 
 	def validate_review(self):
 		"""§二(五)1: the Party organisation reviews the topic; the review is dated and signed."""
 		if self.review_decision == "Rejected" and not (self.rejection_reason or "").strip():
-			frappe.throw(_("Give the reason for rejecting the topic."))
+			frappe.throw(_("Give the reason for rejecting the topic."), ReviewError)
 		before = self.get_doc_before_save()
 		changed = before is None or before.review_decision != self.review_decision
 		if not changed:
 			return
 		if before and before.review_decision == "Accepted" and self.has_sessions():
-			frappe.throw(_("The topic already has consultation sessions: its review can no longer change."))
+			frappe.throw(
+				_("The topic already has consultation sessions: its review can no longer change."),
+				ReviewError,
+			)
 		if self.review_decision:
 			self.reviewed_on = nowdate()
 			self.reviewed_by = frappe.session.user
@@ -180,10 +249,11 @@ class ConsultationTopic(ProcedureDocument):
 				_(
 					"The category {0} needs the consent of the village Party organisation: enter Party Consent On before accepting the topic."
 				).format(frappe.bold(self.category)),
+				PartyConsentRequiredError,
 				title=_("Party consent required"),
 			)
 		if self.party_consent_on and getdate(self.party_consent_on) > getdate(nowdate()):
-			frappe.throw(_("Party Consent On cannot be in the future."))
+			frappe.throw(_("Party Consent On cannot be in the future."), PartyConsentRequiredError)
 
 	def validate_four_deliberations(self):
 		"""四议两公开 (Organic Law art. 24 matters): the stages in order, none skipped, each proven by its
@@ -257,13 +327,17 @@ class ConsultationTopic(ProcedureDocument):
 		if existing:
 			return existing
 		if self.level != "Building":
-			frappe.throw(_("Only a building-level topic is escalated to community-level consultation."))
+			frappe.throw(
+				_("Only a building-level topic is escalated to community-level consultation."),
+				EscalationError,
+			)
 		last = get_last_concluded_session(self.name)
 		if not last or last.result != "No Consensus":
 			frappe.throw(
 				_(
 					"A building-level topic is escalated only after a concluded session ended without consensus."
-				)
+				),
+				EscalationError,
 			)
 		parent_unit = frappe.db.get_value("Community Unit", self.community_unit, "parent_community_unit")
 		topic = frappe.get_doc(

@@ -4,6 +4,11 @@
 import frappe
 from frappe.utils import add_days, nowdate
 
+from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
+	EscalationError,
+	PartyConsentRequiredError,
+	ReviewError,
+)
 from community_consultation.tests.factory import (
 	full_case,
 	make_outcome,
@@ -22,7 +27,7 @@ class TestConsultationTopic(ProcedureTestCase):
 		units = make_unit_tree("同意")
 		topic = make_topic(units.village_a, accepted=False, category=CONSENT_CATEGORY)
 		self.assertEqual(topic.status, "Draft")
-		self.assertRefused(topic.accept, text="Party Consent On")
+		self.assertRefused(topic.accept, error=PartyConsentRequiredError)
 		self.assertFalse(frappe.db.get_value("Consultation Topic", topic.name, "review_decision"))
 		topic.reload()
 		topic.accept(party_consent_on=nowdate())
@@ -35,17 +40,19 @@ class TestConsultationTopic(ProcedureTestCase):
 			"Consultation Category", "法律法规和政策规定要求协商的事项", "requires_party_consent", 1
 		)
 		topic = make_topic(units.village_a, accepted=False, category="法律法规和政策规定要求协商的事项")
-		self.assertRefused(topic.accept)
+		self.assertRefused(topic.accept, error=PartyConsentRequiredError)
 
 	def test_consent_cannot_be_dated_in_the_future(self):
 		units = make_unit_tree("同意三")
 		topic = make_topic(units.village_a, accepted=False, category=CONSENT_CATEGORY)
-		self.assertRefused(topic.accept, party_consent_on=add_days(nowdate(), 3))
+		self.assertRefused(
+			topic.accept, party_consent_on=add_days(nowdate(), 3), error=PartyConsentRequiredError
+		)
 
 	def test_rejection_needs_a_reason(self):
 		units = make_unit_tree("驳回")
 		topic = make_topic(units.village_a, accepted=False)
-		self.assertRefused(topic.reject, "")
+		self.assertRefused(topic.reject, "", error=ReviewError)
 		topic.reload()
 		topic.reject("不属于本村事务")
 		self.assertEqual(topic.status, "Rejected")
@@ -93,7 +100,7 @@ class TestConsultationTopic(ProcedureTestCase):
 	def test_accepted_topic_with_sessions_cannot_be_unaccepted(self):
 		case = full_case("撤回")
 		topic = frappe.get_doc("Consultation Topic", case.topic.name)
-		self.assertRefused(lambda: topic.reject("改变主意"))
+		self.assertRefused(lambda: topic.reject("改变主意"), error=ReviewError)
 
 
 class TestEscalation(ProcedureTestCase):
@@ -123,10 +130,10 @@ class TestEscalation(ProcedureTestCase):
 
 	def test_only_building_topics_without_agreement_escalate(self):
 		case = full_case("不升级")
-		self.assertRefused(case.topic.escalate)
+		self.assertRefused(case.topic.escalate, error=EscalationError)
 		units = make_unit_tree("不升级二")
 		topic = make_topic(units.building, stakeholders=make_people(units.building))
-		self.assertRefused(topic.escalate)
+		self.assertRefused(topic.escalate, error=EscalationError)
 
 	def test_building_topic_is_escalated_not_referred(self):
 		units = make_unit_tree("升级三")

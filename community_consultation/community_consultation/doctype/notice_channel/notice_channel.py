@@ -8,5 +8,17 @@ from community_consultation.validation import PayloadGuard, validate_field_types
 
 
 class NoticeChannel(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		channel_name: DF.Data
+		is_electronic: DF.Check
+
+	# end: auto-generated types
 	def before_validate(self):
 		validate_field_types(self)

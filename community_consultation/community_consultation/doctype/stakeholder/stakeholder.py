@@ -10,6 +10,26 @@ from community_consultation.validation import PayloadGuard, validate_field_types
 
 
 class Stakeholder(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		community_unit: DF.Link
+		email: DF.Data | None
+		enabled: DF.Check
+		household_status: DF.Literal["Registered", "Non-registered", "Not Applicable"]
+		mobile_no: DF.Data | None
+		naming_series: DF.Literal["STK-.#####"]
+		organisation: DF.Data | None
+		stakeholder_name: DF.Data
+		stakeholder_type: DF.Link
+		user: DF.Link | None
+
+	# end: auto-generated types
 	def before_insert(self):
 		ensure_series_row(self)
 

@@ -8,5 +8,19 @@ from community_consultation.validation import PayloadGuard, validate_field_types
 
 
 class StakeholderType(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		description: DF.SmallText | None
+		is_organisation: DF.Check
+		is_respected_person: DF.Check
+		stakeholder_type_name: DF.Data
+
+	# end: auto-generated types
 	def before_validate(self):
 		validate_field_types(self)

@@ -20,6 +20,25 @@ REMARKABLE_DOCTYPES = ("Consultation Topic", "Consultation Session", "Consultati
 
 
 class SupervisionRemark(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		community_unit: DF.Link
+		finding: DF.Literal["Lawful and Orderly", "Concern", "Irregularity"]
+		reference_doctype: DF.Literal["Consultation Topic", "Consultation Session", "Consultation Outcome"]
+		reference_name: DF.DynamicLink
+		reference_title: DF.Data | None
+		remark: DF.SmallText
+		remark_on: DF.Date
+		remarked_by: DF.Link | None
+		remarked_by_name: DF.Data | None
+
+	# end: auto-generated types
 	def before_insert(self):
 		ensure_series_row(self)
 		self.remarked_by = frappe.session.user

@@ -12,12 +12,12 @@ from community_consultation.community_consultation.doctype.consultation_outcome.
 	LIFE_CYCLE as OUTCOME_LIFE_CYCLE,
 )
 from community_consultation.reporting import (
-	VILLAGE_TYPES,
 	UnitScope,
 	ancestor_map_sql,
 	datetime_range,
 	get_period,
 )
+from community_consultation.unit_tree import VILLAGE_TYPES
 
 
 def execute(filters: dict | None = None):

@@ -13,12 +13,12 @@ from community_consultation.community_consultation.doctype.consultation_session.
 )
 from community_consultation.reporting import (
 	ROOMY_TEMP_TABLES,
-	VILLAGE_TYPES,
 	UnitScope,
 	ancestor_map_sql,
 	datetime_range,
 	get_period,
 )
+from community_consultation.unit_tree import VILLAGE_TYPES
 
 
 def execute(filters: dict | None = None):

@@ -11,12 +11,12 @@ from community_consultation.community_consultation.doctype.consultation_session.
 	LIFE_CYCLE as SESSION_LIFE_CYCLE,
 )
 from community_consultation.reporting import (
-	VILLAGE_TYPES,
 	UnitScope,
 	ancestor_map_sql,
 	date_range,
 	get_period,
 )
+from community_consultation.unit_tree import VILLAGE_TYPES
 
 OUTCOME_FIELDS = (
 	"outcome",

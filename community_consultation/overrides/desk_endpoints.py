@@ -1,22 +1,33 @@
 """Frappe desk endpoints that would show a unit-restricted user records of other units, kept to the
-user's units (`override_whitelisted_methods` in hooks.py). Each wraps Frappe's own method.
+user's units (`override_whitelisted_methods` in hooks.py). Each wraps Frappe's own method and keeps its
+signature.
 
-What Frappe 15 lets through, and what is done about it:
+What Frappe v15 lets through (the function replaced, in apps/frappe), and what is done about it:
 
-- `frappe.client.get_count` counts with `frappe.db.count`, without any permission → for the unit-bound
-  DocTypes it counts as the list view does;
-- link search (`search_link`, `search_widget`): the client may pass `ignore_user_permissions=1`, and
-  Frappe then lists every record of a DocType the user may read at all → the flag is ignored for the
-  unit-bound DocTypes of a restricted user;
-- `get_link_title`: returns any record's title → only of a record the user may read;
-- global search (`frappe.utils.global_search.search`): rows of `__global_search` are filtered by
+- `frappe.client.get_count` (frappe/client.py) counts with `frappe.db.count`, without any permission →
+  for the unit-bound DocTypes it counts as the list view does;
+- link search, `search_link` and `search_widget` (frappe/desk/search.py): the client may pass
+  `ignore_user_permissions=1`, and Frappe then lists every record of a DocType the user may read at all
+  → the flag is ignored for the unit-bound DocTypes of a restricted user;
+- `get_link_title` (frappe/desk/search.py): returns any record's title → only of a record the user may
+  read;
+- global search, `search` (frappe/utils/global_search.py): rows of `__global_search` are filtered by
   DocType, never by record → each result is checked with `frappe.has_permission`;
-- dashboard charts (`dashboard_chart.get`): results are cached per chart for all users, and heatmaps
-  count with `frappe.get_all` → a restricted user's chart is computed afresh, limited to their units;
-- the sidebar's "Assigned To" counts (`get_group_by_count`) query without permissions → limited to the
-  user's units;
-- `get_submitted_linked_docs` lists the documents linked to any record → only for a record the user
-  may read.
+- dashboard charts, `get` (frappe/desk/doctype/dashboard_chart/dashboard_chart.py): results are cached
+  per chart for all users, and heatmaps count with `frappe.get_all` → a restricted user's chart is
+  computed afresh, limited to their units;
+- the sidebar's "Assigned To" counts, `get_group_by_count` (frappe/desk/listview.py), query without
+  permissions → limited to the user's units;
+- `get_submitted_linked_docs` (frappe/desk/form/linked_with.py) lists the documents linked to any record
+  → only for a record the user may read.
+
+After a Frappe upgrade: compare each function's signature with the wrapper's (an argument Frappe added
+must be passed on), check whether Frappe now applies the permission itself (then the wrapper can go),
+and run `scripts/test tests/test_permissions.py tests/test_rest_permissions.py`
+(`test_counts_and_sidebar_count_only_own_units`, `test_assigned_to_counts_only_own_units`,
+`test_link_search_and_link_titles_only_of_own_units`, `test_global_search_only_own_units`,
+`test_dashboard_charts_count_only_own_units`, `test_connections_and_linked_documents_only_own_units`,
+`test_counts_search_and_titles_over_http`).
 """
 
 import inspect
@@ -30,7 +41,8 @@ from frappe.utils import get_safe_filters
 from frappe.utils import global_search as frappe_global_search
 from frappe.utils.data import make_filter_tuple
 
-from community_consultation.permissions import unit_field, unit_scope, units_in_scope
+from community_consultation.permissions import unit_scope
+from community_consultation.unit_tree import unit_field, units_within
 
 
 def restricted_ranges(doctype: str):
@@ -41,7 +53,7 @@ def restricted_ranges(doctype: str):
 
 
 def scope_filter(doctype: str, ranges) -> list:
-	return [doctype, unit_field(doctype), "in", units_in_scope(ranges) or [""]]
+	return [doctype, unit_field(doctype), "in", units_within(ranges) or [""]]
 
 
 @frappe.whitelist()

@@ -1,21 +1,28 @@
-"""MariaDB away while clerks work (issue 7): every request fails with a clear, translated message
-saying that nothing was saved, and the app works again by itself as soon as MariaDB answers (each
-request connects afresh; no worker needs a restart).
+"""MariaDB away while clerks work: every request fails with a clear, translated message saying that
+nothing was saved, and the app works again by itself as soon as MariaDB answers (each request connects
+afresh; no worker needs a restart).
 
-Frappe's own handling is not enough for that. A request that fails on a lost or refused connection
-answers with a traceback naming `pymysql`; a request that changes data (POST, PUT, DELETE) does not
-even get that far: the `finally` block of `frappe.app.application` rolls back on the dead connection,
-that rollback raises outside Frappe's error handling, and the server answers a bare
-"500 Internal Server Error" that the desk cannot show.
+What Frappe v15 does instead (`application` in frappe/app.py): a request that fails on a lost or
+refused connection is answered by `handle_exception` with a traceback naming `pymysql`; a request that
+changes data (POST, PUT, DELETE) does not even get that far: the `finally` block of `application` rolls
+back (`frappe.db.rollback()`) on the dead connection, that rollback raises outside Frappe's error
+handling, and the server answers a bare "500 Internal Server Error" that the desk cannot show.
 
 - `refuse_while_database_unavailable` (a `before_request` hook) connects at the start of the request;
   when MariaDB cannot be reached, the request stops there with HTTP 503 and the message, before
-  anything runs.
-- `keep_rollback_safe` (called by that hook) makes the rollback at the end of the request survive a
-  lost connection: MariaDB discards the transaction of a connection it lost, so there is nothing left
-  to roll back, and the request is marked as failed by the outage.
+  anything runs (Frappe answers a werkzeug `HTTPException` with itself).
+- `keep_rollback_safe` (called by that hook) wraps this request's `frappe.db.rollback` so that the
+  rollback of `application`'s `finally` block survives a lost connection: MariaDB discards the
+  transaction of a connection it lost, so there is nothing left to roll back, and the request is marked
+  as failed by the outage.
 - `explain_database_outage` (an `after_request` hook) turns the server error of a request whose
   connection was lost while it ran into the same 503 and message.
+
+After a Frappe upgrade: read `application` in frappe/app.py (where `before_request` hooks run, that an
+`HTTPException` is still returned as it is, and what the `finally` block does on a dead connection) and
+`frappe.database.mariadb.database.MariaDBConnectionUtil` / `Database.connect` (the connection errors
+listed in `CONNECTION_ERRORS`), then run `scripts/test tests/test_database_outage.py`, which refuses and drops
+the database connections of real requests through a relay of its own.
 """
 
 import json

@@ -1,0 +1,61 @@
+"""The workspace's number cards that count states of the life cycle (Number Cards of type Custom).
+
+Each card counts with the condition of its DocType's life-cycle table (`LIFE_CYCLE.sql`, or the
+stored status the table writes), inside the user's units in the same query, and opens the list or
+report that shows the same records when clicked (`route`, `route_options`)."""
+
+import frappe
+from frappe.utils import nowdate
+
+from community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome import (
+	LIFE_CYCLE as OUTCOME,
+)
+from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
+	OPEN_STATES,
+)
+from community_consultation.permissions import unit_condition_sql
+
+
+def count_within_units(doctype: str, condition: str) -> int:
+	"""Records of `doctype` meeting `condition` (on the alias `t`) in the user's units."""
+	frappe.has_permission(doctype, "read", throw=True)
+	return frappe.db.sql(
+		f"""select count(*) from `tab{doctype}` t
+		where {condition} and {unit_condition_sql("t.community_unit", frappe.session.user, doctype)}"""
+	)[0][0]
+
+
+def card(value: int, route: list[str], route_options: dict | None = None) -> dict:
+	return {"value": value, "fieldtype": "Int", "route": route, "route_options": route_options or {}}
+
+
+@frappe.whitelist()
+def open_topics(filters=None) -> dict:
+	"""Topics accepted and not yet agreed, escalated or closed (§二(五)1)."""
+	states = ", ".join(frappe.db.escape(s) for s in OPEN_STATES)
+	return card(
+		count_within_units("Consultation Topic", f"t.status in ({states})"),
+		["List", "Consultation Topic"],
+		{"status": ["in", list(OPEN_STATES)]},
+	)
+
+
+@frappe.whitelist()
+def outcomes_in_publicity(filters=None) -> dict:
+	"""Filed outcomes posted publicly today (§二(五)4)."""
+	today = nowdate()
+	return card(
+		count_within_units("Consultation Outcome", OUTCOME.sql("In Publicity")),
+		["List", "Consultation Outcome"],
+		{"docstatus": 1, "publicity_from": ["<=", today], "publicity_to": [">=", today]},
+	)
+
+
+@frappe.whitelist()
+def overdue_outcomes(filters=None) -> dict:
+	"""Filed outcomes below 100% after their deadline (§二(六)), as the implementation tracker lists them."""
+	return card(
+		count_within_units("Consultation Outcome", OUTCOME.sql("Overdue")),
+		["query-report", "Implementation Tracker"],
+		{"overdue_only": 1},
+	)

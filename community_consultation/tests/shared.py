@@ -1,0 +1,99 @@
+"""Records that several test classes read, made and committed once per pytest run.
+
+	names = committed("report county", build_names, prefix="报表")
+
+Under the pytest harness (conftest.py at the repository root, which turns `ENABLED` on and calls
+`purge_all()` when the run ends), the first caller builds the records and commits them; every later
+caller gets a copy of the same result (names, not documents: each class reads its documents afresh).
+What the build created — the rows it added to `TRACKED` — is deleted again at the end of the run, and
+records left by an interrupted run (units whose name starts with `prefix`) are deleted before the build.
+
+Elsewhere (`bench run-tests`) nothing is shared: `committed` just calls the build, and the caller's
+rollback removes what it made.
+
+Only for records the tests read: each test's own writes must be undone after it (the harness's
+rollback for a plain test, a savepoint for a FrappeTestCase's, as ReportDataTestCase does), and the
+records are visible to every test that runs after the build.
+"""
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import frappe
+
+ENABLED = False
+
+# the DocTypes whose rows a build of procedure records adds (parents, then their logs)
+TRACKED = (
+	"Community Unit",
+	"Stakeholder",
+	"Consultation Topic",
+	"Consultation Session",
+	"Consultation Outcome",
+	"Supervision Remark",
+	"Consultation Notice Log",
+	"Consultation Annual Return",
+	"User",
+	"User Permission",
+	"Version",
+	"Comment",
+	"Notification Log",
+	"Error Log",
+	"Email Queue",
+	"ToDo",
+	"DocShare",
+	"Workflow Action",
+)
+
+_built: dict[str, Any] = {}
+_created: list[dict[str, set[str]]] = []
+
+
+def committed(key: str, build: Callable[[], Any], prefix: str | None = None) -> Any:
+	"""`build()`'s result, built and committed on the first call of the run (see the module's docstring)."""
+	if not ENABLED:
+		return build()
+	if key not in _built:
+		frappe.db.rollback()
+		frappe.set_user("Administrator")
+		if prefix:
+			purge_leftovers(prefix)
+		before = {dt: set(frappe.get_all(dt, pluck="name")) for dt in TRACKED}
+		try:
+			result = build()
+		except BaseException:
+			frappe.db.rollback()
+			raise
+		_created.append({dt: set(frappe.get_all(dt, pluck="name")) - before[dt] for dt in TRACKED})
+		frappe.db.commit()
+		_built[key] = result
+	return copy.deepcopy(_built[key])
+
+
+def purge_leftovers(prefix: str):
+	"""Delete (and commit) the records of units named `prefix…` that an interrupted run left behind."""
+	from community_consultation.tests.concurrency import purge_units
+
+	units = frappe.get_all("Community Unit", filters={"unit_name": ("like", f"{prefix}%")}, pluck="name")
+	if units:
+		purge_units(units)
+
+
+def purge_all():
+	"""Delete every row the shared builds of this run added, with their child rows; commit."""
+	from frappe.utils.nestedset import rebuild_tree
+
+	frappe.db.rollback()
+	while _created:
+		created = _created.pop()
+		for doctype, names in created.items():
+			if not names:
+				continue
+			for table in frappe.get_meta(doctype).get_table_fields():
+				frappe.db.delete(table.options, {"parent": ("in", list(names)), "parenttype": doctype})
+			frappe.db.delete(doctype, {"name": ("in", list(names))})
+		if created.get("Community Unit"):
+			rebuild_tree("Community Unit")
+	_built.clear()
+	frappe.db.commit()
