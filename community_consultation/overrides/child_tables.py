@@ -41,18 +41,11 @@ from community_consultation.community_consultation.doctype.consultation_particip
 from community_consultation.community_consultation.doctype.consultation_topic_stakeholder.consultation_topic_stakeholder import (
 	ConsultationTopicStakeholder,
 )
-from community_consultation.community_consultation.doctype.implementation_update.implementation_update import (
-	ImplementationUpdate,
-)
-from community_consultation.community_consultation.doctype.outcome_notice.outcome_notice import OutcomeNotice
-from community_consultation.community_consultation.doctype.session_notice_channel.session_notice_channel import (
-	SessionNoticeChannel,
-)
-from community_consultation.permissions import unit_condition_sql, unit_scope
-from community_consultation.unit_tree import unit_field
-
 from community_consultation.community_consultation.doctype.four_deliberations_stage.four_deliberations_stage import (
 	FourDeliberationsStage,
+)
+from community_consultation.community_consultation.doctype.implementation_update.implementation_update import (
+	ImplementationUpdate,
 )
 from community_consultation.community_consultation.doctype.meeting_agenda_item.meeting_agenda_item import (
 	MeetingAgendaItem,
@@ -69,6 +62,12 @@ from community_consultation.community_consultation.doctype.meeting_notice_channe
 from community_consultation.community_consultation.doctype.meeting_representative.meeting_representative import (
 	MeetingRepresentative,
 )
+from community_consultation.community_consultation.doctype.outcome_notice.outcome_notice import OutcomeNotice
+from community_consultation.community_consultation.doctype.session_notice_channel.session_notice_channel import (
+	SessionNoticeChannel,
+)
+from community_consultation.permissions import unit_condition_sql, unit_scope
+from community_consultation.unit_tree import unit_field
 
 
 class RowKnowsItsParent:
