@@ -86,7 +86,14 @@ def race(load: Callable[[], Any], act: Callable[[Any], Any], users: Iterable[str
 
 
 # the app's transactional DocTypes, children first: each is removed with its child rows
-PURGE_ORDER = ("Consultation Outcome", "Consultation Session", "Consultation Topic", "Stakeholder")
+PURGE_ORDER = (
+	"Consultation Outcome",
+	"Community Meeting",
+	"Meeting Basis",
+	"Consultation Session",
+	"Consultation Topic",
+	"Stakeholder",
+)
 
 
 def purge_units(unit_names: Iterable[str], users: Iterable[str] = ()):

@@ -31,6 +31,8 @@ TRACKED = (
 	"Consultation Topic",
 	"Consultation Session",
 	"Consultation Outcome",
+	"Community Meeting",
+	"Meeting Basis",
 	"Supervision Remark",
 	"Consultation Notice Log",
 	"Consultation Annual Return",
