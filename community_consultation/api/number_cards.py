@@ -7,6 +7,9 @@ report that shows the same records when clicked (`route`, `route_options`)."""
 import frappe
 from frappe.utils import nowdate
 
+from community_consultation.community_consultation.doctype.community_meeting.community_meeting import (
+	LIFE_CYCLE as MEETING,
+)
 from community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome import (
 	LIFE_CYCLE as OUTCOME,
 )
@@ -58,4 +61,30 @@ def overdue_outcomes(filters=None) -> dict:
 		count_within_units("Consultation Outcome", OUTCOME.sql("Overdue")),
 		["query-report", "Implementation Tracker"],
 		{"overdue_only": 1},
+	)
+
+
+def _this_year() -> str:
+	return f"{frappe.utils.getdate(nowdate()).year}-01-01"
+
+
+@frappe.whitelist()
+def meetings_this_year(filters=None) -> dict:
+	"""Meetings that decide by law concluded this year (§二(一), 二(五)3)."""
+	since = frappe.db.escape(_this_year())
+	return card(
+		count_within_units("Community Meeting", f"t.docstatus = 1 and t.meeting_on >= {since}"),
+		["List", "Community Meeting"],
+		{"docstatus": 1, "meeting_on": [">=", _this_year()]},
+	)
+
+
+@frappe.whitelist()
+def meetings_not_quorate(filters=None) -> dict:
+	"""This year's meetings recorded as held and not quorate: they decided nothing (Organic Law art. 22)."""
+	since = frappe.db.escape(_this_year())
+	return card(
+		count_within_units("Community Meeting", f"{MEETING.sql('Not Quorate')} and t.meeting_on >= {since}"),
+		["List", "Community Meeting"],
+		{"status": "Not Quorate", "meeting_on": [">=", _this_year()]},
 	)
