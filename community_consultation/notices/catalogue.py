@@ -27,6 +27,9 @@ DEADLINE_REMINDER = "Deadline Reminder"
 DEADLINE_DAY = "Deadline Day"
 OUTCOME_OVERDUE = "Outcome Overdue"
 ANNUAL_RETURN = "Annual Return Reminder"
+# township and village together (community_consultation/township.py)
+REPORT_BACK_OVERDUE = "Report Back Overdue"
+PLAN_REMINDER = "Plan Reminder"
 
 # notice → the standard Notification that words it
 NOTIFICATIONS = {
@@ -37,6 +40,8 @@ NOTIFICATIONS = {
 	DEADLINE_DAY: "Consultation Deadline Today",
 	OUTCOME_OVERDUE: "Consultation Outcome Overdue",
 	ANNUAL_RETURN: "Consultation Annual Return Reminder",
+	REPORT_BACK_OVERDUE: "Consultation Report Back Overdue",
+	PLAN_REMINDER: "Consultation Plan Reminder",
 }
 
 PARTY_ORGANISATION_TYPE = "村(社区)党组织"

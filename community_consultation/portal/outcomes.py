@@ -15,6 +15,8 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import getdate, nowdate, sanitize_html
 
+from community_consultation.township import township_outcomes_concerning
+
 # pages for guests are in Chinese whatever the browser asks for
 PUBLIC_LANGUAGE = "zh"
 BUILDING_TYPES = ("Villager Group", "Building", "Estate")
@@ -72,7 +74,12 @@ def public_outcomes(unit: str | None = None, today=None, with_progress: bool = T
 	)
 	if unit:
 		lft, rgt = frappe.db.get_value("Community Unit", unit, ["lft", "rgt"]) or (0, -1)
-		query = query.where((cu.lft >= lft) & (cu.rgt <= rgt))
+		within = (cu.lft >= lft) & (cu.rgt <= rgt)
+		# §三(二): a township-level outcome is public on the page of each village it concerns too
+		township_outcomes = township_outcomes_concerning(unit)
+		if township_outcomes:
+			within = within | outcome.name.isin(township_outcomes)
+		query = query.where(within)
 	rows = query.run(as_dict=True)
 
 	visible = _visible(rows, today)

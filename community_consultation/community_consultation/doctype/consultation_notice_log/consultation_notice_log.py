@@ -32,6 +32,8 @@ class ConsultationNoticeLog(PayloadGuard, Document):
 			"Deadline Day",
 			"Outcome Overdue",
 			"Annual Return Reminder",
+			"Report Back Overdue",
+			"Plan Reminder",
 		]
 		period: DF.Data | None
 		recipient_name: DF.Data | None
