@@ -252,3 +252,50 @@ def report_status(report_back_by, reported_on, today=None) -> str:
 	if reported_on:
 		return "Reported on Time" if getdate(reported_on) <= deadline else "Reported Late"
 	return "Overdue" if today > deadline else "Awaiting Report"
+
+
+# ------------------------------------------------------------------------------------ silent villages
+
+
+def silent_village_months() -> int:
+	from frappe.utils import cint
+
+	return max(cint(frappe.db.get_single_value("Consultation Settings", "silent_village_months")), 1)
+
+
+@frappe.whitelist()
+def silent_villages(township: str | None = None, today: str | None = None) -> list[dict]:
+	"""§三(二) regular consultation: the villages and communities (within the user's units, and under
+	`township` if given) that held no consultation session (concluded, of the village or a unit beneath
+	it) for the months set in Consultation Settings, with the date of their last session."""
+	from frappe.utils import add_months
+
+	from community_consultation.permissions import subtree_condition_sql, unit_condition_sql
+
+	since = add_months(getdate(today or nowdate()), -silent_village_months())
+	return frappe.db.sql(
+		f"""select v.name, v.unit_name, v.parent_community_unit as township,
+			(select max(s.starts_on) from `tabConsultation Session` s
+				join `tabCommunity Unit` su on su.name = s.community_unit
+				where s.docstatus = 1 and su.lft >= v.lft and su.rgt <= v.rgt) as last_session
+		from `tabCommunity Unit` v
+		where v.unit_type in %(types)s
+		and {unit_condition_sql("v.name", None, "Consultation Session")}
+		and {subtree_condition_sql("v.name", township)}
+		having last_session is null or last_session < %(since)s
+		order by v.lft""",
+		{"types": VILLAGE_TYPES, "since": since},
+		as_dict=True,
+	)
+
+
+@frappe.whitelist()
+def silent_villages_card(filters: str | dict | None = None) -> dict:
+	"""The Silent Villages number card: how many villages of the user's units are silent, a click from
+	the Township Overview that lists them."""
+	return {
+		"value": len(silent_villages()),
+		"fieldtype": "Int",
+		"route": ["query-report", "Township Overview"],
+		"route_options": {},
+	}

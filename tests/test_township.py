@@ -252,10 +252,14 @@ def test_assignment_rules(world):
 	with as_user(world.officer):
 		with pytest.raises(NotATownshipError):
 			assignment(world, community_unit=world.units.village_a).insert()
-		with pytest.raises(VillageOutsideTownshipError):
+		# a village of another township is refused to the officer by their unit, and to anyone by the rule
+		with pytest.raises(frappe.PermissionError):
 			assignment(world, villages=[world.units.village_a, world.units.foreign_village]).insert()
 		with pytest.raises(VillageOutsideTownshipError):
 			assignment(world, villages=[world.units.building]).insert()
+	with pytest.raises(VillageOutsideTownshipError):
+		assignment(world, villages=[world.units.village_a, world.units.foreign_village]).insert()
+	with as_user(world.officer):
 		with pytest.raises(AssignedVillageError):
 			assignment(world, villages=[world.units.village_a, world.units.village_a]).insert()
 		with pytest.raises(ReportBackDateError):
