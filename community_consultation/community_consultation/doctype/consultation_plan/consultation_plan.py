@@ -185,3 +185,23 @@ def planned_dates(start, end, user: str | None = None) -> list[frappe._dict]:
 		{"start": getdate(start), "end": getdate(end or add_days(start, 31))},
 		as_dict=True,
 	)
+
+
+@frappe.whitelist()
+def get_events(start: str, end: str, filters: str | list | None = None, **kwargs) -> list[dict]:
+	"""The desk calendar of the plans (consultation_plan_calendar.js): each planned date between `start`
+	and `end`, within the user's units, marked kept or not."""
+	frappe.has_permission("Consultation Plan", "read", throw=True)
+	events = []
+	for row in planned_dates(getdate(start), getdate(end)):
+		title = "{} · {}".format(row.community_unit, row.meeting or _("Consultation day"))
+		events.append(
+			{
+				"name": row.plan,
+				"title": f"✓ {title}" if row.kept else title,
+				"planned_on": row.planned_on,
+				"all_day": 1,
+				"color": "#2e7d32" if row.kept else None,
+			}
+		)
+	return events
