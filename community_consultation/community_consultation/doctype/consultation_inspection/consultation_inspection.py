@@ -37,16 +37,13 @@ class ConsultationInspection(PayloadGuard, Document):
 	from typing import TYPE_CHECKING
 
 	if TYPE_CHECKING:
+		from community_consultation.child_tables import ScopedInspectionCorrection
 		from frappe.types import DF
-
-		from community_consultation.community_consultation.doctype.inspection_correction.inspection_correction import (
-			InspectionCorrection,
-		)
 
 		amended_from: DF.Link | None
 		checked: DF.SmallText
 		community_unit: DF.Link
-		corrections: DF.Table[InspectionCorrection]
+		corrections: DF.Table[ScopedInspectionCorrection]
 		findings: DF.TextEditor
 		inspected_on: DF.Date
 		inspecting_body: DF.Data

@@ -42,14 +42,11 @@ class ConsultationPlan(PayloadGuard, Document):
 	from typing import TYPE_CHECKING
 
 	if TYPE_CHECKING:
+		from community_consultation.child_tables import ScopedConsultationPlanDate
 		from frappe.types import DF
 
-		from community_consultation.community_consultation.doctype.consultation_plan_date.consultation_plan_date import (
-			ConsultationPlanDate,
-		)
-
 		community_unit: DF.Link
-		dates: DF.Table[ConsultationPlanDate]
+		dates: DF.Table[ScopedConsultationPlanDate]
 		monthly_day: DF.Int
 		quarterly_meeting: DF.Check
 		reminder_days: DF.Int
@@ -77,7 +74,11 @@ class ConsultationPlan(PayloadGuard, Document):
 	def validate_unique(self):
 		existing = frappe.db.get_value(
 			"Consultation Plan",
-			{"community_unit": self.community_unit, "year": self.year, "name": ("!=", self.name or "")},
+			{
+				"community_unit": self.community_unit,
+				"year": self.year,
+				"name": ("!=", "" if self.is_new() else self.name),
+			},
 		)
 		if existing:
 			frappe.throw(

@@ -35,11 +35,8 @@ class TownshipAssignment(PayloadGuard, Document):
 	from typing import TYPE_CHECKING
 
 	if TYPE_CHECKING:
+		from community_consultation.child_tables import ScopedTownshipAssignmentVillage
 		from frappe.types import DF
-
-		from community_consultation.community_consultation.doctype.township_assignment_village.township_assignment_village import (
-			TownshipAssignmentVillage,
-		)
 
 		assigned_on: DF.Date | None
 		category: DF.Link
@@ -49,7 +46,7 @@ class TownshipAssignment(PayloadGuard, Document):
 		report_back_by: DF.Date
 		status: DF.Literal["Draft", "Assigned", "Overdue", "Reported Back"]
 		title: DF.Data
-		villages: DF.Table[TownshipAssignmentVillage]
+		villages: DF.Table[ScopedTownshipAssignmentVillage]
 	# end: auto-generated types
 	"""A matter entrusted by the government or a department, assigned by the township to its villages
 	(§二(六), 二(一) catalogue item 1): each village gets its own topic, and reports the result back by the
