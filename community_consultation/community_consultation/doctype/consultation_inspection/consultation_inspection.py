@@ -37,8 +37,9 @@ class ConsultationInspection(PayloadGuard, Document):
 	from typing import TYPE_CHECKING
 
 	if TYPE_CHECKING:
-		from community_consultation.child_tables import ScopedInspectionCorrection
 		from frappe.types import DF
+
+		from community_consultation.child_tables import ScopedInspectionCorrection
 
 		amended_from: DF.Link | None
 		checked: DF.SmallText

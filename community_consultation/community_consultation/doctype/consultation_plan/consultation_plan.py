@@ -42,8 +42,9 @@ class ConsultationPlan(PayloadGuard, Document):
 	from typing import TYPE_CHECKING
 
 	if TYPE_CHECKING:
-		from community_consultation.child_tables import ScopedConsultationPlanDate
 		from frappe.types import DF
+
+		from community_consultation.child_tables import ScopedConsultationPlanDate
 
 		community_unit: DF.Link
 		dates: DF.Table[ScopedConsultationPlanDate]

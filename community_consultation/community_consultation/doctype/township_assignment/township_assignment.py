@@ -35,8 +35,9 @@ class TownshipAssignment(PayloadGuard, Document):
 	from typing import TYPE_CHECKING
 
 	if TYPE_CHECKING:
-		from community_consultation.child_tables import ScopedTownshipAssignmentVillage
 		from frappe.types import DF
+
+		from community_consultation.child_tables import ScopedTownshipAssignmentVillage
 
 		assigned_on: DF.Date | None
 		category: DF.Link
