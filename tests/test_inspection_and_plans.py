@@ -105,6 +105,18 @@ def test_open_corrections_become_overdue_and_the_supervision_committee_sees_them
 	doc.reload()
 	assert doc.status == "Corrections Overdue"
 	assert doc.corrections[0].status == "Overdue"
+	told = frappe.get_all(
+		"Consultation Notice Log",
+		filters={"reference_doctype": "Consultation Inspection", "reference_name": doc.name},
+		fields=["notice_type", "recipient_user"],
+	)
+	assert {r.recipient_user for r in told} == {world.officer, world.clerk_a, world.supervisor_a}
+	assert {r.notice_type for r in told} == {"Correction Overdue"}
+	follow_open_corrections(today=add_days(nowdate(), 17))
+	assert frappe.db.count(
+		"Consultation Notice Log",
+		{"reference_doctype": "Consultation Inspection", "reference_name": doc.name},
+	) == len(told)
 	with as_user(world.supervisor_a):
 		assert frappe.has_permission("Consultation Inspection", doc=doc.name)
 		assert [d.name for d in frappe.get_list("Consultation Inspection")] == [doc.name]

@@ -11,6 +11,7 @@ What is sent, when, and to whom (DOMAIN.md; the work plan's §):
 | Outcome Overdue (§三) | the outcome becomes Overdue (daily job) | the Party organisation and the supervision committee |
 | Annual Return Reminder (§三) | in December, once a year | the county's staff |
 | Report Back Overdue (§二(六)) | a village's report back on an entrusted matter is past its deadline | the township's officers, the village's clerks |
+| Correction Overdue (§三(三)) | a correction an inspection required is past its deadline | the township's officers, the village's secretary, the supervision committee |
 | Plan Reminder (§三(二)) | a date of the village's consultation plan is near | the village's clerks and secretary |
 
 The wording is a standard Notification of this module for each notice (notification/…, event

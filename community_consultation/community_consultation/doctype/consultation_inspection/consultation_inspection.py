@@ -4,8 +4,11 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import getdate, nowdate
+from frappe.utils import format_date, getdate, nowdate
 
+from community_consultation.notices.catalogue import CORRECTION_OVERDUE
+from community_consultation.notices.delivery import send_notice
+from community_consultation.notices.recipients import unit_users, user_recipient
 from community_consultation.permissions import validate_unit_access
 from community_consultation.scheduling import each_on_its_own
 from community_consultation.township import VILLAGE_TYPES, unit_type
@@ -197,8 +200,30 @@ class ConsultationInspection(PayloadGuard, Document):
 		for row in self.corrections:
 			if row.status != rows[row.name]:
 				row.db_update()
+			if row.status == "Overdue":
+				notify_correction_overdue(self, row)
 		if self.status != before:
 			self.db_set("status", self.status, update_modified=False)
+
+
+def notify_correction_overdue(inspection, row):
+	"""§三(三): the inspectors, the village's secretary and the supervision committee hear of a correction
+	past its deadline (once per correction and deadline), as of an overdue outcome."""
+	roles = ("Township Officer", "Community Secretary", "Supervision Committee Member")
+	users = unit_users(inspection.community_unit, roles, inspection.doctype)
+	return send_notice(
+		CORRECTION_OVERDUE,
+		inspection,
+		[r for r in (user_recipient(u) for u in users) if r],
+		inspection.community_unit,
+		period=f"{row.name}:{row.deadline}",
+		context={
+			"village": frappe.db.get_value("Community Unit", inspection.community_unit, "unit_name")
+			or inspection.community_unit,
+			"deadline": format_date(row.deadline, "yyyy-MM-dd"),
+			"requirement": row.requirement or "",
+		},
+	)
 
 
 def follow_open_corrections(today=None):

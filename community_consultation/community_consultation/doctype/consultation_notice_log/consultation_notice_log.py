@@ -34,6 +34,7 @@ class ConsultationNoticeLog(PayloadGuard, Document):
 			"Annual Return Reminder",
 			"Report Back Overdue",
 			"Plan Reminder",
+			"Correction Overdue",
 		]
 		period: DF.Data | None
 		recipient_name: DF.Data | None
