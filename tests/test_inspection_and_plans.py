@@ -70,8 +70,15 @@ def test_inspection_rules(world):
 				world, corrections=[{"requirement": "整改", "deadline": add_days(nowdate(), -1)}]
 			).insert()
 	with as_user(world.clerk_a):
-		with pytest.raises(InspectionRightsError):
+		with pytest.raises(frappe.PermissionError):
 			inspection(world).insert()
+	with as_user(world.officer):
+		draft = inspection(world).insert()
+	with as_user(world.clerk_a):
+		draft = frappe.get_doc("Consultation Inspection", draft.name)
+		draft.findings = "<p>村里自己改的结论</p>"
+		with pytest.raises(InspectionRightsError):
+			draft.save()
 
 
 def test_village_answers_and_the_township_closes_a_correction(world):
