@@ -151,3 +151,35 @@ def test_township_overview_lists_every_village_of_the_officers_units():
 	with as_user(clerk):
 		_columns, rows, _message, _chart = township_overview({})
 	assert [r.village for r in rows] == [world.units.village_b]
+
+
+def test_township_workspace_cards_count_within_the_officers_units():
+	from frappe.desk.doctype.number_card.number_card import get_result
+
+	from community_consultation.township import silent_villages_card
+
+	world = build()
+	other = make_unit("年报外镇", "Township", world.units.county)
+	make_unit("年报外镇一村", "Village", other)
+	stranger = make_user("other-township-officer@example.com", ["Township Officer"], [other])
+	workspace = frappe.get_doc("Workspace", "Township and Village")
+	cards = {c.number_card_name for c in workspace.number_cards}
+	assert {
+		"Entrusted Matters Awaiting Report-back",
+		"Silent Villages",
+		"Open Inspection Corrections",
+	} <= cards
+
+	def count(card):
+		doc = frappe.get_doc("Number Card", card)
+		return int(get_result(doc.as_json(), doc.filters_json))
+
+	with as_user(world.officer):
+		assert count("Entrusted Matters Awaiting Report-back") == 1
+		assert count("Open Inspection Corrections") == 1
+		assert silent_villages_card()["value"] == 2  # villages B and C
+		assert frappe.has_permission("Number Card", doc="Silent Villages")
+	with as_user(stranger):
+		assert count("Entrusted Matters Awaiting Report-back") == 0
+		assert count("Open Inspection Corrections") == 0
+		assert silent_villages_card()["value"] == 1
