@@ -26,15 +26,7 @@ const TOWNSHIP_OVERVIEW_LISTS = {
 };
 
 frappe.query_reports["Township Overview"] = {
-	filters: [
-		{
-			fieldname: "township",
-			label: __("Township or Street"),
-			fieldtype: "Link",
-			options: "Community Unit",
-			get_query: () => ({ filters: { unit_type: "Township" } }),
-		},
-	],
+	filters: [community_consultation.report_filters.community_unit()],
 	formatter(value, row, column, data, default_formatter) {
 		const formatted = default_formatter(value, row, column, data);
 		const list = TOWNSHIP_OVERVIEW_LISTS[column.fieldname];

@@ -90,7 +90,7 @@ def get_data(filters) -> list[dict]:
 		from `tabCommunity Unit` v
 		where v.unit_type in %(types)s
 		and {unit_condition_sql("v.name", None, "Consultation Topic")}
-		and {subtree_condition_sql("v.name", filters.get("township"))}
+		and {subtree_condition_sql("v.name", filters.get("community_unit"))}
 		order by v.lft""",
 		{
 			"types": VILLAGE_TYPES,
