@@ -36,10 +36,11 @@ def get_columns():
 			"width": 180,
 		},
 		{
+			# Data, not a Link: Frappe's report rows drop a row whose link the user's units do not hold, and
+			# a village clerk's row names the township above it
 			"fieldname": "township",
 			"label": _("Township or Street"),
-			"fieldtype": "Link",
-			"options": "Community Unit",
+			"fieldtype": "Data",
 			"width": 140,
 		},
 		{"fieldname": "open_topics", "label": _("Open Topics"), "fieldtype": "Int", "width": 110},
