@@ -26,6 +26,7 @@ from frappe.utils import get_test_client, now_datetime
 from frappe.utils.nestedset import rebuild_tree
 
 from community_consultation.tests.factory import full_case, make_outcome, make_topic, session_values
+from community_consultation.tests.township_factory import make_township_records
 from community_consultation.tests.users import make_user
 from community_consultation.validation import MalformedPayloadError
 
@@ -155,6 +156,7 @@ def records():
 				"work_summary": "<p>全县各镇村按工作方案开展协商。</p>",
 			}
 		).insert()
+		make_township_records(case.units, case.people)
 		make_user(ZH_USER, ["System Manager"], language="zh", new_password=PASSWORD)
 		api = frappe.get_doc("User", make_user(API_USER, ["System Manager"]))
 		secret = frappe.generate_hash(length=15)

@@ -38,15 +38,24 @@ from community_consultation.community_consultation.doctype.consultation_material
 from community_consultation.community_consultation.doctype.consultation_participant.consultation_participant import (
 	ConsultationParticipant,
 )
+from community_consultation.community_consultation.doctype.consultation_plan_date.consultation_plan_date import (
+	ConsultationPlanDate,
+)
 from community_consultation.community_consultation.doctype.consultation_topic_stakeholder.consultation_topic_stakeholder import (
 	ConsultationTopicStakeholder,
 )
 from community_consultation.community_consultation.doctype.implementation_update.implementation_update import (
 	ImplementationUpdate,
 )
+from community_consultation.community_consultation.doctype.inspection_correction.inspection_correction import (
+	InspectionCorrection,
+)
 from community_consultation.community_consultation.doctype.outcome_notice.outcome_notice import OutcomeNotice
 from community_consultation.community_consultation.doctype.session_notice_channel.session_notice_channel import (
 	SessionNoticeChannel,
+)
+from community_consultation.community_consultation.doctype.township_assignment_village.township_assignment_village import (
+	TownshipAssignmentVillage,
 )
 from community_consultation.permissions import unit_condition_sql, unit_scope
 from community_consultation.unit_tree import unit_field
@@ -103,6 +112,18 @@ class ScopedConsultationAnnualReturnTownship(RowKnowsItsParent, ConsultationAnnu
 
 
 class ScopedConsultationAnnualReturnBreakdown(RowKnowsItsParent, ConsultationAnnualReturnBreakdown):
+	pass
+
+
+class ScopedTownshipAssignmentVillage(RowKnowsItsParent, TownshipAssignmentVillage):
+	pass
+
+
+class ScopedInspectionCorrection(RowKnowsItsParent, InspectionCorrection):
+	pass
+
+
+class ScopedConsultationPlanDate(RowKnowsItsParent, ConsultationPlanDate):
 	pass
 
 
