@@ -26,6 +26,10 @@ scheduler_events = {
 		# each open outcome asked what today means for it: status, workflow state, then notices
 		"community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome.follow_the_calendar",
 		"community_consultation.notices.delivery.send_annual_return_reminders",
+		# township and village together: report-backs, inspection corrections, regular consultation
+		"community_consultation.community_consultation.doctype.township_assignment.township_assignment.follow_report_backs",
+		"community_consultation.community_consultation.doctype.consultation_inspection.consultation_inspection.follow_open_corrections",
+		"community_consultation.community_consultation.doctype.consultation_plan.consultation_plan.send_plan_reminders",
 	],
 }
 
@@ -69,6 +73,15 @@ override_doctype_class = {
 	"Meeting Authorisation": "community_consultation.overrides.child_tables.ScopedMeetingAuthorisation",
 	"Meeting Representative": "community_consultation.overrides.child_tables.ScopedMeetingRepresentative",
 	"Four Deliberations Stage": "community_consultation.overrides.child_tables.ScopedFourDeliberationsStage",
+	"Township Assignment Village": "community_consultation.overrides.child_tables.ScopedTownshipAssignmentVillage",
+	"Inspection Correction": "community_consultation.overrides.child_tables.ScopedInspectionCorrection",
+	"Consultation Plan Date": "community_consultation.overrides.child_tables.ScopedConsultationPlanDate",
+}
+
+# §三(二): a Township Officer writes the township's own sessions and outcomes, not the villages'
+has_permission = {
+	"Consultation Session": "community_consultation.township.has_township_permission",
+	"Consultation Outcome": "community_consultation.township.has_township_permission",
 }
 
 override_whitelisted_methods = {

@@ -84,6 +84,14 @@ RETURN_FIGURES = (
 	("resolutions_passed", "Resolutions Passed", "Int"),
 	("resolutions_not_passed", "Resolutions Not Passed", "Int"),
 	("four_deliberations_completed", "Matters through Four Deliberations, Two Disclosures", "Int"),
+	# township and village together (§三(二), 三(三), 二(六)): `township_return_parts`
+	("township_topics", "Township-level Topics", "Int"),
+	("entrusted_assigned", "Entrusted Matters Assigned", "Int"),
+	("entrusted_reported_on_time", "Entrusted Matters Reported Back on Time", "Int"),
+	("plan_dates", "Consultation Days Planned", "Int"),
+	("plan_dates_kept", "Consultation Days Kept", "Int"),
+	("inspections", "Inspections", "Int"),
+	("corrections_closed", "Inspection Corrections Closed", "Int"),
 )
 
 # figures summed from the union of per-unit datasets (everything but the derived rate and `villages`)
@@ -352,7 +360,8 @@ def get_return_rows(
 			{sums}
 		from {unit_tree_sql(scope, "Consultation Topic")} tree
 		left join ({topics} union all {sessions} union all {participants} union all {outcomes}
-			union all {meetings} union all {resolutions} union all {four_deliberations}) a
+			union all {meetings} union all {resolutions} union all {four_deliberations}
+			union all {" union all ".join(township_return_parts(part, scope, from_date, to_date))}) a
 			on a.unit = tree.unit
 		group by tree.county_lft, tree.township_lft, tree.village_lft with rollup
 		""",
@@ -374,7 +383,93 @@ def get_return_rows(
 		row.villages = cint(row.villages)
 		row.attendance_rate = flt(100.0 * row.attended / row.participants, 1) if row.participants else 0.0
 		result.append(row)
+	add_township_topics(result, scope, from_date, to_date)
 	return _tree_order(result), categories, forms
+
+
+# ---------------------------------------------------------------------------------------------------
+# Township and village together (§三(二), 三(三), 二(六)). Per village: the entrusted matters the township
+# assigned to it in the period (`assigned_on`) and those it reported back on by the deadline; the dates of
+# its consultation plan in the period and those kept (a session concluded that day,
+# `consultation_plan.KEPT_SQL`); the inspections of its work (`inspected_on`, submitted) and the
+# corrections closed in the period. Per township: its own topics (`proposed_on`), added to the township's,
+# county's and total rows, since the township is no village of the tree.
+
+
+def township_return_parts(part, scope: "UnitScope", from_date, to_date) -> list[str]:
+	from community_consultation.community_consultation.doctype.consultation_plan.consultation_plan import (
+		KEPT_SQL,
+	)
+
+	return [
+		part(
+			"r.village",
+			{
+				"entrusted_assigned": "count(*)",
+				"entrusted_reported_on_time": "sum(r.report_status = 'Reported on Time')",
+			},
+			f"""from `tabTownship Assignment Village` r join `tabTownship Assignment` a on a.name = r.parent
+			where r.parenttype = 'Township Assignment' and a.assigned_on is not null
+			and {date_range("a.assigned_on", from_date, to_date)} and {scope.sql("r.village", "Township Assignment")}
+			group by r.village""",
+		),
+		part(
+			"p.community_unit",
+			{"plan_dates": "count(*)", "plan_dates_kept": f"sum({KEPT_SQL.format(p='p', d='d')})"},
+			f"""from `tabConsultation Plan` p join `tabConsultation Plan Date` d
+				on d.parent = p.name and d.parenttype = 'Consultation Plan'
+			where {date_range("d.planned_on", from_date, to_date)} and {scope.sql("p.community_unit", "Consultation Plan")}
+			group by p.community_unit""",
+		),
+		part(
+			"i.community_unit",
+			{"inspections": "count(*)"},
+			f"""from `tabConsultation Inspection` i
+			where i.docstatus = 1 and {date_range("i.inspected_on", from_date, to_date)}
+			and {scope.sql("i.community_unit", "Consultation Inspection")}
+			group by i.community_unit""",
+		),
+		part(
+			"i.community_unit",
+			{"corrections_closed": "count(*)"},
+			f"""from `tabConsultation Inspection` i join `tabInspection Correction` c
+				on c.parent = i.name and c.parenttype = 'Consultation Inspection'
+			where i.docstatus = 1 and {date_range("c.closed_on", from_date, to_date)}
+			and {scope.sql("i.community_unit", "Consultation Inspection")}
+			group by i.community_unit""",
+		),
+	]
+
+
+def add_township_topics(rows: list[dict], scope: "UnitScope", from_date, to_date):
+	"""The townships' own topics, on the township's row and the rows above it."""
+	counts = dict(
+		frappe.db.sql(
+			f"""select t.community_unit, count(*) from `tabConsultation Topic` t
+			join `tabCommunity Unit` u on u.name = t.community_unit and u.unit_type = 'Township'
+			where {date_range("t.proposed_on", from_date, to_date)} and {scope.sql("t.community_unit", "Consultation Topic")}
+			group by t.community_unit"""
+		)
+	)
+	if not counts:
+		return
+	county_of = dict(
+		frappe.db.sql(
+			"""select tw.name, co.name from `tabCommunity Unit` tw join `tabCommunity Unit` co
+			on co.unit_type = 'County' and co.lft < tw.lft and co.rgt > tw.rgt where tw.name in %(names)s""",
+			{"names": list(counts)},
+		)
+	)
+	listed = {row.township for row in rows if row.row_type == "township"}
+	for row in rows:
+		if row.row_type == "township":
+			row.township_topics += cint(counts.get(row.township))
+		elif row.row_type == "county":
+			row.township_topics += sum(
+				cint(n) for tw, n in counts.items() if county_of.get(tw) == row.county and tw in listed
+			)
+		elif row.row_type == "total":
+			row.township_topics += sum(cint(n) for tw, n in counts.items() if tw in listed)
 
 
 def _tree_order(rows: list[dict]) -> list[dict]:

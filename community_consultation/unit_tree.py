@@ -146,6 +146,14 @@ def units_within_sql(field_sql: str, ranges: list[Range] | None) -> str:
 	)
 
 
+def subtree_sql(field_sql: str, unit: str | None) -> str:
+	"""SQL: `field_sql` names `unit` or a unit beneath it (no condition without a unit: a report filter)."""
+	if not unit:
+		return "1=1"
+	inner = bounds(unit)
+	return units_within_sql(field_sql, [inner] if inner else [])
+
+
 def types_sql(unit_types: tuple[str, ...]) -> str:
 	"""SQL: the unit types as a list for `unit_type in (…)`."""
 	return ", ".join(frappe.db.escape(t) for t in unit_types)

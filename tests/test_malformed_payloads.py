@@ -27,6 +27,7 @@ from frappe.utils.nestedset import rebuild_tree
 
 from community_consultation.tests.factory import full_case, make_outcome, make_topic, session_values
 from community_consultation.tests.meetings import make_basis, make_meeting, villagers
+from community_consultation.tests.township_factory import make_township_records
 from community_consultation.tests.users import make_user
 from community_consultation.validation import MalformedPayloadError
 
@@ -158,6 +159,7 @@ def records():
 		).insert()
 		make_basis(case.units.village_a)
 		make_meeting(case.units.village_a, topics=[case.topic], attendance=villagers(10), submit=False)
+		make_township_records(case.units, case.people)
 		make_user(ZH_USER, ["System Manager"], language="zh", new_password=PASSWORD)
 		api = frappe.get_doc("User", make_user(API_USER, ["System Manager"]))
 		secret = frappe.generate_hash(length=15)

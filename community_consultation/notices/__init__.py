@@ -10,6 +10,9 @@ What is sent, when, and to whom (the work plan's §; README "Notices"):
 | Deadline Reminder / Deadline Day (§二(六)) | `deadline_reminder_days` before the deadline, and on it | the implementer |
 | Outcome Overdue (§三) | the outcome becomes Overdue (daily job) | the Party organisation and the supervision committee |
 | Annual Return Reminder (§三) | in December, once a year | the county's staff |
+| Report Back Overdue (§二(六)) | a village's report back on an entrusted matter is past its deadline | the township's officers, the village's clerks |
+| Correction Overdue (§三(三)) | a correction an inspection required is past its deadline | the township's officers, the village's secretary, the supervision committee |
+| Plan Reminder (§三(二)) | a date of the village's consultation plan is near | the village's clerks and secretary |
 
 The wording is a standard Notification of this module for each notice (notification/…, event
 "Custom": Frappe never sends them by itself, because its recipients by role would reach users of every

@@ -21,6 +21,10 @@ DEADLINE_REMINDER = "Deadline Reminder"
 DEADLINE_DAY = "Deadline Day"
 OUTCOME_OVERDUE = "Outcome Overdue"
 ANNUAL_RETURN = "Annual Return Reminder"
+# township and village together (community_consultation/township.py)
+REPORT_BACK_OVERDUE = "Report Back Overdue"
+PLAN_REMINDER = "Plan Reminder"
+CORRECTION_OVERDUE = "Correction Overdue"
 
 # notice → the standard Notification that words it
 NOTIFICATIONS = {
@@ -31,6 +35,9 @@ NOTIFICATIONS = {
 	DEADLINE_DAY: "Consultation Deadline Today",
 	OUTCOME_OVERDUE: "Consultation Outcome Overdue",
 	ANNUAL_RETURN: "Consultation Annual Return Reminder",
+	REPORT_BACK_OVERDUE: "Consultation Report Back Overdue",
+	PLAN_REMINDER: "Consultation Plan Reminder",
+	CORRECTION_OVERDUE: "Consultation Correction Overdue",
 }
 
 PARTY_ORGANISATION_TYPE = "村(社区)党组织"

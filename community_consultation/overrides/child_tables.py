@@ -38,6 +38,9 @@ from community_consultation.community_consultation.doctype.consultation_material
 from community_consultation.community_consultation.doctype.consultation_participant.consultation_participant import (
 	ConsultationParticipant,
 )
+from community_consultation.community_consultation.doctype.consultation_plan_date.consultation_plan_date import (
+	ConsultationPlanDate,
+)
 from community_consultation.community_consultation.doctype.consultation_topic_stakeholder.consultation_topic_stakeholder import (
 	ConsultationTopicStakeholder,
 )
@@ -46,6 +49,9 @@ from community_consultation.community_consultation.doctype.four_deliberations_st
 )
 from community_consultation.community_consultation.doctype.implementation_update.implementation_update import (
 	ImplementationUpdate,
+)
+from community_consultation.community_consultation.doctype.inspection_correction.inspection_correction import (
+	InspectionCorrection,
 )
 from community_consultation.community_consultation.doctype.meeting_agenda_item.meeting_agenda_item import (
 	MeetingAgendaItem,
@@ -65,6 +71,9 @@ from community_consultation.community_consultation.doctype.meeting_representativ
 from community_consultation.community_consultation.doctype.outcome_notice.outcome_notice import OutcomeNotice
 from community_consultation.community_consultation.doctype.session_notice_channel.session_notice_channel import (
 	SessionNoticeChannel,
+)
+from community_consultation.community_consultation.doctype.township_assignment_village.township_assignment_village import (
+	TownshipAssignmentVillage,
 )
 from community_consultation.permissions import unit_condition_sql, unit_scope
 from community_consultation.unit_tree import unit_field
@@ -121,6 +130,18 @@ class ScopedConsultationAnnualReturnTownship(RowKnowsItsParent, ConsultationAnnu
 
 
 class ScopedConsultationAnnualReturnBreakdown(RowKnowsItsParent, ConsultationAnnualReturnBreakdown):
+	pass
+
+
+class ScopedTownshipAssignmentVillage(RowKnowsItsParent, TownshipAssignmentVillage):
+	pass
+
+
+class ScopedInspectionCorrection(RowKnowsItsParent, InspectionCorrection):
+	pass
+
+
+class ScopedConsultationPlanDate(RowKnowsItsParent, ConsultationPlanDate):
 	pass
 
 

@@ -16,6 +16,7 @@ from frappe.query_builder import DocType
 from frappe.utils import getdate, nowdate, sanitize_html
 
 from community_consultation import unit_tree
+from community_consultation.township import township_outcomes_concerning
 
 # pages for guests are in Chinese whatever the browser asks for
 PUBLIC_LANGUAGE = "zh"
@@ -75,7 +76,12 @@ def public_outcomes(unit: str | None = None, today=None, with_progress: bool = T
 	)
 	if unit:
 		bounds = unit_tree.bounds(unit)
-		query = query.where(unit_tree.within_criterion(cu, [bounds] if bounds else []))
+		within = unit_tree.within_criterion(cu, [bounds] if bounds else [])
+		# §三(二): a township-level outcome is public on the page of each village it concerns too
+		township_outcomes = township_outcomes_concerning(unit)
+		if township_outcomes:
+			within = within | outcome.name.isin(township_outcomes)
+		query = query.where(within)
 	rows = query.run(as_dict=True)
 
 	visible = _visible(rows, today)

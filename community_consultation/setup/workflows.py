@@ -20,6 +20,8 @@ CLERK = "Committee Clerk"
 BUILDING_HEAD = "Building Head"
 TOWNSHIP = "Township Officer"
 BUILDING_ONLY = 'doc.level == "Building"'
+# §三(二): the township's staff review, hold and file the township's own consultation
+TOWNSHIP_ONLY = 'frappe.db.get_value("Community Unit", doc.community_unit, "unit_type") == "Township"'
 
 # (workflow name, DocType, states, transitions)
 # a state: (state, doc_status, update_field, update_value, roles that may edit in it, style)
@@ -30,16 +32,23 @@ WORKFLOWS = (
 		"Consultation Topic",
 		(
 			("Draft", "0", None, None, (CLERK, SECRETARY, BUILDING_HEAD, TOWNSHIP, ADMIN), ""),
-			("Party Review", "0", "review_decision", "", (CLERK, SECRETARY, BUILDING_HEAD, ADMIN), "Warning"),
+			(
+				"Party Review",
+				"0",
+				"review_decision",
+				"",
+				(CLERK, SECRETARY, BUILDING_HEAD, TOWNSHIP, ADMIN),
+				"Warning",
+			),
 			(
 				"Accepted",
 				"0",
 				"review_decision",
 				"Accepted",
-				(CLERK, SECRETARY, BUILDING_HEAD, ADMIN),
+				(CLERK, SECRETARY, BUILDING_HEAD, TOWNSHIP, ADMIN),
 				"Success",
 			),
-			("Rejected", "0", "review_decision", "Rejected", (CLERK, SECRETARY, ADMIN), "Danger"),
+			("Rejected", "0", "review_decision", "Rejected", (CLERK, SECRETARY, TOWNSHIP, ADMIN), "Danger"),
 		),
 		(
 			(
@@ -56,45 +65,80 @@ WORKFLOWS = (
 			("Party Review", "Return", "Draft", (CLERK, SECRETARY, ADMIN), None),
 			("Party Review", "Return", "Draft", (BUILDING_HEAD,), BUILDING_ONLY),
 			("Rejected", "Reconsider", "Party Review", (CLERK, SECRETARY, ADMIN), None),
+			("Party Review", "Accept", "Accepted", (TOWNSHIP,), TOWNSHIP_ONLY),
+			("Party Review", "Reject", "Rejected", (TOWNSHIP,), TOWNSHIP_ONLY),
+			("Party Review", "Return", "Draft", (TOWNSHIP,), TOWNSHIP_ONLY),
+			("Rejected", "Reconsider", "Party Review", (TOWNSHIP,), TOWNSHIP_ONLY),
 		),
 	),
 	(
 		"Consultation Session Procedure",
 		"Consultation Session",
 		(
-			("Draft", "0", None, None, (CLERK, SECRETARY, BUILDING_HEAD, ADMIN), ""),
-			("Notice Published", "0", None, None, (CLERK, SECRETARY, BUILDING_HEAD, ADMIN), "Primary"),
-			("Held", "0", None, None, (CLERK, SECRETARY, BUILDING_HEAD, ADMIN), "Warning"),
-			("Concluded", "1", None, None, (SECRETARY, ADMIN), "Success"),
+			("Draft", "0", None, None, (CLERK, SECRETARY, BUILDING_HEAD, TOWNSHIP, ADMIN), ""),
+			(
+				"Notice Published",
+				"0",
+				None,
+				None,
+				(CLERK, SECRETARY, BUILDING_HEAD, TOWNSHIP, ADMIN),
+				"Primary",
+			),
+			("Held", "0", None, None, (CLERK, SECRETARY, BUILDING_HEAD, TOWNSHIP, ADMIN), "Warning"),
+			("Concluded", "1", None, None, (SECRETARY, TOWNSHIP, ADMIN), "Success"),
 			("Cancelled", "2", None, None, (ADMIN,), "Danger"),
 		),
 		(
-			("Draft", "Publish Notice", "Notice Published", (CLERK, SECRETARY, BUILDING_HEAD, ADMIN), None),
-			("Notice Published", "Record as Held", "Held", (CLERK, SECRETARY, BUILDING_HEAD, ADMIN), None),
-			("Held", "Conclude", "Concluded", (CLERK, SECRETARY, BUILDING_HEAD, ADMIN), None),
-			("Concluded", "Cancel", "Cancelled", (SECRETARY, ADMIN), None),
+			(
+				"Draft",
+				"Publish Notice",
+				"Notice Published",
+				(CLERK, SECRETARY, BUILDING_HEAD, TOWNSHIP, ADMIN),
+				None,
+			),
+			(
+				"Notice Published",
+				"Record as Held",
+				"Held",
+				(CLERK, SECRETARY, BUILDING_HEAD, TOWNSHIP, ADMIN),
+				None,
+			),
+			("Held", "Conclude", "Concluded", (CLERK, SECRETARY, BUILDING_HEAD, TOWNSHIP, ADMIN), None),
+			("Concluded", "Cancel", "Cancelled", (SECRETARY, TOWNSHIP, ADMIN), None),
 		),
 	),
 	(
 		"Consultation Outcome Procedure",
 		"Consultation Outcome",
 		(
-			("Draft", "0", None, None, (CLERK, SECRETARY, ADMIN), ""),
-			("Filed", "1", None, None, (CLERK, SECRETARY, ADMIN), "Primary"),
-			("Publicised", "1", None, None, (CLERK, SECRETARY, ADMIN), "Info"),
-			("In Implementation", "1", None, None, (CLERK, SECRETARY, ADMIN), "Warning"),
-			("Implemented", "1", None, None, (SECRETARY, ADMIN), "Success"),
+			("Draft", "0", None, None, (CLERK, SECRETARY, TOWNSHIP, ADMIN), ""),
+			("Filed", "1", None, None, (CLERK, SECRETARY, TOWNSHIP, ADMIN), "Primary"),
+			("Publicised", "1", None, None, (CLERK, SECRETARY, TOWNSHIP, ADMIN), "Info"),
+			("In Implementation", "1", None, None, (CLERK, SECRETARY, TOWNSHIP, ADMIN), "Warning"),
+			("Implemented", "1", None, None, (SECRETARY, TOWNSHIP, ADMIN), "Success"),
 			("Cancelled", "2", None, None, (ADMIN,), "Danger"),
 		),
 		(
-			("Draft", "File Outcome", "Filed", (CLERK, SECRETARY, ADMIN), None),
-			("Filed", "Start Publicity", "Publicised", (CLERK, SECRETARY, ADMIN), None),
-			("Publicised", "Start Implementation", "In Implementation", (CLERK, SECRETARY, ADMIN), None),
-			("In Implementation", "Mark Implemented", "Implemented", (CLERK, SECRETARY, ADMIN), None),
-			("Filed", "Cancel for Correction", "Cancelled", (SECRETARY, ADMIN), None),
-			("Publicised", "Cancel for Correction", "Cancelled", (SECRETARY, ADMIN), None),
-			("In Implementation", "Cancel for Correction", "Cancelled", (SECRETARY, ADMIN), None),
-			("Implemented", "Cancel for Correction", "Cancelled", (SECRETARY, ADMIN), None),
+			("Draft", "File Outcome", "Filed", (CLERK, SECRETARY, TOWNSHIP, ADMIN), None),
+			("Filed", "Start Publicity", "Publicised", (CLERK, SECRETARY, TOWNSHIP, ADMIN), None),
+			(
+				"Publicised",
+				"Start Implementation",
+				"In Implementation",
+				(CLERK, SECRETARY, TOWNSHIP, ADMIN),
+				None,
+			),
+			(
+				"In Implementation",
+				"Mark Implemented",
+				"Implemented",
+				(CLERK, SECRETARY, TOWNSHIP, ADMIN),
+				None,
+			),
+			("Filed", "Cancel for Correction", "Cancelled", (SECRETARY, TOWNSHIP, ADMIN), None),
+			("Publicised", "Cancel for Correction", "Cancelled", (SECRETARY, TOWNSHIP, ADMIN), None),
+			("In Implementation", "Cancel for Correction", "Cancelled", (SECRETARY, TOWNSHIP, ADMIN), None),
+			("Implemented", "Cancel for Correction", "Cancelled", (SECRETARY, TOWNSHIP, ADMIN), None),
 		),
 	),
 )

@@ -192,6 +192,18 @@ EXPECTED_VILLAGE_B = {
 	"resolutions_not_passed": 0,
 	"four_deliberations_completed": 0,
 }
+# the township-and-village figures (reporting.township_return_parts): this world has none of their records
+NO_TOWNSHIP_RECORDS = {
+	"township_topics": 0,
+	"entrusted_assigned": 0,
+	"entrusted_reported_on_time": 0,
+	"plan_dates": 0,
+	"plan_dates_kept": 0,
+	"inspections": 0,
+	"corrections_closed": 0,
+}
+EXPECTED_VILLAGE_A.update(NO_TOWNSHIP_RECORDS)
+EXPECTED_VILLAGE_B.update(NO_TOWNSHIP_RECORDS)
 # topics per category number and per form name
 EXPECTED_CATEGORIES_A = {5: 1, 8: 2}
 EXPECTED_CATEGORIES_B = {5: 1, 1: 1}

@@ -45,13 +45,17 @@ class ConsultationAnnualReturn(PayloadGuard, Document):
 		attended: DF.Int
 		breakdown: DF.Table[ScopedConsultationAnnualReturnBreakdown]
 		consensus: DF.Int
+		corrections_closed: DF.Int
 		county: DF.Link
 		due_date: DF.Date | None
+		entrusted_assigned: DF.Int
+		entrusted_reported_on_time: DF.Int
 		escalations: DF.Int
 		figures_as_of: DF.Datetime | None
 		government_entrusted: DF.Int
 		implemented: DF.Int
 		implemented_on_time: DF.Int
+		inspections: DF.Int
 		is_late: DF.Check
 		late_reason: DF.SmallText | None
 		next_year_plan: DF.SmallText | None
@@ -60,6 +64,8 @@ class ConsultationAnnualReturn(PayloadGuard, Document):
 		participants: DF.Int
 		period_from: DF.Date | None
 		period_to: DF.Date | None
+		plan_dates: DF.Int
+		plan_dates_kept: DF.Int
 		problems: DF.SmallText | None
 		referrals: DF.Int
 		reported_back: DF.Int
@@ -73,6 +79,7 @@ class ConsultationAnnualReturn(PayloadGuard, Document):
 		topics_building: DF.Int
 		topics_community: DF.Int
 		township_figures: DF.Table[ScopedConsultationAnnualReturnTownship]
+		township_topics: DF.Int
 		townships: DF.Int
 		villages: DF.Int
 		work_summary: DF.TextEditor | None

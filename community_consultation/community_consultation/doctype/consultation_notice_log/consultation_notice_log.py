@@ -32,6 +32,9 @@ class ConsultationNoticeLog(PayloadGuard, Document):
 			"Deadline Day",
 			"Outcome Overdue",
 			"Annual Return Reminder",
+			"Report Back Overdue",
+			"Plan Reminder",
+			"Correction Overdue",
 		]
 		period: DF.Data | None
 		recipient_name: DF.Data | None

@@ -159,6 +159,7 @@ class ConsultationSession(ProcedureDocument):
 
 	def validate_rules(self):
 		self.validate_topic_open()
+		self.validate_topic_not_with_township()
 		self.set_round_no()
 		self.validate_round()
 		self.validate_dates()
@@ -211,6 +212,22 @@ class ConsultationSession(ProcedureDocument):
 				TopicNotOpenError,
 			)
 		self.community_unit = topic.community_unit
+
+	def validate_topic_not_with_township(self):
+		"""§三(二): a topic the village referred to the township waits for the township's decision."""
+		from community_consultation.community_consultation.doctype.township_referral.township_referral import (
+			TopicWithTownshipError,
+			awaiting_township,
+		)
+
+		referral = awaiting_township(self.topic) if self.is_new() else None
+		if referral:
+			frappe.throw(
+				_("The topic is referred to the township ({0}) and waits for its decision.").format(
+					frappe.bold(referral)
+				),
+				TopicWithTownshipError,
+			)
 
 	def set_round_no(self):
 		if cint(self.round_no):

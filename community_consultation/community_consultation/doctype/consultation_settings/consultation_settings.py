@@ -23,6 +23,7 @@ class ConsultationSettings(PayloadGuard, Document):
 		min_publicity_days: DF.Int
 		notice_lead_time_hours: DF.Int
 		progress_interval_days: DF.Int
+		silent_village_months: DF.Int
 
 	# end: auto-generated types
 	def before_validate(self):

@@ -1,0 +1,6 @@
+import frappe
+
+
+def get_context(context):
+	# do your magic here
+	pass
