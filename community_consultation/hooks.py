@@ -14,7 +14,11 @@ after_install = "community_consultation.install.after_install"
 before_uninstall = "community_consultation.install.before_uninstall"
 
 # MariaDB away (issue 7): a clear, translated 503 instead of a traceback or a bare server error
-before_request = ["community_consultation.database_outage.refuse_while_database_unavailable"]
+before_request = [
+	"community_consultation.database_outage.refuse_while_database_unavailable",
+	"community_consultation.overrides.replica.install",
+]
+before_job = ["community_consultation.overrides.replica.install"]
 after_request = ["community_consultation.database_outage.explain_database_outage"]
 
 scheduler_events = {
@@ -94,6 +98,7 @@ doc_events = {
 		"before_insert": _series_row,
 		"validate": "community_consultation.permissions.validate_unit_access",
 	},
+	"Prepared Report": {"before_insert": "community_consultation.prepared_returns.stamp_unit_scope"},
 }
 
 # Per-unit permissions (issue 4): rows of the app's child tables read on their own stay inside the
@@ -101,7 +106,9 @@ doc_events = {
 permission_query_conditions = {
 	"*": "community_consultation.permissions.child_table_query_conditions",
 	"File": "community_consultation.permissions.file_query_conditions",
+	"Prepared Report": "community_consultation.prepared_returns.query_conditions",
 }
+has_permission = {"Prepared Report": "community_consultation.prepared_returns.has_permission"}
 
 override_doctype_class = {
 	"Consultation Participant": "community_consultation.child_tables.ScopedConsultationParticipant",
@@ -123,6 +130,11 @@ override_whitelisted_methods = {
 	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "community_consultation.api.desk.get_dashboard_chart",
 	"frappe.desk.listview.get_group_by_count": "community_consultation.api.desk.get_group_by_count",
 	"frappe.desk.form.linked_with.get_submitted_linked_docs": "community_consultation.api.desk.get_submitted_linked_docs",
+	# reads on the replica (issue 14); the county's and city's yearly return prepared, kept to its scope
+	"frappe.desk.query_report.run": "community_consultation.prepared_returns.run",
+	"frappe.desk.query_report.export_query": "community_consultation.overrides.read_only_endpoints.export_query",
+	"frappe.desk.doctype.number_card.number_card.get_result": "community_consultation.overrides.read_only_endpoints.number_card_result",
+	"frappe.desk.doctype.number_card.number_card.get_percentage_difference": "community_consultation.overrides.read_only_endpoints.number_card_percentage_difference",
 }
 
 before_write_file = "community_consultation.portal.web_form.refuse_oversized_upload"

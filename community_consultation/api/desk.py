@@ -31,6 +31,7 @@ from frappe.utils import global_search as frappe_global_search
 from frappe.utils.data import make_filter_tuple
 
 from community_consultation.permissions import unit_field, unit_scope, units_in_scope
+from community_consultation.overrides.replica import replica_reads
 
 
 def restricted_ranges(doctype: str):
@@ -134,6 +135,7 @@ def _may_read(doctype: str, name: str) -> bool:
 
 
 @frappe.whitelist()
+@replica_reads
 def get_dashboard_chart(
 	chart_name=None,
 	chart=None,

@@ -5,10 +5,12 @@ import frappe
 from frappe import _
 
 from community_consultation.portal.outcomes import public_outcomes, use_public_language
+from community_consultation.overrides.replica import replica_reads
 
 no_cache = 1
 
 
+@replica_reads
 def get_context(context):
 	use_public_language(context)
 	unit_name = frappe.form_dict.unit

@@ -11,11 +11,13 @@ import frappe
 from frappe import _
 
 from community_consultation.reporting import chart_scope
+from community_consultation.overrides.replica import replica_reads
 
 STATUS_ORDER = ("Filed", "Publicised", "In Implementation", "Overdue", "Implemented", "Draft")
 
 
 @frappe.whitelist()
+@replica_reads
 def get(
 	chart_name: str | None = None,
 	chart=None,
