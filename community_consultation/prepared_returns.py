@@ -71,7 +71,7 @@ def is_prepared_scope(report_name: str, filters: dict, user: str | None = None) 
 	unit_ = frappe.qb.DocType("Community Unit")
 	criterion = None
 	for lft, rgt in ranges:
-		term = (unit_.lft <= lft) & (unit_.rgt >= rgt)
+		term = (unit_.lft == lft) & (unit_.rgt == rgt)
 		criterion = term if criterion is None else criterion | term
 	return bool(
 		frappe.qb.from_(unit_)
@@ -239,6 +239,8 @@ def return_rows(from_date, to_date, unit: str | None = None, by_county: bool | N
 		return [], categories, forms
 	labels = ("county_lft", "township_lft", "village_lft", "county", "township", "village", "village_type")
 	total = frappe._dict({k: None for k in labels}, row_type="total")
+	# as the single query's ROLLUP gives it (the total row shows no type)
+	total.village_type = max((r.village_type for r in county_rows if r.village_type), default=None)
 	for key, value in county_rows[0].items():
 		if key not in labels and key not in ("row_type", "attendance_rate") and isinstance(value, int):
 			total[key] = sum(cint(r.get(key)) for r in county_rows)

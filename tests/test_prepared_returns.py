@@ -55,9 +55,9 @@ def prepare(user: str, filters: dict) -> str:
 	with as_user(user):
 		name = make_prepared_report(REPORT, json.dumps(filters))["name"]
 		doc = frappe.get_doc("Prepared Report", name)
-		result = generate_report_result(
-			report=frappe.get_doc("Report", REPORT), filters=doc.filters, user=doc.owner
-		)
+		report = frappe.get_doc("Report", REPORT)
+		report.custom_columns = []  # as Frappe's generate_report
+		result = generate_report_result(report=report, filters=doc.filters, user=doc.owner)
 		create_json_gz_file(result, doc.doctype, doc.name, doc.report_name)
 		doc.db_set("status", "Completed")
 	return name
@@ -99,8 +99,8 @@ def test_officer_sees_their_county_prepared_figures(counties):
 		named = through_api(
 			report_name=REPORT, filters=json.dumps(year_filters(prepared_report_name=name))
 		)
-	assert latest["doc"]["name"] == name
-	assert named["doc"]["name"] == name
+	assert latest["doc"].name == name
+	assert named["doc"].name == name
 	rows = {r["county"]: r["topics"] for r in latest["result"] if r["row_type"] == "county"}
 	assert rows == {counties.a.county: 2}
 
@@ -132,12 +132,7 @@ def test_officer_of_county_b_never_sees_county_a_prepared_figures(counties):
 		)
 		assert file and not frappe.has_permission("File", "read", file[0].name)
 		assert prepared_returns.has_permission(doc, "read", counties.officer_b) is False
-		assert name not in frappe.get_all(
-			"Prepared Report",
-			filters={"report_name": REPORT},
-			pluck="name",
-			ignore_permissions=False,
-		)
+		assert name not in frappe.get_list("Prepared Report", filters={"report_name": REPORT}, pluck="name")
 	assert prepared_returns.has_permission(doc, "read", counties.officer_a) is None  # Frappe's rule
 
 
@@ -150,8 +145,10 @@ def test_prepared_result_hidden_once_the_owner_scope_changed(counties):
 	with as_user(counties.officer_a):
 		latest = through_api(report_name=REPORT, filters=json.dumps(year_filters()))
 		assert latest["doc"] is None
+		report = frappe.get_doc("Report", REPORT)
+		report.custom_columns = []
 		with pytest.raises(frappe.PermissionError):
-			generate_report_result(report=frappe.get_doc("Report", REPORT), filters=stamped)
+			generate_report_result(report=report, filters=stamped)
 	frappe.clear_messages()
 
 
@@ -161,4 +158,6 @@ def test_city_return_county_by_county_equals_the_single_query(counties):
 	single, categories, forms = get_return_rows(from_date, to_date)
 	by_county, categories_2, forms_2 = prepared_returns.return_rows(from_date, to_date, by_county=True)
 	assert (categories, forms) == (categories_2, forms_2)
-	assert [dict(r) for r in by_county] == [dict(r) for r in single]
+	assert len(by_county) == len(single)
+	for mine, theirs in zip(by_county, single, strict=True):
+		assert {k: v for k, v in mine.items() if v != theirs.get(k)} == {}, theirs
