@@ -33,6 +33,7 @@ public pages, the session calendar, report exports): Frappe's `read_only` with t
 """
 
 import functools
+import logging
 import time
 
 import frappe
@@ -46,7 +47,10 @@ _down_until: dict[str, float] = {}  # site → monotonic time until which the re
 
 
 def logger():
-	return frappe.logger("community_consultation.replica", allow_site=True, file_count=5)
+	log = frappe.logger("community_consultation.replica", allow_site=True, file_count=5)
+	# Frappe's loggers keep only errors outside developer mode; a fallback is a warning worth keeping
+	log.setLevel(logging.INFO)
+	return log
 
 
 def install():
