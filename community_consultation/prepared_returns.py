@@ -99,7 +99,9 @@ def _stamped_scope(prepared_report) -> str | None:
 
 def refuse_other_scope():
 	frappe.throw(
-		_("This prepared return was made for other units than yours. Generate the return for your own units."),
+		_(
+			"This prepared return was made for other units than yours. Generate the return for your own units."
+		),
 		frappe.PermissionError,
 		title=_("Not your units"),
 	)

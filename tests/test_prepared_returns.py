@@ -96,9 +96,7 @@ def test_officer_sees_their_county_prepared_figures(counties):
 	name = prepare(counties.officer_a, year_filters())
 	with as_user(counties.officer_a):
 		latest = through_api(report_name=REPORT, filters=json.dumps(year_filters()))
-		named = through_api(
-			report_name=REPORT, filters=json.dumps(year_filters(prepared_report_name=name))
-		)
+		named = through_api(report_name=REPORT, filters=json.dumps(year_filters(prepared_report_name=name)))
 	assert latest["doc"].name == name
 	assert named["doc"].name == name
 	rows = {r["county"]: r["topics"] for r in latest["result"] if r["row_type"] == "county"}
@@ -115,9 +113,7 @@ def test_officer_of_county_b_never_sees_county_a_prepared_figures(counties):
 		mine = through_api(report_name=REPORT, filters=json.dumps(year_filters()))
 		assert mine["doc"] is None and not mine.get("result")
 		# Frappe's `run` would take another user's name from the client: ignored
-		theirs = through_api(
-			report_name=REPORT, filters=json.dumps(year_filters()), user=counties.officer_a
-		)
+		theirs = through_api(report_name=REPORT, filters=json.dumps(year_filters()), user=counties.officer_a)
 		assert theirs["doc"] is None and not theirs.get("result")
 		# A's result by its name
 		with pytest.raises(frappe.PermissionError):

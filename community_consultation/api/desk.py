@@ -30,8 +30,8 @@ from frappe.utils import get_safe_filters
 from frappe.utils import global_search as frappe_global_search
 from frappe.utils.data import make_filter_tuple
 
-from community_consultation.permissions import unit_field, unit_scope, units_in_scope
 from community_consultation.overrides.replica import replica_reads
+from community_consultation.permissions import unit_field, unit_scope, units_in_scope
 
 
 def restricted_ranges(doctype: str):

@@ -2,6 +2,7 @@
 
 import frappe
 from frappe.utils import add_to_date, get_datetime
+
 from community_consultation.overrides.replica import replica_reads
 
 # shown when a session has no end time yet

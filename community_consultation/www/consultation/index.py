@@ -3,8 +3,8 @@
 import frappe
 from frappe import _
 
-from community_consultation.portal.outcomes import units_with_public_outcomes, use_public_language
 from community_consultation.overrides.replica import replica_reads
+from community_consultation.portal.outcomes import units_with_public_outcomes, use_public_language
 
 no_cache = 1
 

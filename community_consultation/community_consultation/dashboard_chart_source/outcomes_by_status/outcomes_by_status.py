@@ -10,8 +10,8 @@ status in the user's language."""
 import frappe
 from frappe import _
 
-from community_consultation.reporting import chart_scope
 from community_consultation.overrides.replica import replica_reads
+from community_consultation.reporting import chart_scope
 
 STATUS_ORDER = ("Filed", "Publicised", "In Implementation", "Overdue", "Implemented", "Draft")
 

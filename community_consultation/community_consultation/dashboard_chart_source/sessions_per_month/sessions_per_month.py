@@ -12,8 +12,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_months, get_first_day, getdate, nowdate
 
-from community_consultation.reporting import chart_scope
 from community_consultation.overrides.replica import replica_reads
+from community_consultation.reporting import chart_scope
 
 MONTHS = 12
 
