@@ -221,6 +221,62 @@ def test_clerk_save_goes_to_the_primary_and_reaches_the_replica(world, reading_f
 	assert replica.user_statistics(site_user)["select_commands"] > after["select_commands"]
 
 
+def call(cmd: str, http_method: str = "GET", **form):
+	import frappe.handler
+	from test_permissions import request
+
+	with request(http_method, cmd=cmd, **form):
+		result = frappe.handler.execute_cmd(cmd)
+		return result if result is not None else frappe.local.response.get("filecontent")
+
+
+def test_dashboards_calendar_public_pages_and_exports_read_from_the_replica(world, reading_from_replica):
+	"""Deliverable of the README's "what reads where": each of these reads on the replica only."""
+	from community_consultation.www.consultation import index as public_index
+
+	replica = reading_from_replica
+	site_user = frappe.local.conf.db_name
+	card = frappe.get_all(
+		"Number Card",
+		filters={"name": "Open Topics"},
+		fields=["name", "document_type", "filters_json", "function", "aggregate_function_based_on"],
+	)[0]
+	year = str(getdate(nowdate()).year)
+	reads = {
+		"dashboard chart source": lambda: call(
+			"community_consultation.community_consultation.dashboard_chart_source.outcomes_by_status"
+			".outcomes_by_status.get"
+		),
+		"number card": lambda: call(
+			"frappe.desk.doctype.number_card.number_card.get_result",
+			doc=frappe.as_json(card),
+			filters=card.filters_json,
+		),
+		"session calendar": lambda: call(
+			"community_consultation.portal.session_calendar.get_events",
+			start=f"{year}-01-01",
+			end=f"{year}-12-31",
+		),
+		"public outcome pages": lambda: public_index.get_context(frappe._dict()),
+		"report export": lambda: call(
+			"frappe.desk.query_report.export_query",
+			"POST",
+			report_name=REPORT,
+			file_format_type="CSV",
+			filters=frappe.as_json({"year": year}),
+			visible_idx="[]",
+		),
+	}
+	with as_user(world.officer):
+		for what, read in reads.items():
+			selects, primary = replica.user_statistics(site_user)["select_commands"], primary_selects()
+			answer = read()
+			assert answer is not None, what
+			assert replica.user_statistics(site_user)["select_commands"] > selects, what
+			assert primary_selects() == primary, what
+			assert not replica_override.on_replica(), what
+
+
 def test_replica_stopped_reports_answer_from_the_primary_and_the_fallback_is_logged(
 	world, reading_from_replica
 ):
