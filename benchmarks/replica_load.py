@@ -34,7 +34,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import load  # noqa: E402  (benchmarks/load.py, beside this file)
+import load  # benchmarks/load.py, beside this file
 
 REPORT = load.REPORT
 PHASES = (
@@ -52,7 +52,9 @@ def parse_args(argv=None):
 	parser.add_argument("--url", default="http://127.0.0.1:8414", help="nginx on this machine")
 	parser.add_argument("--site", default="load.localhost")
 	parser.add_argument("--bench", default=os.environ.get("FRAPPE_BENCH", "/opt/frappe-bench"))
-	parser.add_argument("--plan", help="load_setup.py's plan (default /tmp/community_consultation-load-<site>.json)")
+	parser.add_argument(
+		"--plan", help="load_setup.py's plan (default /tmp/community_consultation-load-<site>.json)"
+	)
 	parser.add_argument("--prepare", action="store_true", help="create the officers, add them to the plan")
 	parser.add_argument("--phase-duration", type=float, default=120, help="seconds per phase (default 120)")
 	parser.add_argument("--clerks", type=int, default=20)
@@ -179,15 +181,14 @@ def set_read_from_replica(args, value: int):
 	)
 
 
-def saved_since(args, since: str) -> dict:
+def saved_counts(args) -> dict:
+	"""Sessions and filed outcomes in the database (nothing is deleted during a run)."""
 	conn = load.site_db(args.bench, args.site)
 	try:
 		with conn.cursor() as cur:
-			cur.execute("select count(*) from `tabConsultation Session` where creation >= %s", (since,))
+			cur.execute("select count(*) from `tabConsultation Session`")
 			sessions = cur.fetchone()[0]
-			cur.execute(
-				"select count(*) from `tabConsultation Outcome` where docstatus = 1 and creation >= %s", (since,)
-			)
+			cur.execute("select count(*) from `tabConsultation Outcome` where docstatus = 1")
 			outcomes = cur.fetchone()[0]
 		return {"sessions": sessions, "outcomes_filed": outcomes}
 	finally:
@@ -203,6 +204,7 @@ async def run_phase(args, plan: dict, key: str, officers: bool) -> dict:
 		officer_errors=[],
 	)
 	before = load.server_counters(args.bench, args.site)
+	saved_before = saved_counts(args)
 	started = time.monotonic()
 	ctx.deadline = started + args.phase_duration
 	rng = random.Random(f"{args.seed}-{key}")
@@ -238,7 +240,7 @@ async def run_phase(args, plan: dict, key: str, officers: bool) -> dict:
 		"officer_requests": len(ctx.officer_requests),
 		"officer_errors": ctx.officer_errors[:20],
 		"acknowledged": acknowledged,
-		"saved": saved_since(args, before["db_now"]),
+		"saved": {k: v - saved_before[k] for k, v in saved_counts(args).items()},
 		"cases": [ctx.recorder.cases_done, ctx.recorder.cases],
 	}
 
@@ -336,8 +338,10 @@ def markdown(result: dict) -> str:
 	row("deadlocks", lambda p: str(p["deadlocks"]))
 	row(
 		"sessions / outcomes acknowledged → in the database",
-		lambda p: f"{p['acknowledged']['sessions']} / {p['acknowledged']['outcomes_filed']} → "
-		f"{p['saved']['sessions']} / {p['saved']['outcomes_filed']}",
+		lambda p: (
+			f"{p['acknowledged']['sessions']} / {p['acknowledged']['outcomes_filed']} → "
+			f"{p['saved']['sessions']} / {p['saved']['outcomes_filed']}"
+		),
 	)
 	return "\n".join(lines) + "\n"
 
@@ -348,7 +352,9 @@ def record(path: str, section: str):
 
 	file = Path(path)
 	text = file.read_text()
-	pattern = re.compile(r"^## Reads on a replica, behind nginx\n.*?(?=^## (?!#)|\Z)", re.MULTILINE | re.DOTALL)
+	pattern = re.compile(
+		r"^## Reads on a replica, behind nginx\n.*?(?=^## (?!#)|\Z)", re.MULTILINE | re.DOTALL
+	)
 	if pattern.search(text):
 		text = pattern.sub(lambda m: section + ("\n" if m.end() < len(text) else ""), text, count=1)
 	else:

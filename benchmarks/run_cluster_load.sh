@@ -8,7 +8,8 @@
 #   RECORD=1 benchmarks/run_cluster_load.sh             # also write its section of benchmarks/RESULTS.md
 #   benchmarks/run_cluster_load.sh --phase-duration 60  # arguments go to replica_load.py
 #
-# Variables: SITE [load.localhost], FRAPPE_BENCH [/opt/frappe-bench], and those of scripts/replica and
+# Variables: KEEP_REPLICA=1 keeps the replica afterwards, REUSE_REPLICA=1 uses it again (instead of
+# copying the site afresh); SITE [load.localhost], FRAPPE_BENCH [/opt/frappe-bench], and those of scripts/replica and
 # scripts/cluster. Prepare the site once (README, Deployment): benchmarks/generate.py, load_setup.py,
 # replica_load.py --prepare.
 set -euo pipefail
@@ -21,7 +22,7 @@ export FRAPPE_BENCH=$BENCH
 
 stop() {
 	"$REPO/scripts/cluster" down || true
-	"$REPO/scripts/replica" remove || true
+	if [ -n "${KEEP_REPLICA:-}" ]; then "$REPO/scripts/replica" detach "$SITE" || true; else "$REPO/scripts/replica" remove || true; fi
 }
 trap stop EXIT
 
@@ -29,7 +30,11 @@ if ! "$BENCH/env/bin/python" -c "import httpx" 2>/dev/null; then
 	uv pip install -q --python "$BENCH/env/bin/python" httpx
 fi
 
-"$REPO/scripts/replica" start "$SITE"
+if [ -n "${REUSE_REPLICA:-}" ] && "$REPO/scripts/replica" status >/dev/null; then
+	"$REPO/scripts/replica" wait # the replica of an earlier run, brought up to date
+else
+	"$REPO/scripts/replica" start "$SITE"
+fi
 "$REPO/scripts/replica" attach "$SITE"
 "$REPO/scripts/cluster" up "$SITE"
 
