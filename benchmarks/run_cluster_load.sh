@@ -8,7 +8,8 @@
 #   RECORD=1 benchmarks/run_cluster_load.sh             # also write its section of benchmarks/RESULTS.md
 #   benchmarks/run_cluster_load.sh --phase-duration 60  # arguments go to replica_load.py
 #
-# Variables: KEEP_REPLICA=1 keeps the replica afterwards, REUSE_REPLICA=1 uses it again (instead of
+# Variables: PRIMARY_BUFFER_POOL (bytes) sets the primary's innodb_buffer_pool_size for the run (SET
+# GLOBAL, restored afterwards), KEEP_REPLICA=1 keeps the replica afterwards, REUSE_REPLICA=1 uses it again (instead of
 # copying the site afresh); SITE [load.localhost], FRAPPE_BENCH [/opt/frappe-bench], and those of scripts/replica and
 # scripts/cluster. Prepare the site once (README, Deployment): benchmarks/generate.py, load_setup.py,
 # replica_load.py --prepare.
@@ -20,7 +21,9 @@ SITE=${SITE:-load.localhost}
 BENCH=${FRAPPE_BENCH:-/opt/frappe-bench}
 export FRAPPE_BENCH=$BENCH
 
+pool_before=""
 stop() {
+	if [ -n "$pool_before" ]; then mysql -h 127.0.0.1 -u root -e "SET GLOBAL innodb_buffer_pool_size = $pool_before" || true; fi
 	"$REPO/scripts/cluster" down || true
 	if [ -n "${KEEP_REPLICA:-}" ]; then "$REPO/scripts/replica" detach "$SITE" || true; else "$REPO/scripts/replica" remove || true; fi
 }
@@ -30,6 +33,11 @@ if ! "$BENCH/env/bin/python" -c "import httpx" 2>/dev/null; then
 	uv pip install -q --python "$BENCH/env/bin/python" httpx
 fi
 
+# the same buffer pool for the primary as for the replica (REPLICA_BUFFER_POOL), restored afterwards
+if [ -n "${PRIMARY_BUFFER_POOL:-}" ]; then
+	pool_before=$(mysql -h 127.0.0.1 -u root -Nse "SELECT @@innodb_buffer_pool_size")
+	mysql -h 127.0.0.1 -u root -e "SET GLOBAL innodb_buffer_pool_size = $PRIMARY_BUFFER_POOL"
+fi
 if [ -n "${REUSE_REPLICA:-}" ] && "$REPO/scripts/replica" status >/dev/null; then
 	"$REPO/scripts/replica" wait # the replica of an earlier run, brought up to date
 else

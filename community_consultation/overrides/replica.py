@@ -33,6 +33,7 @@ public pages, the session calendar, report exports): Frappe's `read_only` with t
 """
 
 import functools
+import inspect
 import logging
 import time
 
@@ -148,4 +149,7 @@ def replica_reads(fn):
 		finally:
 			frappe.flags.read_only = previous
 
+	# callers that read the arguments with inspect.getfullargspec (which ignores __wrapped__), such as
+	# Frappe's page renderer calling a page's get_context(context), see fn's own
+	wrapper.__signature__ = inspect.signature(fn)
 	return wrapper
