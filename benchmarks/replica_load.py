@@ -214,6 +214,7 @@ async def run_phase(args, plan: dict, key: str, officers: bool) -> dict:
 		tasks += [CityOfficer(ctx, a, year).run() for a in plan["city_officers"][: args.officers]]
 	await asyncio.gather(*tasks)
 	after = load.server_counters(args.bench, args.site)
+	load_average = os.getloadavg()[1]  # the last 5 minutes: the phase, on the whole machine
 	operations = ctx.recorder.summary()
 	all_clerk = [s for op in CLERK_OPS for s in ctx.recorder.samples[op]]
 	statuses = ctx.recorder.statuses
@@ -224,6 +225,7 @@ async def run_phase(args, plan: dict, key: str, officers: bool) -> dict:
 	return {
 		"phase": key,
 		"duration_s": round(time.monotonic() - started),
+		"load_average": round(load_average, 1),
 		"operations": operations,
 		"clerk_requests": len(all_clerk),
 		"clerk_p50_ms": round(load.percentile(all_clerk, 50) * 1000) if all_clerk else None,
@@ -313,6 +315,7 @@ def markdown(result: dict) -> str:
 	def row(label: str, fn):
 		lines.append(f"| {label} | " + " | ".join(fn(phases[k]) for k, _l, _r in PHASES) + " |")
 
+	row("machine load average (5 min, 2 cores, shared)", lambda p: str(p.get("load_average", "—")))
 	row("clerk requests", lambda p: str(p["clerk_requests"]))
 	row("clerks, all requests: p50 / p95 ms", lambda p: f"{p['clerk_p50_ms']} / {p['clerk_p95_ms']}")
 	row(
