@@ -350,13 +350,14 @@ def markdown(result: dict) -> str:
 
 
 def record(path: str, section: str):
-	"""Replace this section of the Markdown file (up to the next '## ' heading), or append it."""
+	"""Replace this section's figures in the Markdown file (up to its first '### ' subsection or the next
+	'## ' heading), or append the section; its subsections (the reading of a run) stay."""
 	import re
 
 	file = Path(path)
 	text = file.read_text()
 	pattern = re.compile(
-		r"^## Reads on a replica, behind nginx\n.*?(?=^## (?!#)|\Z)", re.MULTILINE | re.DOTALL
+		r"^## Reads on a replica, behind nginx\n.*?(?=^### |^## (?!#)|\Z)", re.MULTILINE | re.DOTALL
 	)
 	if pattern.search(text):
 		text = pattern.sub(lambda m: section + ("\n" if m.end() < len(text) else ""), text, count=1)
