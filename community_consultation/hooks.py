@@ -18,7 +18,12 @@ after_install = "community_consultation.install.after_install"
 before_uninstall = "community_consultation.install.before_uninstall"
 
 # MariaDB away: a clear, translated 503 instead of a traceback or a bare server error
-before_request = ["community_consultation.overrides.database_outage.refuse_while_database_unavailable"]
+before_request = [
+	"community_consultation.overrides.database_outage.refuse_while_database_unavailable",
+	# reads that may go to a MariaDB replica do, and fall back to the primary when it is away
+	"community_consultation.overrides.replica.install",
+]
+before_job = ["community_consultation.overrides.replica.install"]
 after_request = ["community_consultation.overrides.database_outage.explain_database_outage"]
 
 scheduler_events = {
@@ -54,6 +59,12 @@ website_route_rules = [
 permission_query_conditions = {
 	"*": "community_consultation.overrides.child_tables.child_table_query_conditions",
 	"File": "community_consultation.overrides.file_permissions.file_query_conditions",
+	# a prepared yearly return is shown only to users of the unit scope it was prepared for
+	"Prepared Report": "community_consultation.prepared_returns.query_conditions",
+}
+
+doc_events = {
+	"Prepared Report": {"before_insert": "community_consultation.prepared_returns.stamp_unit_scope"},
 }
 
 override_doctype_class = {
@@ -74,6 +85,7 @@ override_doctype_class = {
 has_permission = {
 	"Consultation Session": "community_consultation.township.has_township_permission",
 	"Consultation Outcome": "community_consultation.township.has_township_permission",
+	"Prepared Report": "community_consultation.prepared_returns.has_permission",
 }
 
 override_whitelisted_methods = {
@@ -85,6 +97,11 @@ override_whitelisted_methods = {
 	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "community_consultation.overrides.desk_endpoints.get_dashboard_chart",
 	"frappe.desk.listview.get_group_by_count": "community_consultation.overrides.desk_endpoints.get_group_by_count",
 	"frappe.desk.form.linked_with.get_submitted_linked_docs": "community_consultation.overrides.desk_endpoints.get_submitted_linked_docs",
+	# reads on the replica; the county's and the city's yearly return prepared, kept to its unit scope
+	"frappe.desk.query_report.run": "community_consultation.prepared_returns.run",
+	"frappe.desk.query_report.export_query": "community_consultation.overrides.read_only_endpoints.export_query",
+	"frappe.desk.doctype.number_card.number_card.get_result": "community_consultation.overrides.read_only_endpoints.number_card_result",
+	"frappe.desk.doctype.number_card.number_card.get_percentage_difference": "community_consultation.overrides.read_only_endpoints.number_card_percentage_difference",
 }
 
 before_write_file = "community_consultation.portal.web_form.refuse_oversized_upload"

@@ -4,11 +4,13 @@ with their implementation progress (二(五)4, 二(六))."""
 import frappe
 from frappe import _
 
+from community_consultation.overrides.replica import replica_reads
 from community_consultation.portal.outcomes import public_outcomes, use_public_language
 
 no_cache = 1
 
 
+@replica_reads
 def get_context(context):
 	use_public_language(context)
 	unit_name = frappe.form_dict.unit
