@@ -34,6 +34,7 @@ jinja = {
 		"community_consultation.portal.jinja.consultation_unit",
 		"community_consultation.portal.jinja.supervision_committee",
 		"community_consultation.portal.jinja.text_to_html",
+		"community_consultation.portal.qr.consultation_qr",
 	],
 }
 

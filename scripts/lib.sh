@@ -92,8 +92,12 @@ link_app() {
 		rm -f "$target"
 		ln -s "$REPO_DIR" "$target"
 	fi
-	if ! (cd "$BENCH/sites" && bench_py -c "import $APP, os, sys; sys.exit(0 if os.path.realpath($APP.__file__).startswith(os.path.realpath('$REPO_DIR')) else 1)" 2>/dev/null); then
-		(cd "$BENCH" && uv pip install -q -e "apps/$APP" --python env/bin/python)
+	# (re)installed when the bench runs another checkout or pyproject.toml changed (new dependencies)
+	local stamp="$BENCH/env/.$APP-pyproject" fp
+	fp=$(sha1sum "$REPO_DIR/pyproject.toml" | cut -c1-40)
+	if ! (cd "$BENCH/sites" && bench_py -c "import $APP, os, sys; sys.exit(0 if os.path.realpath($APP.__file__).startswith(os.path.realpath('$REPO_DIR')) else 1)" 2>/dev/null) \
+		|| [ "$(cat "$stamp" 2>/dev/null)" != "$fp" ]; then
+		(cd "$BENCH" && uv pip install -q -e "apps/$APP" --python env/bin/python) && echo "$fp" >"$stamp"
 	fi
 	if ! grep -qx "$APP" "$BENCH/sites/apps.txt"; then
 		[ -z "$(tail -c1 "$BENCH/sites/apps.txt")" ] || echo >>"$BENCH/sites/apps.txt"
