@@ -53,7 +53,7 @@ doc_events = {
 			"community_consultation.permissions.validate_unit_access",
 			"community_consultation.workflow_rules.keep_state_with_facts",
 		],
-		"on_update": "community_consultation.workflow_rules.follow_facts",
+		"on_update": ["community_consultation.workflow_rules.follow_facts", "community_consultation.resident_updates.notify_proposer"],
 	},
 	"Consultation Session": {
 		"before_insert": _series_row,
@@ -64,9 +64,10 @@ doc_events = {
 		"on_update": [
 			"community_consultation.workflow_rules.follow_facts",
 			"community_consultation.notices.persist_session_notice",
+			"community_consultation.resident_updates.notify_proposer",
 		],
-		"on_submit": "community_consultation.workflow_rules.follow_facts",
-		"on_cancel": "community_consultation.workflow_rules.follow_cancel",
+		"on_submit": ["community_consultation.workflow_rules.follow_facts", "community_consultation.resident_updates.notify_proposer"],
+		"on_cancel": ["community_consultation.workflow_rules.follow_cancel", "community_consultation.resident_updates.notify_proposer"],
 	},
 	"Consultation Outcome": {
 		"before_insert": _series_row,
@@ -82,11 +83,13 @@ doc_events = {
 		"on_submit": [
 			"community_consultation.workflow_rules.follow_facts",
 			"community_consultation.notices.notify_outcome_filed",
+			"community_consultation.resident_updates.notify_proposer",
 		],
-		"on_cancel": "community_consultation.workflow_rules.follow_cancel",
+		"on_cancel": ["community_consultation.workflow_rules.follow_cancel", "community_consultation.resident_updates.notify_proposer"],
 		"on_update_after_submit": [
 			"community_consultation.workflow_rules.follow_facts",
 			"community_consultation.notices.notify_publicity_started",
+			"community_consultation.resident_updates.notify_proposer",
 		],
 	},
 	"Supervision Remark": {"before_insert": _series_row},

@@ -81,7 +81,9 @@ def outcome_records(unit: str) -> list[dict]:
 				"status": "Corrected" if row.corrected else row.status,
 				"corrected": bool(row.corrected),
 				"corrected_by": row.corrected_by or "",
-				"correction_reason": (row.correction_reason or "") if (row.corrected or row.amended_from) else "",
+				"correction_reason": (row.correction_reason or "")
+				if (row.corrected or row.amended_from)
+				else "",
 				"decision": " ".join(strip_html(row.decision or "").split()),
 				"meeting_decision_ref": row.meeting_decision_ref or "",
 				"implementer": row.implementer or "",
