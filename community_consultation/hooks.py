@@ -8,13 +8,19 @@ required_apps = []
 
 # desk: tell the clerk when a request failed without an answer the desk can show (issue 7)
 app_include_js = "community_consultation.bundle.js"
+# public pages for residents: accessibility (README "Accessibility")
+web_include_css = "/assets/community_consultation/css/public_a11y.css"
+web_include_js = "/assets/community_consultation/js/public_a11y.js"
 
 before_install = "community_consultation.install.before_install"
 after_install = "community_consultation.install.after_install"
 before_uninstall = "community_consultation.install.before_uninstall"
 
 # MariaDB away (issue 7): a clear, translated 503 instead of a traceback or a bare server error
-before_request = ["community_consultation.database_outage.refuse_while_database_unavailable"]
+before_request = [
+	"community_consultation.database_outage.refuse_while_database_unavailable",
+	"community_consultation.overrides.guest_language.set_guest_language",
+]
 after_request = ["community_consultation.database_outage.explain_database_outage"]
 
 scheduler_events = {

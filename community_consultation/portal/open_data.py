@@ -240,7 +240,9 @@ def sessions_calendar(unit: str) -> str:
 		description = "\n".join(
 			part
 			for part in (
-				_("Form of consultation: {0}").format(_(session.consultation_form or "")),
+				_("Form of consultation: {0}").format(
+					_(session.consultation_form) if session.consultation_form else ""
+				),
 				_("Organiser: {0}").format(session.organiser) if session.organiser else "",
 				get_url(unit_page_path(session.community_unit, session.name)),
 			)
