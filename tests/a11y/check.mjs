@@ -96,9 +96,11 @@ async function fillByKeyboard(page, values) {
 	const focusField = async (fieldname) => {
 		for (let i = 0; i < 80; i++) {
 			await page.keyboard.press("Tab");
+			// a field's own input: not the editor's toolbar buttons before it
 			const here = await page.evaluate(() => {
 				const el = document.activeElement;
-				return el?.closest("[data-fieldname]")?.getAttribute("data-fieldname") || "";
+				if (!el || !el.matches("input, textarea, select, [contenteditable=true]")) return "";
+				return el.closest("[data-fieldname]")?.getAttribute("data-fieldname") || "";
 			});
 			if (here === fieldname) return true;
 		}

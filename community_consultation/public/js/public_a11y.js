@@ -58,8 +58,8 @@
 			box.setAttribute("aria-label", box.classList.contains("select-all") ? "全选" : "选择此行");
 		});
 		// aria-owns / aria-controls that point at a list no longer on the page (4.1.2)
-		document.querySelectorAll("[aria-owns], [aria-controls]").forEach((el) => {
-			for (const attr of ["aria-owns", "aria-controls"]) {
+		document.querySelectorAll("[aria-owns], [aria-controls], [aria-activedescendant]").forEach((el) => {
+			for (const attr of ["aria-owns", "aria-controls", "aria-activedescendant"]) {
 				const id = el.getAttribute(attr);
 				if (id && !document.getElementById(id)) el.removeAttribute(attr);
 			}
