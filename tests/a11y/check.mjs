@@ -146,7 +146,10 @@ for (const page_job of job.pages) {
 			await settle(page);
 			if (job.mode === "text") {
 				await page.waitForTimeout(page_job.wait || 1500);
-				entry.text = await page.evaluate(() => document.body.innerText);
+				// what the page shows, and what its inputs show (a value is not in innerText)
+				entry.text = await page.evaluate(() =>
+					[document.body.innerText, ...Array.from(document.querySelectorAll("input:not([type=hidden]), textarea"))
+						.map((i) => i.value || i.placeholder || "")].join("\n"));
 				entry.facts = await pageFacts(page);
 			} else {
 				entry.facts = await pageFacts(page);

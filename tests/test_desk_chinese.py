@@ -1,0 +1,77 @@
+"""The desk in Chinese, as a clerk sees it: Debian's Chromium logs in as a committee clerk, a community
+secretary, a building head and a township officer (each with language zh), opens the app's workspace,
+lists, forms and reports, and finds no English word of the app's or Frappe's on them."""
+
+import re
+from urllib.parse import quote
+
+import frappe
+import pytest
+from browser_site import PASSWORD, chromium_ready, run_browser, served_world
+
+pytestmark = pytest.mark.skipif(bool(chromium_ready()), reason=chromium_ready() or "")
+
+# Latin words that are no English a clerk must read: names, abbreviations, the framework's name
+ALLOWED = {"PDF", "CSV", "JSON", "SMS", "QR", "ID", "Frappe", "Administrator", "Ctrl", "Alt", "Shift", "MB", "KB"}
+# record numbers (TOP-2026-00001), e-mail addresses, URLs
+NOT_WORDS = re.compile(r"\b[A-Z]{2,4}-\d{4}-\d+\b|\S+@\S+|https?://\S+|\b[A-Z]{2,4}-\.?Y+")
+WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+
+
+def english_words(text: str) -> list[str]:
+	text = NOT_WORDS.sub(" ", text)
+	return sorted({w for w in WORD.findall(text) if w not in ALLOWED})
+
+
+def desk_pages(world, role: str) -> list[str]:
+	pages = [
+		"/app/community-consultation",
+		"/app/consultation-topic",
+		f"/app/consultation-topic/{quote(world.topic)}",
+		"/app/consultation-session",
+		f"/app/consultation-session/{quote(world.session.name)}",
+		"/app/stakeholder",
+		"/app/notice-channel",
+		"/app/query-report/Topic Register",
+	]
+	if role != "building_head":
+		pages += [
+			"/app/consultation-outcome",
+			f"/app/consultation-outcome/{quote(world.outcome.name)}",
+			"/app/query-report/Implementation Tracker",
+		]
+	return pages
+
+
+@pytest.fixture(scope="module")
+def desk_text():
+	for world, site in served_world():
+		world.topic = frappe.db.get_value("Consultation Session", world.session.name, "topic")
+		pages = []
+		for role in ("clerk", "secretary", "building_head", "township"):
+			pages += [
+				{"path": path, "user": world.users[role], "password": PASSWORD, "role": role, "wait": 2500}
+				for path in desk_pages(world, role)
+			]
+		entries = run_browser({"base": site.base, "mode": "text", "pages": pages})
+		for page, entry in zip(pages, entries, strict=True):
+			entry["role"] = page["role"]
+		yield entries
+
+
+def test_desk_pages_of_every_unit_role_show_no_english(desk_text):
+	found = {}
+	for entry in desk_text:
+		assert not entry.get("error"), entry["error"]
+		assert entry["status"] == 200, entry
+		words = english_words(entry["text"])
+		if words:
+			found[f"{entry['role']} {entry['path']}"] = words
+	assert found == {}
+
+
+def test_the_desk_sidebar_shows_only_the_app_workspace_to_unit_roles(desk_text):
+	for entry in desk_text:
+		if entry["path"] == "/app/community-consultation":
+			for name in ("用户", "网站", "工具", "集成", "构建", "Users", "Website", "Tools", "Integrations", "Build"):
+				assert f"\n{name}\n" not in f"\n{entry['text']}\n", (entry["role"], name)
