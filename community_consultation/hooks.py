@@ -10,7 +10,10 @@ required_apps = []
 app_include_js = "community_consultation.bundle.js"
 # public pages for residents: accessibility (README "Accessibility")
 web_include_css = "/assets/community_consultation/css/public_a11y.css"
-web_include_js = "/assets/community_consultation/js/public_a11y.js"
+web_include_js = [
+	"/assets/community_consultation/js/public_a11y.js",
+	"/assets/community_consultation/js/awesomplete_status.js",
+]
 
 before_install = "community_consultation.install.before_install"
 after_install = "community_consultation.install.after_install"

@@ -2,7 +2,9 @@
 secretary, a building head and a township officer (each with language zh), opens the app's workspace,
 lists, forms and reports, and finds no English word of the app's or Frappe's on them."""
 
+import json
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import frappe
@@ -32,14 +34,23 @@ def desk_pages(world, role: str) -> list[str]:
 		f"/app/consultation-session/{quote(world.session.name)}",
 		"/app/stakeholder",
 		"/app/notice-channel",
+		"/app/consultation-topic/new",
+		"/app/consultation-session/view/calendar",
+		"/app/consultation-notice-log",
 		"/app/query-report/Topic Register",
 	]
 	if role != "building_head":
 		pages += [
 			"/app/consultation-outcome",
 			f"/app/consultation-outcome/{quote(world.outcome.name)}",
+			"/app/supervision-remark",
+			"/app/proposal-progress-notice",
 			"/app/query-report/Implementation Tracker",
+			"/app/query-report/Stakeholder Participation",
+			"/app/query-report/Online Proposals to Review",
 		]
+	if role == "township":
+		pages += ["/app/consultation-annual-return", "/app/query-report/Yearly Consultation Return"]
 	return pages
 
 
@@ -50,12 +61,19 @@ def desk_text():
 		pages = []
 		for role in ("clerk", "secretary", "building_head", "township"):
 			pages += [
-				{"path": path, "user": world.users[role], "password": PASSWORD, "role": role, "wait": 2500}
+				{"path": path, "user": world.users[role], "password": PASSWORD, "role": role, "wait": 1500}
 				for path in desk_pages(world, role)
 			]
-		entries = run_browser({"base": site.base, "mode": "text", "pages": pages})
+		# screenshots of every page, to look at: $FRAPPE_BENCH/logs/desk-screenshots/
+		shots = Path(frappe.utils.get_bench_path()) / "logs" / "desk-screenshots"
+		shots.mkdir(exist_ok=True)
+		entries = run_browser({"base": site.base, "mode": "text", "pages": pages, "screenshots": str(shots)})
 		for page, entry in zip(pages, entries, strict=True):
 			entry["role"] = page["role"]
+		# kept beside the bench's logs to read when the check fails
+		(Path(frappe.utils.get_bench_path()) / "logs" / "desk-chinese-report.json").write_text(
+			json.dumps(entries, ensure_ascii=False, indent=1)
+		)
 		yield entries
 
 
@@ -67,7 +85,7 @@ def test_desk_pages_of_every_unit_role_show_no_english(desk_text):
 		words = english_words(entry["text"])
 		if words:
 			found[f"{entry['role']} {entry['path']}"] = words
-	assert found == {}
+	assert found == {}, "\n".join(f"{page}: {' '.join(words)}" for page, words in found.items())
 
 
 def test_the_desk_sidebar_shows_only_the_app_workspace_to_unit_roles(desk_text):

@@ -148,8 +148,17 @@ for (const page_job of job.pages) {
 				await page.waitForTimeout(page_job.wait || 1500);
 				// what the page shows, and what its inputs show (a value is not in innerText)
 				entry.text = await page.evaluate(() =>
-					[document.body.innerText, ...Array.from(document.querySelectorAll("input:not([type=hidden]), textarea"))
-						.map((i) => i.value || i.placeholder || "")].join("\n"));
+					[
+						document.body.innerText,
+						...Array.from(document.querySelectorAll("input:not([type=hidden]), textarea")).map(
+							(i) => i.value || i.placeholder || ""
+						),
+						...Array.from(document.querySelectorAll("[data-placeholder]")).map((el) => el.dataset.placeholder),
+					].join("\n"));
+				if (job.screenshots) {
+					const slug = `${page_job.role || "page"}-${page_job.path}`.replace(/[^A-Za-z0-9\u4e00-\u9fff]+/g, "_");
+					await page.screenshot({ path: `${job.screenshots}/${slug}.png`, fullPage: true });
+				}
 				entry.facts = await pageFacts(page);
 			} else {
 				entry.facts = await pageFacts(page);

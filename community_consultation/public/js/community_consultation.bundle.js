@@ -1,4 +1,5 @@
 import "./unanswered_requests";
+import "./awesomplete_status";
 import "./report_filters";
 import "./timeline_values";
 import "./datetime_input";

@@ -39,6 +39,19 @@
 	};
 	let counter = 0;
 
+	// the autocomplete's screen-reader messages (awesomplete_status.js) on the Chinese public pages,
+	// whose pages carry only their own translations
+	const ZH_MESSAGES = {
+		"Type to search": "请输入文字查找",
+		"Type {0} or more characters to search": "请至少输入{0}个字查找",
+		"No results": "没有结果",
+		"{0} results": "共{0}项结果",
+		"{0}, item {1} of {2}": "{0}，第{1}项，共{2}项",
+	};
+	if ((document.documentElement.lang || "zh").startsWith("zh") && window.frappe) {
+		frappe._messages = Object.assign(frappe._messages || {}, ZH_MESSAGES);
+	}
+
 	// titles Frappe sets without translating them
 	const TITLES = { Login: "登录", "Forgot Password": "忘记密码", "Sign Up": "注册" };
 

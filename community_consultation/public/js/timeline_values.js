@@ -19,6 +19,10 @@ const translate_version = (version, doctype) => {
 		return;
 	}
 	(data.changed || []).forEach((change) => {
+		// an empty value reads "null" otherwise
+		for (const i of [1, 2]) {
+			if (change[i] === null || change[i] === undefined || change[i] === "") change[i] = __("(empty)");
+		}
 		if (translatable(doctype, change[0])) {
 			change[1] = typeof change[1] === "string" && change[1] ? __(change[1]) : change[1];
 			change[2] = typeof change[2] === "string" && change[2] ? __(change[2]) : change[2];
