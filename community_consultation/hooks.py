@@ -13,6 +13,7 @@ web_include_css = "/assets/community_consultation/css/public_a11y.css"
 web_include_js = [
 	"/assets/community_consultation/js/public_a11y.js",
 	"/assets/community_consultation/js/awesomplete_status.js",
+	"/assets/community_consultation/js/editor_labels.js",
 ]
 
 before_install = "community_consultation.install.before_install"

@@ -82,6 +82,8 @@ def test_desk_pages_of_every_unit_role_show_no_english(desk_text):
 	for entry in desk_text:
 		assert not entry.get("error"), entry["error"]
 		assert entry["status"] == 200, entry
+		# the page itself, not the desk's refusal
+		assert frappe._("Not Permitted", lang="zh") not in entry["text"], (entry["role"], entry["path"])
 		words = english_words(entry["text"])
 		if words:
 			found[f"{entry['role']} {entry['path']}"] = words

@@ -7,7 +7,7 @@ The codes are drawn on the server with segno (pure Python, no network) as PNG da
 wkhtmltopdf embeds them in the PDF as images and the printed page needs nothing from the internet.
 """
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import frappe
 from frappe import _
@@ -50,6 +50,7 @@ def consultation_qr(doc, caption: str | None = None) -> str:
 		'<div class="cc-qr">'
 		f'<img src="{qr_data_uri(url)}" alt="{frappe.utils.escape_html(_("QR code: {0}").format(url))}">'
 		f'<div class="cc-qr-caption">{frappe.utils.escape_html(caption)}</div>'
-		f'<div class="cc-qr-url cc-no">{frappe.utils.escape_html(url)}</div>'
+		# printed as a reader types it (坑口村, not %E5%9D%91…); the code carries the encoded address
+		f'<div class="cc-qr-url cc-no">{frappe.utils.escape_html(unquote(url))}</div>'
 		"</div>"
 	)

@@ -154,6 +154,10 @@ for (const page_job of job.pages) {
 							(i) => i.value || i.placeholder || ""
 						),
 						...Array.from(document.querySelectorAll("[data-placeholder]")).map((el) => el.dataset.placeholder),
+						// labels drawn by CSS (the rich-text editor's pickers)
+						...Array.from(document.querySelectorAll(".ql-picker-label, .ql-picker-item")).map((el) =>
+							getComputedStyle(el, "::before").content.replace(/^"|"$/g, "")
+						),
 					].join("\n"));
 				if (job.screenshots) {
 					const slug = `${page_job.role || "page"}-${page_job.path}`.replace(/[^A-Za-z0-9\u4e00-\u9fff]+/g, "_");

@@ -3,3 +3,4 @@ import "./awesomplete_status";
 import "./report_filters";
 import "./timeline_values";
 import "./datetime_input";
+import "./editor_labels";

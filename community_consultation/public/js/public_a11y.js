@@ -47,6 +47,18 @@
 		"No results": "没有结果",
 		"{0} results": "共{0}项结果",
 		"{0}, item {1} of {2}": "{0}，第{1}项，共{2}项",
+		// the rich-text editor's pickers (editor_labels.js)
+		Normal: "正文",
+		"Heading {0}": "标题{0}",
+		Table: "表格",
+		"Insert Table": "插入表格",
+		"Insert Row Above": "在上方插入行",
+		"Insert Row Below": "在下方插入行",
+		"Insert Column Right": "在右侧插入列",
+		"Insert Column Left": "在左侧插入列",
+		"Delete Row": "删除行",
+		"Delete Column": "删除列",
+		"Delete Table": "删除表格",
 	};
 	if ((document.documentElement.lang || "zh").startsWith("zh") && window.frappe) {
 		frappe._messages = Object.assign(frappe._messages || {}, ZH_MESSAGES);
