@@ -93,6 +93,9 @@ def build_world() -> frappe._dict:
 			venue="甲村党群服务中心",
 		)
 	).insert()
+	group_people = make_people(units.building, prefix="组员")
+	building_topic = make_topic(units.building, stakeholders=group_people, title="楼道堆放杂物清理")
+	building_session = make_session(building_topic, group_people, conclude=False)
 	users = frappe._dict(
 		resident=make_user("browser-resident@example.com", ["Resident"], first_name="陈秀英", language="zh"),
 		clerk=make_user(
@@ -132,7 +135,15 @@ def build_world() -> frappe._dict:
 		units.village_a, accepted=False, title="小区路灯不亮", source_channel="Online Submission"
 	)
 	proposal.db_set("owner", users.resident)
-	return frappe._dict(units=units, outcome=outcome, session=session, users=users, proposal=proposal)
+	return frappe._dict(
+		units=units,
+		outcome=outcome,
+		session=session,
+		users=users,
+		proposal=proposal,
+		building_topic=building_topic,
+		building_session=building_session,
+	)
 
 
 class ServedSite:

@@ -150,9 +150,10 @@ for (const page_job of job.pages) {
 				entry.text = await page.evaluate(() =>
 					[
 						document.body.innerText,
-						...Array.from(document.querySelectorAll("input:not([type=hidden]), textarea")).map(
-							(i) => i.value || i.placeholder || ""
-						),
+						// what the visible fields show (a value is not in innerText)
+						...Array.from(document.querySelectorAll("input, textarea"))
+							.filter((i) => i.offsetParent !== null && !["hidden", "checkbox", "radio"].includes(i.type))
+							.map((i) => i.value || i.placeholder || ""),
 						...Array.from(document.querySelectorAll("[data-placeholder]")).map((el) => el.dataset.placeholder),
 						// labels drawn by CSS (the rich-text editor's pickers)
 						...Array.from(document.querySelectorAll(".ql-picker-label, .ql-picker-item")).map((el) =>

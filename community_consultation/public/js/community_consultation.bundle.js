@@ -4,3 +4,4 @@ import "./report_filters";
 import "./timeline_values";
 import "./datetime_input";
 import "./editor_labels";
+import "./stored_values";
