@@ -146,6 +146,9 @@ for (const page_job of job.pages) {
 			await settle(page);
 			if (job.mode === "text") {
 				await page.waitForTimeout(page_job.wait || 1500);
+				// Frappe's filter fields keep their fieldname in a transparent span (opacity 0, never seen),
+				// which innerText would read
+				await page.addStyleTag({ content: ".tooltip-content { display: none !important; }" });
 				// what the page shows, and what its inputs show (a value is not in innerText)
 				entry.text = await page.evaluate(() =>
 					[
@@ -154,11 +157,13 @@ for (const page_job of job.pages) {
 						...Array.from(document.querySelectorAll("input, textarea"))
 							.filter((i) => i.offsetParent !== null && !["hidden", "checkbox", "radio"].includes(i.type))
 							.map((i) => i.value || i.placeholder || ""),
-						...Array.from(document.querySelectorAll("[data-placeholder]")).map((el) => el.dataset.placeholder),
+						// the rich-text editor's placeholder
+						...Array.from(document.querySelectorAll(".ql-editor[data-placeholder]")).map((el) => el.dataset.placeholder),
 						// labels drawn by CSS (the rich-text editor's pickers)
-						...Array.from(document.querySelectorAll(".ql-picker-label, .ql-picker-item")).map((el) =>
-							getComputedStyle(el, "::before").content.replace(/^"|"$/g, "")
-						),
+						...Array.from(document.querySelectorAll(".ql-picker-label, .ql-picker-item"))
+							.map((el) => getComputedStyle(el, "::before").content)
+							.filter((content) => content.startsWith('"'))
+							.map((content) => content.slice(1, -1)),
 					].join("\n"));
 				if (job.screenshots) {
 					const slug = `${page_job.role || "page"}-${page_job.path}`.replace(/[^A-Za-z0-9\u4e00-\u9fff]+/g, "_");

@@ -4,6 +4,17 @@
 // has written the input, the value is written again in the user's format. To re-check after a Frappe
 // upgrade: open a submitted Consultation Outcome and read "Stakeholders Notified On".
 frappe.ui.form.ControlDatetime = class ControlDatetimeWithSeconds extends frappe.ui.form.ControlDatetime {
+	set_date_options() {
+		super.set_date_options();
+		// a date picked in the datepicker: its seconds are 00, not the literal "ss"
+		const on_select = this.datepicker_options.onSelect;
+		this.datepicker_options.onSelect = (...args) => {
+			const current = this.$input && this.$input.val();
+			if (current && /:ss\b/.test(current)) this.$input.val(current.replace(/:ss\b/, ":00"));
+			return on_select && on_select(...args);
+		};
+	}
+
 	set_formatted_input(value) {
 		super.set_formatted_input(value);
 		if (!this.$input || !value || this.timepicker_only || !this.datepicker) return;
