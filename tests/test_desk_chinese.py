@@ -30,9 +30,10 @@ ALLOWED = {
 	"MB",
 	"KB",
 }
-# record numbers (TOP-2026-00001, STK-00012), e-mail addresses, URLs, time zones (Asia/Shanghai)
+# record numbers (TOP-2026-00001, STK-00012), e-mail addresses, URLs, time zones (Asia/Shanghai), the
+# editor's font sizes (14px)
 NOT_WORDS = re.compile(
-	r"\b[A-Z]{2,4}-(\d{4}-)?\d+(-\d+)?\b|\S+@\S+|https?://\S+|\b[A-Z]{2,4}-\.?Y+|\b[A-Z][a-z]+/[A-Za-z_]+\b"
+	r"\b[A-Z]{2,4}-(\d{4}-)?\d+(-\d+)?\b|\S+@\S+|https?://\S+|\b[A-Z]{2,4}-\.?Y+|\b[A-Z][a-z]+/[A-Za-z_]+\b|\b\d+px\b"
 )
 WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 
