@@ -197,7 +197,8 @@ fresh_site() {
 ensure_browser_test_tools() {
 	local a11y=$REPO_DIR/tests/a11y fail=die
 	[ -n "${CI:-}" ] || fail=warn_skip
-	if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+	# (no `fc-list | grep -q` here: under pipefail grep's early exit fails the pipe)
+	if ! command -v chromium >/dev/null || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
 		say "installing chromium and fonts-noto-cjk (apt)"
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } \
 			|| $fail "could not install chromium and fonts-noto-cjk with apt-get (the browser checks need them)"
