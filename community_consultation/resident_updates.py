@@ -204,8 +204,19 @@ def follow_topic(topic_name: str | None):
 		send_stage_notice(topic, user, stage)
 
 
+def _notice_channels():
+	"""The notices' delivery (every channel the recipient has, recorded only when one took it), where the
+	notices package keeps it: `notices.delivery` / `notices.recipients`, or the single `notices` module."""
+	try:
+		from community_consultation.notices.delivery import deliver_to
+		from community_consultation.notices.recipients import user_recipient
+	except ImportError:
+		from community_consultation.notices import deliver_to, user_recipient
+	return deliver_to, user_recipient
+
+
 def send_stage_notice(topic, user: str, stage: str):
-	from community_consultation.notices import deliver_to, user_recipient
+	deliver_to, user_recipient = _notice_channels()
 
 	recipient = user_recipient(user)
 	if not recipient:
