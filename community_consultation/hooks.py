@@ -10,6 +10,14 @@ required_apps = []
 # developer mode)
 export_python_type_annotations = True
 
+# public pages for residents: accessibility (README "Accessibility")
+web_include_css = "/assets/community_consultation/css/public_a11y.css"
+web_include_js = [
+	"/assets/community_consultation/js/public_a11y.js",
+	"/assets/community_consultation/js/awesomplete_status.js",
+	"/assets/community_consultation/js/editor_labels.js",
+]
+
 # desk: tell the clerk when a request failed without an answer the desk can show
 app_include_js = "community_consultation.bundle.js"
 
@@ -20,6 +28,8 @@ before_uninstall = "community_consultation.install.before_uninstall"
 # MariaDB away: a clear, translated 503 instead of a traceback or a bare server error
 before_request = [
 	"community_consultation.overrides.database_outage.refuse_while_database_unavailable",
+	# a guest (a resident) reads the public pages in the language their browser asks for
+	"community_consultation.overrides.guest_language.set_guest_language",
 	# reads that may go to a MariaDB replica do, and fall back to the primary when it is away
 	"community_consultation.overrides.replica.install",
 ]
@@ -47,6 +57,7 @@ jinja = {
 		"community_consultation.portal.jinja.consultation_unit",
 		"community_consultation.portal.jinja.supervision_committee",
 		"community_consultation.portal.jinja.text_to_html",
+		"community_consultation.portal.qr.consultation_qr",
 	],
 }
 
