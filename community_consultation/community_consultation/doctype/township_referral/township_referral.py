@@ -6,13 +6,13 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import nowdate
 
-from community_consultation.permissions import unit_scope
+from community_consultation.permissions import unit_scope, validate_unit_access
 from community_consultation.township import (
 	VILLAGE_TYPES,
 	township_of,
 	unit_type,
 )
-from community_consultation.unit_tree import unit_in_ranges, validate_unit_access
+from community_consultation.unit_tree import unit_in_ranges
 from community_consultation.validation import PayloadGuard, validate_field_types
 
 # a village topic in these states is no longer the village's to refer
