@@ -22,6 +22,8 @@ from community_consultation.setup.site import set_default_workspace
 from community_consultation.unit_tree import BUILDING_LEVEL_TYPES, VILLAGE_TYPES
 
 DEMO_PASSWORD = "Demo@2026"
+# sessions meet in the evening (19:30), when villagers are home from the fields and work
+MEETING_HOUR, MEETING_MINUTE = 19, 30
 
 UNITS = {
 	"清新区": {
@@ -173,8 +175,16 @@ def make_users():
 		frappe.db.set_value("Stakeholder", resident, "user", "resident.chen@example.com")
 
 
+def meeting_time(days_from_today: int):
+	"""A session's start `days_from_today`, at the evening hour villages meet when people are home
+	from work (19:30), whatever time of day the demo is loaded."""
+	return add_days(now_datetime(), days_from_today).replace(
+		hour=MEETING_HOUR, minute=MEETING_MINUTE, second=0, microsecond=0
+	)
+
+
 def conclude(topic, people, days_ago: int, result: str = "Consensus", **kw):
-	starts_on = add_days(now_datetime(), -days_ago)
+	starts_on = meeting_time(-days_ago)
 	values = session_values(topic, people, starts_on=starts_on)
 	values.update(held_values(result, attendees=len(people)))
 	values.update(kw)
@@ -417,7 +427,7 @@ def resident_proposal(unit, title, description):
 
 
 def in_consultation(topic, people):
-	values = session_values(topic, people, starts_on=add_days(now_datetime(), 6))
+	values = session_values(topic, people, starts_on=meeting_time(6))
 	values["notice_published_on"] = now_datetime()
 	doc = frappe.get_doc(values)
 	doc.insert()

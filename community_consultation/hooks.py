@@ -10,6 +10,14 @@ required_apps = []
 # developer mode)
 export_python_type_annotations = True
 
+# public pages for residents: accessibility (README "Accessibility")
+web_include_css = "/assets/community_consultation/css/public_a11y.css"
+web_include_js = [
+	"/assets/community_consultation/js/public_a11y.js",
+	"/assets/community_consultation/js/awesomplete_status.js",
+	"/assets/community_consultation/js/editor_labels.js",
+]
+
 # desk: tell the clerk when a request failed without an answer the desk can show
 app_include_js = "community_consultation.bundle.js"
 
@@ -18,7 +26,14 @@ after_install = "community_consultation.install.after_install"
 before_uninstall = "community_consultation.install.before_uninstall"
 
 # MariaDB away: a clear, translated 503 instead of a traceback or a bare server error
-before_request = ["community_consultation.overrides.database_outage.refuse_while_database_unavailable"]
+before_request = [
+	"community_consultation.overrides.database_outage.refuse_while_database_unavailable",
+	# a guest (a resident) reads the public pages in the language their browser asks for
+	"community_consultation.overrides.guest_language.set_guest_language",
+	# reads that may go to a MariaDB replica do, and fall back to the primary when it is away
+	"community_consultation.overrides.replica.install",
+]
+before_job = ["community_consultation.overrides.replica.install"]
 after_request = ["community_consultation.overrides.database_outage.explain_database_outage"]
 
 scheduler_events = {
@@ -42,6 +57,7 @@ jinja = {
 		"community_consultation.portal.jinja.consultation_unit",
 		"community_consultation.portal.jinja.supervision_committee",
 		"community_consultation.portal.jinja.text_to_html",
+		"community_consultation.portal.qr.consultation_qr",
 		"community_consultation.portal.meetings.meeting_resolution",
 		"community_consultation.portal.meetings.meeting_quorum",
 	],
@@ -56,6 +72,12 @@ website_route_rules = [
 permission_query_conditions = {
 	"*": "community_consultation.overrides.child_tables.child_table_query_conditions",
 	"File": "community_consultation.overrides.file_permissions.file_query_conditions",
+	# a prepared yearly return is shown only to users of the unit scope it was prepared for
+	"Prepared Report": "community_consultation.prepared_returns.query_conditions",
+}
+
+doc_events = {
+	"Prepared Report": {"before_insert": "community_consultation.prepared_returns.stamp_unit_scope"},
 }
 
 override_doctype_class = {
@@ -82,6 +104,7 @@ override_doctype_class = {
 has_permission = {
 	"Consultation Session": "community_consultation.township.has_township_permission",
 	"Consultation Outcome": "community_consultation.township.has_township_permission",
+	"Prepared Report": "community_consultation.prepared_returns.has_permission",
 }
 
 override_whitelisted_methods = {
@@ -93,6 +116,11 @@ override_whitelisted_methods = {
 	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "community_consultation.overrides.desk_endpoints.get_dashboard_chart",
 	"frappe.desk.listview.get_group_by_count": "community_consultation.overrides.desk_endpoints.get_group_by_count",
 	"frappe.desk.form.linked_with.get_submitted_linked_docs": "community_consultation.overrides.desk_endpoints.get_submitted_linked_docs",
+	# reads on the replica; the county's and the city's yearly return prepared, kept to its unit scope
+	"frappe.desk.query_report.run": "community_consultation.prepared_returns.run",
+	"frappe.desk.query_report.export_query": "community_consultation.overrides.read_only_endpoints.export_query",
+	"frappe.desk.doctype.number_card.number_card.get_result": "community_consultation.overrides.read_only_endpoints.number_card_result",
+	"frappe.desk.doctype.number_card.number_card.get_percentage_difference": "community_consultation.overrides.read_only_endpoints.number_card_percentage_difference",
 }
 
 before_write_file = "community_consultation.portal.web_form.refuse_oversized_upload"

@@ -1,6 +1,7 @@
 import frappe
 
 from community_consultation.setup.defaults import create_defaults
+from community_consultation.setup.desk import restrict_frappe_workspaces, unrestrict_frappe_workspaces
 from community_consultation.setup.roles import create_roles, delete_roles
 from community_consultation.setup.workflows import create_default_workflows, delete_app_workflows
 
@@ -13,10 +14,12 @@ def after_install():
 	create_roles()
 	create_defaults()
 	create_default_workflows()
+	restrict_frappe_workspaces()
 
 
 def before_uninstall():
 	delete_app_workflows()
+	unrestrict_frappe_workspaces()
 	delete_roles()
 	# Frappe drops the app's tables but keeps single DocTypes' values
 	frappe.db.delete("Singles", {"doctype": "Consultation Settings"})

@@ -92,8 +92,12 @@ link_app() {
 		rm -f "$target"
 		ln -s "$REPO_DIR" "$target"
 	fi
-	if ! (cd "$BENCH/sites" && bench_py -c "import $APP, os, sys; sys.exit(0 if os.path.realpath($APP.__file__).startswith(os.path.realpath('$REPO_DIR')) else 1)" 2>/dev/null); then
-		(cd "$BENCH" && uv pip install -q -e "apps/$APP" --python env/bin/python)
+	# (re)installed when the bench runs another checkout or pyproject.toml changed (new dependencies)
+	local stamp="$BENCH/env/.$APP-pyproject" fp
+	fp=$(sha1sum "$REPO_DIR/pyproject.toml" | cut -c1-40)
+	if ! (cd "$BENCH/sites" && bench_py -c "import $APP, os, sys; sys.exit(0 if os.path.realpath($APP.__file__).startswith(os.path.realpath('$REPO_DIR')) else 1)" 2>/dev/null) \
+		|| [ "$(cat "$stamp" 2>/dev/null)" != "$fp" ]; then
+		(cd "$BENCH" && uv pip install -q -e "apps/$APP" --python env/bin/python) && echo "$fp" >"$stamp"
 	fi
 	if ! grep -qx "$APP" "$BENCH/sites/apps.txt"; then
 		[ -z "$(tail -c1 "$BENCH/sites/apps.txt")" ] || echo >>"$BENCH/sites/apps.txt"
@@ -185,3 +189,29 @@ fresh_site() {
 	rm -f "$BENCH/sites/$site/.test_log"
 }
 
+
+# The browser checks (tests/test_accessibility.py, tests/test_desk_chinese.py) need Debian's chromium, a
+# CJK font, node and the npm packages of tests/a11y (playwright-core, @axe-core/playwright; Playwright's
+# own browser download is not used). Installed when missing; under CI a failure stops the run, elsewhere
+# the checks are skipped with the reason.
+ensure_browser_test_tools() {
+	local a11y=$REPO_DIR/tests/a11y fail=die
+	[ -n "${CI:-}" ] || fail=warn_skip
+	# (no `fc-list | grep -q` here: under pipefail grep's early exit fails the pipe)
+	if ! command -v chromium >/dev/null || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+		say "installing chromium and fonts-noto-cjk (apt)"
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } \
+			|| $fail "could not install chromium and fonts-noto-cjk with apt-get (the browser checks need them)"
+	fi
+	command -v npm >/dev/null || { $fail "npm is missing (the browser checks need node and npm)"; return 0; }
+	local fp
+	fp=$(sha1sum "$a11y/package-lock.json" | cut -c1-40)
+	if [ "$(cat "$a11y/node_modules/.lock-fingerprint" 2>/dev/null)" != "$fp" ]; then
+		say "installing the npm packages of tests/a11y"
+		(cd "$a11y" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+			&& echo "$fp" >"$a11y/node_modules/.lock-fingerprint" \
+			|| $fail "npm ci in tests/a11y failed (the browser checks need playwright-core and @axe-core/playwright)"
+	fi
+}
+
+warn_skip() { printf 'warning: %s; those checks will be skipped\n' "$*" >&2; }

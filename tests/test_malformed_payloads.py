@@ -160,6 +160,16 @@ def records():
 		make_basis(case.units.village_a)
 		make_meeting(case.units.village_a, topics=[case.topic], attendance=villagers(10), submit=False)
 		make_township_records(case.units, case.people)
+		frappe.get_doc(
+			{
+				"doctype": "Proposal Progress Notice",
+				"topic": case.topic.name,
+				"community_unit": case.units.village_a,
+				"stage": "Accepted",
+				"user": "Administrator",
+				"sent_on": now_datetime(),
+			}
+		).insert(ignore_permissions=True)
 		make_user(ZH_USER, ["System Manager"], language="zh", new_password=PASSWORD)
 		api = frappe.get_doc("User", make_user(API_USER, ["System Manager"]))
 		secret = frappe.generate_hash(length=15)

@@ -41,6 +41,7 @@ from frappe.utils import get_safe_filters
 from frappe.utils import global_search as frappe_global_search
 from frappe.utils.data import make_filter_tuple
 
+from community_consultation.overrides.replica import replica_reads
 from community_consultation.permissions import unit_scope
 from community_consultation.unit_tree import unit_field, units_within
 
@@ -146,6 +147,7 @@ def _may_read(doctype: str, name: str) -> bool:
 
 
 @frappe.whitelist()
+@replica_reads
 def get_dashboard_chart(
 	chart_name=None,
 	chart=None,

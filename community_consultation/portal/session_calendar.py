@@ -3,11 +3,14 @@
 import frappe
 from frappe.utils import add_to_date, get_datetime
 
+from community_consultation.overrides.replica import replica_reads
+
 # shown when a session has no end time yet
 DEFAULT_SESSION_HOURS = 2
 
 
 @frappe.whitelist()
+@replica_reads
 def get_events(start: str, end: str, filters: str | list | None = None, **kwargs) -> list[dict]:
 	"""Sessions that run between `start` and `end`, as the user may read them (roles and unit
 	permissions apply, as in the list view), with the list view's filters."""

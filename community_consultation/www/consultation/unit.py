@@ -1,14 +1,19 @@
 """/consultation/<unit>: the publicised consultation outcomes of a unit and the units beneath it,
 with their implementation progress (二(五)4, 二(六))."""
 
+from urllib.parse import quote
+
 import frappe
 from frappe import _
 
+from community_consultation.overrides.replica import replica_reads
+from community_consultation.portal.open_data import public_sessions
 from community_consultation.portal.outcomes import public_outcomes, use_public_language
 
 no_cache = 1
 
 
+@replica_reads
 def get_context(context):
 	use_public_language(context)
 	unit_name = frappe.form_dict.unit
@@ -32,6 +37,11 @@ def get_context(context):
 	context.unit = unit
 	context.parent_unit_name = parent
 	context.outcomes = public_outcomes(unit.name)
+	context.sessions = public_sessions(unit.name)
+	context.open_data = {
+		kind: f"/api/method/community_consultation.portal.open_data.{kind}?unit={quote(unit.name)}"
+		for kind in ("outcomes_csv", "outcomes_json", "sessions_ics")
+	}
 	context.title = _("Consultation outcomes published by {0}").format(unit.unit_name)
 	context.parents = [{"route": "consultation", "title": _("Public Notices of Consultation Outcomes")}]
 	context.metatags = {

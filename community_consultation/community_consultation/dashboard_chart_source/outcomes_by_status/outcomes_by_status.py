@@ -10,12 +10,14 @@ status in the user's language."""
 import frappe
 from frappe import _
 
+from community_consultation.overrides.replica import replica_reads
 from community_consultation.reporting import chart_scope
 
 STATUS_ORDER = ("Filed", "Publicised", "In Implementation", "Overdue", "Implemented", "Draft")
 
 
 @frappe.whitelist()
+@replica_reads
 def get(
 	chart_name: str | None = None,
 	chart=None,

@@ -12,12 +12,14 @@ import frappe
 from frappe import _
 from frappe.utils import add_months, get_first_day, getdate, nowdate
 
+from community_consultation.overrides.replica import replica_reads
 from community_consultation.reporting import chart_scope
 
 MONTHS = 12
 
 
 @frappe.whitelist()
+@replica_reads
 def get(
 	chart_name: str | None = None,
 	chart=None,

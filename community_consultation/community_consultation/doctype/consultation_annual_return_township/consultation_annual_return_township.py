@@ -19,16 +19,22 @@ class ConsultationAnnualReturnTownship(PayloadGuard, Document):
 		attendance_rate: DF.Percent
 		attended: DF.Int
 		consensus: DF.Int
+		corrections_closed: DF.Int
+		entrusted_assigned: DF.Int
+		entrusted_reported_on_time: DF.Int
 		escalations: DF.Int
 		government_entrusted: DF.Int
 		implemented: DF.Int
 		implemented_on_time: DF.Int
+		inspections: DF.Int
 		outcomes_filed: DF.Int
 		overdue: DF.Int
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
 		participants: DF.Int
+		plan_dates: DF.Int
+		plan_dates_kept: DF.Int
 		referrals: DF.Int
 		reported_back: DF.Int
 		second_rounds: DF.Int
@@ -37,6 +43,7 @@ class ConsultationAnnualReturnTownship(PayloadGuard, Document):
 		topics_building: DF.Int
 		topics_community: DF.Int
 		township: DF.Link | None
+		township_topics: DF.Int
 		villages: DF.Int
 	# end: auto-generated types
 	pass

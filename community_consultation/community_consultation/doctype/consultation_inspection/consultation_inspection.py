@@ -34,6 +34,11 @@ class CorrectionChangeError(frappe.ValidationError):
 
 
 class ConsultationInspection(PayloadGuard, Document):
+	"""The township's or county's inspection of a village's consultation work (§三(三): organisation and
+	civil-affairs departments check and guide consultation and follow up): what was checked, the findings,
+	the corrections required with their deadlines, and the village's answer to each. Submitting records
+	it; open corrections are followed like outcomes (Open → Overdue → Closed)."""
+
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -61,10 +66,6 @@ class ConsultationInspection(PayloadGuard, Document):
 			"Cancelled",
 		]
 	# end: auto-generated types
-	"""The township's or county's inspection of a village's consultation work (§三(三): organisation and
-	civil-affairs departments check and guide consultation and follow up): what was checked, the findings,
-	the corrections required with their deadlines, and the village's answer to each. Submitting records
-	it; open corrections are followed like outcomes (Open → Overdue → Closed)."""
 
 	def before_validate(self):
 		validate_field_types(self)

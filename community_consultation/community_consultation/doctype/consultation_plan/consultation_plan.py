@@ -36,6 +36,10 @@ class PlanDateError(frappe.ValidationError):
 
 
 class ConsultationPlan(PayloadGuard, Document):
+	"""A village's or community's yearly plan of regular consultation (定期协商, §三(二)): a fixed
+	consultation day each month, the quarterly representatives' meeting. Its dates remind the clerk
+	ahead of time; the yearly return counts the dates kept (a session concluded that day)."""
+
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -53,9 +57,6 @@ class ConsultationPlan(PayloadGuard, Document):
 		reminder_days: DF.Int
 		year: DF.Int
 	# end: auto-generated types
-	"""A village's or community's yearly plan of regular consultation (定期协商, §三(二)): a fixed
-	consultation day each month, the quarterly representatives' meeting. Its dates remind the clerk
-	ahead of time; the yearly return counts the dates kept (a session concluded that day)."""
 
 	def before_validate(self):
 		validate_field_types(self)

@@ -12,6 +12,8 @@ frappe.views.calendar["Consultation Session"] = {
 	// a session is rescheduled in its form, where the notice rules are checked, not by dragging
 	options: {
 		editable: false,
+		// FullCalendar names simplified Chinese "zh-cn" (Frappe passes the desk's "zh", which it lacks)
+		locale: ["zh", "zh-CN"].includes(frappe.boot.lang) ? "zh-cn" : frappe.boot.lang,
 	},
 	filters: [
 		{

@@ -26,6 +26,10 @@ class ReportDateError(frappe.ValidationError):
 
 
 class EntrustedMatterReport(PayloadGuard, Document):
+	"""The village's report back to the township on an entrusted matter (§二(六): the result of a matter
+	entrusted by the government or a department is reported to it promptly): date, content, attachment.
+	Saving it marks the village's row of the assignment reported, on time or late."""
+
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -44,9 +48,6 @@ class EntrustedMatterReport(PayloadGuard, Document):
 		topic_title: DF.Data | None
 		township_assignment: DF.Link | None
 	# end: auto-generated types
-	"""The village's report back to the township on an entrusted matter (§二(六): the result of a matter
-	entrusted by the government or a department is reported to it promptly): date, content, attachment.
-	Saving it marks the village's row of the assignment reported, on time or late."""
 
 	def before_validate(self):
 		validate_field_types(self)

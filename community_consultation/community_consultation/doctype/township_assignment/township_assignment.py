@@ -29,6 +29,10 @@ class AssignedVillageError(frappe.ValidationError):
 
 
 class TownshipAssignment(PayloadGuard, Document):
+	"""A matter entrusted by the government or a department, assigned by the township to its villages
+	(§二(六), 二(一) catalogue item 1): each village gets its own topic, and reports the result back by the
+	deadline (Entrusted Matter Report). The rows show every village's state at a glance."""
+
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -49,9 +53,6 @@ class TownshipAssignment(PayloadGuard, Document):
 		title: DF.Data
 		villages: DF.Table[ScopedTownshipAssignmentVillage]
 	# end: auto-generated types
-	"""A matter entrusted by the government or a department, assigned by the township to its villages
-	(§二(六), 二(一) catalogue item 1): each village gets its own topic, and reports the result back by the
-	deadline (Entrusted Matter Report). The rows show every village's state at a glance."""
 
 	def before_validate(self):
 		validate_field_types(self)

@@ -36,6 +36,11 @@ class TopicWithTownshipError(frappe.ValidationError):
 
 
 class TownshipReferral(PayloadGuard, Document):
+	"""A village topic referred up to the township (§三(二), 二(一)): a matter that crosses villages or is
+	beyond the village's powers. The township takes it up (a township-level topic, linked to the
+	village's by `escalated_from`, so the village's topic shows Escalated) or sends it back with its
+	reason (the village consults on it itself)."""
+
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -56,10 +61,6 @@ class TownshipReferral(PayloadGuard, Document):
 		township: DF.Link | None
 		township_topic: DF.Link | None
 	# end: auto-generated types
-	"""A village topic referred up to the township (§三(二), 二(一)): a matter that crosses villages or is
-	beyond the village's powers. The township takes it up (a township-level topic, linked to the
-	village's by `escalated_from`, so the village's topic shows Escalated) or sends it back with its
-	reason (the village consults on it itself)."""
 
 	def before_validate(self):
 		validate_field_types(self)

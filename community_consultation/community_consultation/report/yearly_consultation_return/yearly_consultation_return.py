@@ -12,7 +12,8 @@ applies the user's allowed units inside it.
 import frappe
 from frappe import _
 
-from community_consultation.reporting import RETURN_FIGURES, get_period, get_return_rows
+from community_consultation.prepared_returns import check_unit_scope, return_rows
+from community_consultation.reporting import RETURN_FIGURES, get_period
 
 LEVEL_LABELS = {"total": "Total", "county": "County", "township": "Township"}
 
@@ -46,8 +47,9 @@ FIGURE_SOURCES = {
 
 def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
+	check_unit_scope("Yearly Consultation Return", filters)
 	from_date, to_date = get_period(filters)
-	rows, categories, forms = get_return_rows(from_date, to_date, unit=filters.get("community_unit"))
+	rows, categories, forms = return_rows(from_date, to_date, unit=filters.get("community_unit"))
 	hidden = hidden_figures(forms)
 	columns = [c for c in get_columns(categories, forms) if c["fieldname"] not in hidden]
 	data = [{k: v for k, v in format_row(row).items() if k not in hidden} for row in rows]

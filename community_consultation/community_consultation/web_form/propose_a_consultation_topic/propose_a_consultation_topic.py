@@ -33,6 +33,9 @@ def get_context(context):
 	# Frappe's template prints these untranslated ("New {0}" around the English title)
 	if frappe.form_dict.is_new:
 		context.title = _(context.web_form_doc.title)
+	elif not frappe.form_dict.name:
+		# the list of the resident's proposals: the <title> Frappe leaves in English
+		context.title = _(context.web_form_doc.list_title or context.web_form_doc.title)
 	if context.introduction_text:
 		context.introduction_text = _(context.introduction_text)
 	context.max_attachment_mb = max_attachment_mb()

@@ -1,0 +1,8 @@
+// Copyright (c) 2026, community_consultation developers and contributors
+// For license information, please see license.txt
+
+// frappe.ui.form.on("Proposal Progress Notice", {
+// 	refresh(frm) {
+
+// 	},
+// });

@@ -1,0 +1,5 @@
+from community_consultation.setup.desk import restrict_frappe_workspaces
+
+
+def execute():
+	restrict_frappe_workspaces()

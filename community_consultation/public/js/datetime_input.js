@@ -1,0 +1,28 @@
+// An editable Datetime field shows its seconds: Frappe v15's ControlDatetime (form/controls/datetime.js)
+// hands the site's time format (HH:mm:ss) to air-datepicker as "hh:ii:ss", and air-datepicker 2 knows
+// no seconds token, so selectDate() writes "2026-10-28 12:00:ss" into the input. After the datepicker
+// has written the input, the value is written again in the user's format. To re-check after a Frappe
+// upgrade: open a submitted Consultation Outcome and read "Stakeholders Notified On".
+frappe.ui.form.ControlDatetime = class ControlDatetimeWithSeconds extends frappe.ui.form.ControlDatetime {
+	set_date_options() {
+		super.set_date_options();
+		// a date picked in the datepicker: its seconds are 00, not the literal "ss"
+		const on_select = this.datepicker_options.onSelect;
+		this.datepicker_options.onSelect = (...args) => {
+			const current = this.$input && this.$input.val();
+			if (current && /:ss\b/.test(current)) this.$input.val(current.replace(/:ss\b/, ":00"));
+			return on_select && on_select(...args);
+		};
+	}
+
+	set_formatted_input(value) {
+		super.set_formatted_input(value);
+		if (!this.$input || !value || this.timepicker_only || !this.datepicker) return;
+		const current = this.$input.val() || "";
+		if (!/s{2}/.test(current)) return;
+		let normalized = value;
+		if (String(value).toLowerCase() === "today") normalized = this.get_now_date();
+		else if (String(value).toLowerCase() === "now") normalized = frappe.datetime.now_datetime();
+		this.$input.val(this.format_for_input(normalized));
+	}
+};

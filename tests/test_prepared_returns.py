@@ -1,0 +1,159 @@
+"""The county's and the city's yearly return as a Prepared Report (long queue); townships and villages
+live; a prepared result only ever shown to users of the unit scope it was prepared for.
+
+The background job is run here in-process as its owner (what the RQ worker does), without Frappe's
+`generate_report`, whose `update_job_id` commits."""
+
+import json
+
+import frappe
+import pytest
+from frappe.core.doctype.prepared_report.prepared_report import (
+	create_json_gz_file,
+	download_attachment,
+	make_prepared_report,
+)
+from frappe.desk.query_report import generate_report_result
+from frappe.utils import getdate, nowdate
+
+from community_consultation import prepared_returns
+from community_consultation.reporting import get_return_rows
+from community_consultation.tests.factory import make_people, make_topic, make_unit_tree
+from community_consultation.tests.users import as_user, make_user
+
+REPORT = "Yearly Consultation Return"
+
+
+@pytest.fixture
+def counties():
+	a = make_unit_tree("备甲")
+	b = make_unit_tree("备乙")
+	make_topic(a.village_a, stakeholders=make_people(a.village_a, 2), title="甲县路灯维修")
+	make_topic(a.village_a, stakeholders=make_people(a.village_a, 2, "甲二"), title="甲县文化室")
+	make_topic(b.village_a, stakeholders=make_people(b.village_a, 2), title="乙县垃圾清运")
+	officer_a = make_user("county-a-officer@example.com", ["Township Officer"], [a.county])
+	officer_b = make_user("county-b-officer@example.com", ["Township Officer"], [b.county])
+	township_a = make_user("township-a-officer@example.com", ["Township Officer"], [a.township])
+	return frappe._dict(a=a, b=b, officer_a=officer_a, officer_b=officer_b, township_a=township_a)
+
+
+def year_filters(**extra) -> dict:
+	return {"year": str(getdate(nowdate()).year), **extra}
+
+
+def through_api(**kwargs):
+	"""`/api/method/frappe.desk.query_report.run` as the desk calls it (hooks' override applies)."""
+	import frappe.handler
+	from test_permissions import request
+
+	with request("GET", cmd="frappe.desk.query_report.run", **kwargs):
+		return frappe.handler.execute_cmd("frappe.desk.query_report.run")
+
+
+def prepare(user: str, filters: dict) -> str:
+	"""What the desk's "Generate New Report" and the long-queue worker do, as `user`."""
+	with as_user(user):
+		name = make_prepared_report(REPORT, json.dumps(filters))["name"]
+		doc = frappe.get_doc("Prepared Report", name)
+		report = frappe.get_doc("Report", REPORT)
+		report.custom_columns = []  # as Frappe's generate_report
+		result = generate_report_result(report=report, filters=doc.filters, user=doc.owner)
+		create_json_gz_file(result, doc.doctype, doc.name, doc.report_name)
+		doc.db_set("status", "Completed")
+	return name
+
+
+def topics_of(result: dict) -> dict:
+	return {r.get("county") or r.get("unit"): r.get("topics") for r in result.get("result") or []}
+
+
+def test_county_return_is_prepared_township_and_village_live(counties):
+	with as_user(counties.officer_a):
+		county = through_api(report_name=REPORT, filters=json.dumps(year_filters()))
+		village = through_api(
+			report_name=REPORT, filters=json.dumps(year_filters(community_unit=counties.a.village_a))
+		)
+	assert county["prepared_report"] is True
+	assert county["doc"] is None  # nothing prepared yet: the desk offers "Generate New Report"
+	assert "prepared_report" not in village
+	assert village["result"][0]["topics"] == 2
+	with as_user(counties.township_a):
+		township = through_api(report_name=REPORT, filters=json.dumps(year_filters()))
+	assert "prepared_report" not in township
+	assert township["result"][0]["topics"] == 2
+
+
+def test_prepared_report_is_stamped_with_the_owner_scope(counties):
+	with as_user(counties.officer_a):
+		name = make_prepared_report(REPORT, json.dumps(year_filters(unit_scope="*")))["name"]
+	doc = frappe.get_doc("Prepared Report", name)
+	# the scope comes from the server, whatever the client sent
+	assert json.loads(doc.filters)["unit_scope"] == counties.a.county
+	assert doc.status == "Queued"
+
+
+def test_officer_sees_their_county_prepared_figures(counties):
+	name = prepare(counties.officer_a, year_filters())
+	with as_user(counties.officer_a):
+		latest = through_api(report_name=REPORT, filters=json.dumps(year_filters()))
+		named = through_api(report_name=REPORT, filters=json.dumps(year_filters(prepared_report_name=name)))
+	assert latest["doc"].name == name
+	assert named["doc"].name == name
+	rows = {r["county"]: r["topics"] for r in latest["result"] if r["row_type"] == "county"}
+	assert rows == {counties.a.county: 2}
+
+
+def test_officer_of_county_b_never_sees_county_a_prepared_figures(counties):
+	name = prepare(counties.officer_a, year_filters())
+	doc = frappe.get_doc("Prepared Report", name)
+	# B may read Prepared Reports at all (Frappe's role), so that the app's own rules are what refuses
+	make_user(counties.officer_b, ["Township Officer", "Prepared Report User"], [counties.b.county])
+	with as_user(counties.officer_b):
+		# the same filters: B's lookup is keyed by B's scope, so A's result is not found
+		mine = through_api(report_name=REPORT, filters=json.dumps(year_filters()))
+		assert mine["doc"] is None and not mine.get("result")
+		# Frappe's `run` would take another user's name from the client: ignored
+		theirs = through_api(report_name=REPORT, filters=json.dumps(year_filters()), user=counties.officer_a)
+		assert theirs["doc"] is None and not theirs.get("result")
+		# A's result by its name
+		with pytest.raises(frappe.PermissionError):
+			through_api(report_name=REPORT, filters=json.dumps(year_filters(prepared_report_name=name)))
+		frappe.clear_messages()
+		assert not frappe.has_permission("Prepared Report", "read", doc)
+		with pytest.raises(frappe.ValidationError):
+			download_attachment(name)
+		frappe.clear_messages()
+		file = frappe.get_all(
+			"File", filters={"attached_to_doctype": "Prepared Report", "attached_to_name": name}
+		)
+		assert file and not frappe.has_permission("File", "read", file[0].name)
+		assert prepared_returns.has_permission(doc, "read", counties.officer_b) is False
+		assert name not in frappe.get_list("Prepared Report", filters={"report_name": REPORT}, pluck="name")
+	assert prepared_returns.has_permission(doc, "read", counties.officer_a) is None  # Frappe's rule
+
+
+def test_prepared_result_hidden_once_the_owner_scope_changed(counties):
+	"""Shown only to users whose scope is the one it was prepared for: the officer moved to county B
+	no longer sees county A's result, and the queued job refuses to compute for the old scope."""
+	name = prepare(counties.officer_a, year_filters())
+	stamped = frappe.get_doc("Prepared Report", name).filters
+	make_user(counties.officer_a, ["Township Officer"], [counties.b.county])
+	with as_user(counties.officer_a):
+		latest = through_api(report_name=REPORT, filters=json.dumps(year_filters()))
+		assert latest["doc"] is None
+		report = frappe.get_doc("Report", REPORT)
+		report.custom_columns = []
+		with pytest.raises(frappe.PermissionError):
+			generate_report_result(report=report, filters=stamped)
+	frappe.clear_messages()
+
+
+def test_city_return_county_by_county_equals_the_single_query(counties):
+	year = getdate(nowdate()).year
+	from_date, to_date = getdate(f"{year}-01-01"), getdate(f"{year}-12-31")
+	single, categories, forms = get_return_rows(from_date, to_date)
+	by_county, categories_2, forms_2 = prepared_returns.return_rows(from_date, to_date, by_county=True)
+	assert (categories, forms) == (categories_2, forms_2)
+	assert len(by_county) == len(single)
+	for mine, theirs in zip(by_county, single, strict=True):
+		assert {k: v for k, v in mine.items() if v != theirs.get(k)} == {}, theirs
