@@ -66,3 +66,14 @@ def test_resolution_notice_pdf_of_an_inquorate_meeting_says_it_decided_nothing(c
 	text = flat(pdf_text("Community Meeting", doc.name, "民主决策会议决议公告"))
 	assert flat("未达到法定人数") in text and flat("未作任何决定") in text
 	assert flat("十八周岁以上村（居）民1,030人中到会412人") in text
+
+
+def test_resolution_notice_pdf_qr_code_leads_to_the_units_public_page(case):
+	from test_qr_codes import decoded_qr_codes_of
+
+	from community_consultation.portal.qr import unit_page_path
+
+	path = unit_page_path(case.units.village_a)
+	texts, expected = decoded_qr_codes_of("Community Meeting", case.passed.name, "民主决策会议决议公告", path)
+	assert texts == [expected]
+	assert expected.endswith(path)

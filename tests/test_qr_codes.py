@@ -17,11 +17,18 @@ __all__ = ["case"]
 
 def decoded_qr_codes(doctype: str, name: str, print_format: str) -> tuple[list[str], str]:
 	"""The texts of the QR codes in the PDF's images, and the URL the page would encode."""
+	unit = frappe.db.get_value(doctype, name, "community_unit")
+	return decoded_qr_codes_of(doctype, name, print_format, unit_page_path(unit, name))
+
+
+def decoded_qr_codes_of(doctype: str, name: str, print_format: str, path: str) -> tuple[list[str], str]:
+	"""The texts of the QR codes in the images of the record's PDF, and the site's URL of `path` (both
+	while the PDF's assets are served, as the print sees the site)."""
 	import zxingcpp
 
 	with served_assets(), print_language("zh"):
 		pdf = frappe.get_print(doctype, name, print_format, as_pdf=True)
-		expected = get_url(unit_page_path(frappe.db.get_value(doctype, name, "community_unit"), name))
+		expected = get_url(path)
 	texts = []
 	for page in PdfReader(io.BytesIO(pdf)).pages:
 		for image in page.images:

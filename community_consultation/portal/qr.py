@@ -28,9 +28,13 @@ def unit_page_path(unit: str, anchor: str | None = None) -> str:
 
 def public_url_of(doc) -> str:
 	"""Where the QR code on `doc`'s printed notice leads: its own entry on the unit's public page (an
-	outcome, a session), or the web form to propose a topic."""
+	outcome, a session), the unit's public page (a meeting's resolutions), or the web form to propose a
+	topic."""
 	if doc.doctype in ("Consultation Outcome", "Consultation Session") and doc.get("community_unit"):
 		return get_url(unit_page_path(doc.community_unit, doc.name))
+	if doc.doctype == "Community Meeting" and doc.get("community_unit"):
+		# the unit's public page shows each resolution with the outcome it decided and its progress
+		return get_url(unit_page_path(doc.community_unit))
 	return get_url("/" + WEB_FORM_ROUTE)
 
 
