@@ -39,34 +39,27 @@ def is_township(unit: str | None) -> bool:
 
 def township_of(unit: str | None) -> str | None:
 	"""The township (street office) a unit belongs to: itself, or the nearest one above it."""
-	if not unit:
-		return None
-	row = frappe.db.get_value("Community Unit", unit, ["lft", "rgt", "unit_type"], as_dict=True)
-	if not row:
-		return None
-	if row.unit_type in TOWNSHIP_TYPES:
-		return unit
-	found = frappe.db.sql(
-		"""select name from `tabCommunity Unit` where unit_type in %(types)s and lft < %(lft)s
-		and rgt > %(rgt)s order by lft desc limit 1""",
-		{"types": TOWNSHIP_TYPES, "lft": row.lft, "rgt": row.rgt},
-	)
-	return found[0][0] if found else None
+	return enclosing_unit(unit, TOWNSHIP_TYPES)
 
 
 def village_of(unit: str | None) -> str | None:
 	"""The village or community a unit belongs to: itself, or the one above it (a building's village)."""
+	return enclosing_unit(unit, VILLAGE_TYPES)
+
+
+def enclosing_unit(unit: str | None, unit_types: tuple[str, ...]) -> str | None:
+	"""`unit` itself when it is of one of `unit_types`, else the nearest unit of those types above it."""
 	if not unit:
 		return None
 	row = frappe.db.get_value("Community Unit", unit, ["lft", "rgt", "unit_type"], as_dict=True)
 	if not row:
 		return None
-	if row.unit_type in VILLAGE_TYPES:
+	if row.unit_type in unit_types:
 		return unit
 	found = frappe.db.sql(
 		"""select name from `tabCommunity Unit` where unit_type in %(types)s and lft < %(lft)s
 		and rgt > %(rgt)s order by lft desc limit 1""",
-		{"types": VILLAGE_TYPES, "lft": row.lft, "rgt": row.rgt},
+		{"types": unit_types, "lft": row.lft, "rgt": row.rgt},
 	)
 	return found[0][0] if found else None
 
