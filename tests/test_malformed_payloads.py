@@ -14,19 +14,18 @@ data: the records of `records` are committed for this module and deleted again a
 
 import json
 from dataclasses import dataclass
-from unittest.mock import patch
 from urllib.parse import quote
 
 import frappe
 import frappe.client
 import pytest
 from frappe.model import table_fields
-from frappe.tests.test_api import ThreadWithReturnValue
-from frappe.utils import get_test_client, now_datetime
-from frappe.utils.nestedset import rebuild_tree
+from frappe.utils import now_datetime
 
 from community_consultation.tests.factory import full_case, make_outcome, make_topic, session_values
+from community_consultation.tests.http import Client, api_token, resource, server_messages
 from community_consultation.tests.meetings import make_basis, make_meeting, villagers
+from community_consultation.tests.shared import committed_records
 from community_consultation.tests.township_factory import make_township_records
 from community_consultation.tests.users import make_user
 from community_consultation.validation import MalformedPayloadError
@@ -121,11 +120,8 @@ def counts(doctype: str, committed: bool = True) -> dict:
 def records():
 	"""A record of each DocType that has none on a new site, committed; and a user whose language is
 	Chinese. Deleted again after the module."""
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
 	tracked = [*module_doctypes(istable=0, issingle=0), *SIDE_RECORDS]
-	before = {dt: set(frappe.get_all(dt, pluck="name")) for dt in tracked}
-	try:
+	with committed_records(tracked):
 		case = full_case("畸形")
 		outcome = make_outcome(case.session)
 		frappe.get_doc(
@@ -171,66 +167,20 @@ def records():
 			}
 		).insert(ignore_permissions=True)
 		make_user(ZH_USER, ["System Manager"], language="zh", new_password=PASSWORD)
-		api = frappe.get_doc("User", make_user(API_USER, ["System Manager"]))
-		secret = frappe.generate_hash(length=15)
-		api.api_key = frappe.generate_hash(length=15)
-		api.api_secret = secret
-		api.save(ignore_permissions=True)
-		case.token = f"token {api.api_key}:{secret}"
+		case.token = api_token(make_user(API_USER, ["System Manager"]))
 		frappe.db.commit()
 		case.outcome = outcome
 		yield case
-	finally:
-		frappe.db.rollback()
-		created = {dt: set(frappe.get_all(dt, pluck="name")) - before[dt] for dt in tracked}
-		parents = list(set().union(*created.values()))
-		if parents:
-			for child in {*module_doctypes(istable=1), "Has Role", "Email Queue Recipient"}:
-				frappe.db.delete(child, {"parent": ("in", parents)})
-		for doctype, new in created.items():
-			if new:
-				frappe.db.delete(doctype, {"name": ("in", list(new))})
 		for user in (ZH_USER, API_USER):
 			frappe.db.delete("Sessions", {"user": user})
 			frappe.db.delete("__Auth", {"doctype": "User", "name": user})
-		rebuild_tree("Community Unit")
-		frappe.db.commit()
-		frappe.clear_cache()
-
-
-class Http:
-	"""Requests to the site through Frappe's WSGI application, in a thread of their own."""
-
-	def __init__(self, authorization: str | None = None):
-		self.client = get_test_client()  # its own cookies
-		self.headers = {"Authorization": authorization} if authorization else {}
-		self.site = frappe.local.site
-
-	def request(self, method: str, path: str, **kwargs):
-		def run():
-			with patch("frappe.app.get_site_name", return_value=self.site):
-				return getattr(self.client, method)(path, headers=self.headers, **kwargs)
-
-		thread = ThreadWithReturnValue(target=run, site=self.site)
-		thread.start()
-		return thread.join()
+			frappe.db.commit()
 
 
 @pytest.fixture(scope="module")
 def admin(records):
 	"""A System Manager with an API token, as an integration calls the API."""
-	return Http(records.token)
-
-
-def resource(doctype: str, name: str | None = None) -> str:
-	return f"/api/resource/{quote(doctype)}" + (f"/{quote(name)}" if name else "")
-
-
-def server_messages(response) -> str:
-	body = response.json or {}
-	return " ".join(
-		json.loads(m).get("message", "") for m in json.loads(body.get("_server_messages") or "[]")
-	)
+	return Client(records.token)
 
 
 def assert_refused(response, case: Case, what: str):
@@ -391,7 +341,7 @@ def test_text_for_a_table_refused_on_every_path(records, admin):
 def test_message_in_chinese_for_a_chinese_user(records):
 	"""A user whose language is Chinese reads the refusal in Chinese (over REST, logged in with a session,
 	and in-process with the user's language)."""
-	http = Http()
+	http = Client()
 	login = http.request("post", "/api/method/login", json={"usr": ZH_USER, "pwd": PASSWORD})
 	assert login.status_code == 200, login.text[:300]
 	payload = session_payload(records, notice_channels="Bulletin Board")

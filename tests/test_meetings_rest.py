@@ -10,84 +10,31 @@ import json
 import frappe
 import pytest
 from frappe.utils import add_days, nowdate
-from frappe.utils.nestedset import rebuild_tree
-from test_rest_permissions import Client, resource
 
 from community_consultation.tests.factory import full_case, make_outcome
+from community_consultation.tests.http import Client, api_token, exc_type, resource
 from community_consultation.tests.meetings import make_basis, meeting_values, villagers
+from community_consultation.tests.shared import committed_records
 from community_consultation.tests.users import make_user
 
 MEETING_CATEGORY = "村(社区)经济社会发展规划和年度计划"
-TRACKED = (
-	"Community Unit",
-	"Stakeholder",
-	"Consultation Topic",
-	"Consultation Session",
-	"Consultation Outcome",
-	"Community Meeting",
-	"Meeting Basis",
-	"User",
-	"User Permission",
-	"Version",
-	"Comment",
-	"Notification Log",
-	"Consultation Notice Log",
-	"Error Log",
-)
-CHILD_TABLES = (
-	"Consultation Participant",
-	"Consultation Topic Stakeholder",
-	"Session Notice Channel",
-	"Outcome Notice",
-	"Implementation Update",
-	"Meeting Agenda Item",
-	"Meeting Attendance",
-	"Meeting Notice Channel",
-	"Meeting Representative",
-	"Has Role",
-)
 
 
 @pytest.fixture(scope="module")
 def world():
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-	before = {dt: set(frappe.get_all(dt, pluck="name")) for dt in TRACKED}
-	try:
+	with committed_records():
 		case = full_case("接口会议")
 		frappe.db.set_value("Consultation Topic", case.topic.name, "category", MEETING_CATEGORY)
 		case.outcome = make_outcome(case.session)
 		make_basis(case.units.village_a, adults=100, households=30)
 		clerk = make_user("meeting-clerk@example.com", ["Committee Clerk"], [case.units.village_a])
-		doc = frappe.get_doc("User", clerk)
-		secret = frappe.generate_hash(length=15)
-		doc.api_key = frappe.generate_hash(length=15)
-		doc.api_secret = secret
-		doc.save(ignore_permissions=True)
-		case.client = Client(f"token {doc.api_key}:{secret}")
+		case.client = Client(api_token(clerk))
 		frappe.db.commit()
 		yield case
-	finally:
-		frappe.db.rollback()
-		created = {dt: set(frappe.get_all(dt, pluck="name")) - before[dt] for dt in TRACKED}
-		parents = set().union(*created.values())
-		for child in CHILD_TABLES:
-			if parents:
-				frappe.db.delete(child, {"parent": ("in", list(parents))})
-		for doctype, new in created.items():
-			if new:
-				frappe.db.delete(doctype, {"name": ("in", list(new))})
-		rebuild_tree("Community Unit")
-		frappe.db.commit()
-		frappe.clear_cache()
 
 
 def payload(values: dict) -> dict:
 	return json.loads(frappe.as_json(values))
-
-
-def exc_type(response) -> str:
-	return (response.json or {}).get("exc_type", "")
 
 
 def start_implementation(world, meeting=None):

@@ -8,16 +8,13 @@ recomputed whatever the payload says.
 """
 
 import json
-from unittest.mock import patch
 from urllib.parse import quote
 
 import frappe
 import pytest
 from frappe.desk.form.save import savedocs
 from frappe.handler import run_doc_method
-from frappe.tests.test_api import ThreadWithReturnValue
-from frappe.utils import add_days, get_test_client, now_datetime
-from frappe.utils.nestedset import rebuild_tree
+from frappe.utils import add_days, now_datetime
 
 from community_consultation.procedure import ProcedureFactError
 from community_consultation.tests.factory import (
@@ -28,6 +25,8 @@ from community_consultation.tests.factory import (
 	make_unit_tree,
 	session_values,
 )
+from community_consultation.tests.http import Client, api_token
+from community_consultation.tests.shared import committed_records
 from community_consultation.tests.users import as_user, make_user
 
 CLERK_ROLES = ("Committee Clerk",)
@@ -218,50 +217,13 @@ def test_computed_facts_are_the_controllers_whatever_the_payload_says(world):
 def http_clerk():
 	"""A village clerk with an API token, their village, and another village's topic; committed for the
 	module (a request sees only committed data) and deleted after it."""
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-	tracked = ("Community Unit", "Stakeholder", "Consultation Topic", "User", "User Permission")
-	before = {dt: set(frappe.get_all(dt, pluck="name")) for dt in tracked}
-	try:
+	with committed_records():
 		units = make_unit_tree("伪造接口")
 		other_topic = make_topic(units.village_b, stakeholders=make_people(units.village_b), title="乙村议题")
-		clerk = frappe.get_doc(
-			"User", make_user("forge-http-clerk@example.com", CLERK_ROLES, [units.village_a])
-		)
-		secret = frappe.generate_hash(length=15)
-		clerk.api_key = frappe.generate_hash(length=15)
-		clerk.api_secret = secret
-		clerk.save(ignore_permissions=True)
+		clerk = make_user("forge-http-clerk@example.com", CLERK_ROLES, [units.village_a])
+		client = Client(api_token(clerk))
 		frappe.db.commit()
-		yield frappe._dict(
-			units=units, other_topic=other_topic, token=f"token {clerk.api_key}:{secret}", user=clerk.name
-		)
-	finally:
-		frappe.db.rollback()
-		created = {dt: set(frappe.get_all(dt, pluck="name")) - before[dt] for dt in tracked}
-		parents = list(set().union(*created.values()))
-		if parents:
-			for child in ("Consultation Topic Stakeholder", "Has Role"):
-				frappe.db.delete(child, {"parent": ("in", parents)})
-		for doctype, new in created.items():
-			if new:
-				frappe.db.delete(doctype, {"name": ("in", list(new))})
-		rebuild_tree("Community Unit")
-		frappe.db.commit()
-		frappe.clear_cache()
-
-
-def http(token: str, method: str, path: str, **kwargs):
-	client = get_test_client()
-	site = frappe.local.site
-
-	def run():
-		with patch("frappe.app.get_site_name", return_value=site):
-			return getattr(client, method)(path, headers={"Authorization": token}, **kwargs)
-
-	thread = ThreadWithReturnValue(target=run, site=site)
-	thread.start()
-	return thread.join()
+		yield frappe._dict(units=units, other_topic=other_topic, client=client, user=clerk)
 
 
 def test_a_forged_escalation_and_review_are_refused_through_api_resource(http_clerk):
@@ -273,15 +235,15 @@ def test_a_forged_escalation_and_review_are_refused_through_api_resource(http_cl
 		{"review_decision": "Accepted"},
 	):
 		before = frappe.db.count("Consultation Topic")
-		response = http(http_clerk.token, "post", url, json=new_topic(world, **forged))
+		response = http_clerk.client.request("post", url, json=new_topic(world, **forged))
 		assert response.status_code == 417, response.text[:300]
 		assert response.json["exc_type"] == "ProcedureFactError"
 		frappe.db.rollback()
 		assert frappe.db.count("Consultation Topic") == before
-	created = http(http_clerk.token, "post", url, json=new_topic(world))
+	created = http_clerk.client.request("post", url, json=new_topic(world))
 	assert created.status_code == 200, created.text[:300]
 	name = created.json["data"]["name"]
-	response = http(http_clerk.token, "put", f"{url}/{quote(name)}", json={"review_decision": "Accepted"})
+	response = http_clerk.client.request("put", f"{url}/{quote(name)}", json={"review_decision": "Accepted"})
 	assert response.status_code == 417, response.text[:300]
 	assert response.json["exc_type"] == "ProcedureFactError"
 	frappe.db.rollback()

@@ -7,109 +7,21 @@ committed (once for the run, `shared_world`; the users' API keys for this module
 it).
 """
 
-import json
-from unittest.mock import patch
-from urllib.parse import quote, urlencode
-
 import frappe
 import pytest
-from frappe.tests.test_api import ThreadWithReturnValue
-from frappe.utils import get_test_client
-from frappe.utils.nestedset import rebuild_tree
 from permission_world import hidden_units, names, seen_units, shared_world
 
-TRACKED = (
-	"Community Unit",
-	"Stakeholder",
-	"Consultation Topic",
-	"Consultation Session",
-	"Consultation Outcome",
-	"Supervision Remark",
-	"Consultation Notice Log",
-	"User",
-	"User Permission",
-	"Version",
-	"Comment",
-	"Notification Log",
-	"Access Log",
-	"Activity Log",
-	"Error Log",
-)
-CHILD_TABLES = (
-	"Consultation Participant",
-	"Consultation Topic Stakeholder",
-	"Session Notice Channel",
-	"Consultation Material",
-	"Outcome Notice",
-	"Implementation Update",
-	"Has Role",
-)
+from community_consultation.tests.http import Client, api_token, resource
+from community_consultation.tests.shared import committed_records
 
 
 @pytest.fixture(scope="module")
 def http_world():
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
 	world = shared_world()  # committed already, removed at the end of the run
-	before = {dt: set(frappe.get_all(dt, pluck="name")) for dt in TRACKED}
-	try:
-		world.tokens = {}
-		for key, user in world.users.items():
-			doc = frappe.get_doc("User", user)
-			secret = frappe.generate_hash(length=15)
-			doc.api_key = frappe.generate_hash(length=15)
-			doc.api_secret = secret
-			doc.save(ignore_permissions=True)
-			world.tokens[key] = f"token {doc.api_key}:{secret}"
+	with committed_records():
+		world.tokens = {key: api_token(user) for key, user in world.users.items()}
 		frappe.db.commit()
 		yield world
-	finally:
-		frappe.db.rollback()
-		created = {dt: set(frappe.get_all(dt, pluck="name")) - before[dt] for dt in TRACKED}
-		parents = set().union(*created.values())
-		for child in CHILD_TABLES:
-			if parents:
-				frappe.db.delete(child, {"parent": ("in", list(parents))})
-		for doctype, new in created.items():
-			if new:
-				frappe.db.delete(doctype, {"name": ("in", list(new))})
-		rebuild_tree("Community Unit")
-		frappe.db.commit()
-		frappe.clear_cache()
-
-
-class Client:
-	"""Requests to the site as one of the world's users, through Frappe's WSGI application."""
-
-	test_client = get_test_client()
-
-	def __init__(self, token: str):
-		self.headers = {"Authorization": token}
-		self.site = frappe.local.site
-
-	def request(self, method: str, path: str, **kwargs):
-		def run():
-			with patch("frappe.app.get_site_name", return_value=self.site):
-				return getattr(self.test_client, method)(path, headers=self.headers, **kwargs)
-
-		thread = ThreadWithReturnValue(target=run, site=self.site)
-		thread.start()
-		return thread.join()
-
-	def get(self, path, params=None):
-		return self.request("get", path + ("?" + urlencode(params) if params else ""))
-
-	def method(self, cmd, http="get", **params):
-		if http == "get":
-			return self.get(
-				f"/api/method/{cmd}",
-				{k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()},
-			)
-		return self.request(http, f"/api/method/{cmd}", json=params)
-
-
-def resource(doctype, name=None):
-	return f"/api/resource/{quote(doctype)}" + (f"/{quote(name)}" if name else "")
 
 
 @pytest.fixture(params=["clerk", "township"])

@@ -17,7 +17,8 @@ records are visible to every test that runs after the build.
 """
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import frappe
@@ -36,6 +37,12 @@ TRACKED = (
 	"Supervision Remark",
 	"Consultation Notice Log",
 	"Consultation Annual Return",
+	"Proposal Progress Notice",
+	"Township Referral",
+	"Township Assignment",
+	"Entrusted Matter Report",
+	"Consultation Inspection",
+	"Consultation Plan",
 	"User",
 	"User Permission",
 	"Version",
@@ -46,6 +53,9 @@ TRACKED = (
 	"ToDo",
 	"DocShare",
 	"Workflow Action",
+	"Access Log",
+	"Activity Log",
+	"File",
 )
 
 _built: dict[str, Any] = {}
@@ -61,13 +71,13 @@ def committed(key: str, build: Callable[[], Any], prefix: str | None = None) -> 
 		frappe.set_user("Administrator")
 		if prefix:
 			purge_leftovers(prefix)
-		before = {dt: set(frappe.get_all(dt, pluck="name")) for dt in TRACKED}
+		before = rows_of(TRACKED)
 		try:
 			result = build()
 		except BaseException:
 			frappe.db.rollback()
 			raise
-		_created.append({dt: set(frappe.get_all(dt, pluck="name")) - before[dt] for dt in TRACKED})
+		_created.append(added_since(before))
 		frappe.db.commit()
 		_built[key] = result
 	return copy.deepcopy(_built[key])
@@ -84,18 +94,53 @@ def purge_leftovers(prefix: str):
 
 def purge_all():
 	"""Delete every row the shared builds of this run added, with their child rows; commit."""
-	from frappe.utils.nestedset import rebuild_tree
-
 	frappe.db.rollback()
 	while _created:
-		created = _created.pop()
-		for doctype, names in created.items():
-			if not names:
-				continue
-			for table in frappe.get_meta(doctype).get_table_fields():
-				frappe.db.delete(table.options, {"parent": ("in", list(names)), "parenttype": doctype})
-			frappe.db.delete(doctype, {"name": ("in", list(names))})
-		if created.get("Community Unit"):
-			rebuild_tree("Community Unit")
+		delete_rows(_created.pop())
 	_built.clear()
 	frappe.db.commit()
+
+
+@contextmanager
+def committed_records(doctypes: Iterable[str] = TRACKED) -> Iterator[None]:
+	"""Records that the block makes and commits (for requests, a served site or another connection to
+	read), deleted again with their child rows and committed when it ends, however it ends.
+
+		with committed_records():
+			world = build()
+			frappe.db.commit()
+			yield world
+	"""
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+	before = rows_of(doctypes)
+	try:
+		yield
+	finally:
+		frappe.db.rollback()
+		frappe.set_user("Administrator")
+		delete_rows(added_since(before))
+		frappe.db.commit()
+		frappe.clear_cache()
+
+
+def rows_of(doctypes: Iterable[str]) -> dict[str, set[str]]:
+	return {dt: set(frappe.get_all(dt, pluck="name")) for dt in doctypes}
+
+
+def added_since(before: dict[str, set[str]]) -> dict[str, set[str]]:
+	return {dt: names - before[dt] for dt, names in rows_of(before).items()}
+
+
+def delete_rows(created: dict[str, set[str]]):
+	"""Delete the rows named in `created` ({doctype: names}) and their child rows (not committed)."""
+	from frappe.utils.nestedset import rebuild_tree
+
+	for doctype, names in created.items():
+		if not names:
+			continue
+		for table in frappe.get_meta(doctype).get_table_fields():
+			frappe.db.delete(table.options, {"parent": ("in", list(names)), "parenttype": doctype})
+		frappe.db.delete(doctype, {"name": ("in", list(names))})
+	if created.get("Community Unit"):
+		rebuild_tree("Community Unit")

@@ -1,0 +1,77 @@
+"""Requests to the test site through Frappe's WSGI application — routing, token or cookie
+authentication, `override_whitelisted_methods`, the request's own commit or rollback — as a client's
+would, each in a thread of its own with its own database connection (as Frappe's own API tests do).
+
+	client = Client(api_token(clerk))
+	client.get(resource("Consultation Topic"), {"fields": '["name"]'})
+	client.method("frappe.client.get_count", doctype="Consultation Topic")
+	client.request("put", resource("Consultation Topic", name), json={...})
+
+Such a request sees only committed data: build its records inside `shared.committed_records()`.
+"""
+
+import json
+from unittest.mock import patch
+from urllib.parse import quote, urlencode
+
+import frappe
+from frappe.tests.test_api import ThreadWithReturnValue
+from frappe.utils import get_test_client
+
+
+class Client:
+	"""One client of the site: with `authorization` ("token key:secret") on every request, or without
+	(its own cookies, as a browser after logging in)."""
+
+	def __init__(self, authorization: str | None = None):
+		self.client = get_test_client()
+		self.headers = {"Authorization": authorization} if authorization else {}
+		self.site = frappe.local.site
+
+	def request(self, method: str, path: str, **kwargs):
+		def run():
+			with patch("frappe.app.get_site_name", return_value=self.site):
+				return getattr(self.client, method)(path, headers=self.headers, **kwargs)
+
+		thread = ThreadWithReturnValue(target=run, site=self.site)
+		thread.start()
+		return thread.join()
+
+	def get(self, path: str, params: dict | None = None):
+		return self.request("get", path + ("?" + urlencode(params) if params else ""))
+
+	def method(self, cmd: str, http: str = "get", **params):
+		"""/api/method/`cmd`: GET with the parameters in the query string (JSON for what is not a
+		string), or another verb with them as the JSON body."""
+		if http == "get":
+			return self.get(
+				f"/api/method/{cmd}",
+				{k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()},
+			)
+		return self.request(http, f"/api/method/{cmd}", json=params)
+
+
+def resource(doctype: str, name: str | None = None) -> str:
+	return f"/api/resource/{quote(doctype)}" + (f"/{quote(name)}" if name else "")
+
+
+def api_token(user: str) -> str:
+	"""A new API key and secret for `user` (saved, not committed): the Authorization header's value."""
+	doc = frappe.get_doc("User", user)
+	secret = frappe.generate_hash(length=15)
+	doc.api_key = frappe.generate_hash(length=15)
+	doc.api_secret = secret
+	doc.save(ignore_permissions=True)
+	return f"token {doc.api_key}:{secret}"
+
+
+def exc_type(response) -> str:
+	return (response.json or {}).get("exc_type", "")
+
+
+def server_messages(response) -> str:
+	"""The messages of a refusal (`_server_messages`), joined."""
+	body = response.json or {}
+	return " ".join(
+		json.loads(m).get("message", "") for m in json.loads(body.get("_server_messages") or "[]")
+	)
