@@ -1,7 +1,11 @@
 """A served copy of the test site for the checks that run in Debian's Chromium (axe-core, the desk's
-language): `bench serve` on a free port of its own, on committed records made for the module and
-deleted after it, and the node runner tests/a11y/check.mjs (playwright-core and @axe-core/playwright
-from tests/a11y/package.json, installed by scripts/test)."""
+language): `bench serve` on a free port of its own, on committed records made for the walks and deleted
+after them, and the node runner tests/a11y/check.mjs (playwright-core and @axe-core/playwright from
+tests/a11y/package.json, installed by scripts/test).
+
+A test module registers its walk (`walk(name, job, facts)`) when it is imported; the first module that
+asks for the session fixture `browser_walks` (tests/conftest.py) has every registered walk run at once,
+side by side, over one world and one server, and each module reads its own report."""
 
 import json
 import os
@@ -9,44 +13,21 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.request import urlopen
 
 import frappe
 from frappe.utils import add_days, now_datetime
-from frappe.utils.nestedset import rebuild_tree
 from frappe.utils.password import update_password
+
+from community_consultation.tests.shared import committed_records
 
 A11Y = Path(__file__).parent / "a11y"
 PASSWORD = "Browser@2026"
-TRACKED = (
-	"Community Unit",
-	"Stakeholder",
-	"Consultation Topic",
-	"Consultation Session",
-	"Consultation Outcome",
-	"Proposal Progress Notice",
-	"Consultation Notice Log",
-	"User",
-	"User Permission",
-	"Version",
-	"Comment",
-	"Notification Log",
-	"Access Log",
-	"Activity Log",
-	"Error Log",
-	"Email Queue",
-	"File",
-)
-CHILD_TABLES = (
-	"Consultation Participant",
-	"Consultation Topic Stakeholder",
-	"Session Notice Channel",
-	"Consultation Material",
-	"Outcome Notice",
-	"Implementation Update",
-	"Has Role",
-)
 
 
 def chromium_ready() -> str | None:
@@ -65,8 +46,9 @@ def free_port() -> int:
 
 
 def build_world() -> frappe._dict:
-	"""Units, residents' proposals, a public outcome with progress, an announced session, and one user
-	of each unit role (simplified Chinese, password PASSWORD)."""
+	"""Units, residents' proposals, a public outcome with progress, an announced session, a concluded
+	representatives' meeting, one record of each township-and-village DocType, and one user of each unit
+	role (simplified Chinese, password PASSWORD)."""
 	from community_consultation.tests.factory import (
 		make_outcome,
 		make_people,
@@ -75,6 +57,8 @@ def build_world() -> frappe._dict:
 		make_unit_tree,
 		session_values,
 	)
+	from community_consultation.tests.meetings import make_basis, make_meeting, representatives
+	from community_consultation.tests.township_factory import make_township_records
 	from community_consultation.tests.users import make_user
 
 	units = make_unit_tree("浏览")
@@ -93,39 +77,32 @@ def build_world() -> frappe._dict:
 			venue="甲村党群服务中心",
 		)
 	).insert()
+	basis = make_basis(units.village_a, adults=120, households=40, representatives=5)
+	meeting = make_meeting(
+		units.village_a,
+		"Villagers' Representatives' Meeting",
+		[make_topic(units.village_a, stakeholders=people, title="村集体鱼塘承包方案")],
+		votes=(4, 1, 0),
+		title="村民代表会议",
+		attendance=representatives(basis),
+	)
+	township_records = make_township_records(units, people)
 	group_people = make_people(units.building, prefix="组员")
 	building_topic = make_topic(units.building, stakeholders=group_people, title="楼道堆放杂物清理")
 	building_session = make_session(building_topic, group_people, conclude=False)
+	# (user, first name, roles, units) of each role
+	accounts = {
+		"resident": ("browser-resident", "陈秀英", ["Resident"], []),
+		"clerk": ("browser-clerk", "甲村文书", ["Committee Clerk"], [units.village_a]),
+		"secretary": ("browser-secretary", "甲村书记", ["Community Secretary"], [units.village_a]),
+		"building_head": ("browser-group", "一组组长", ["Building Head"], [units.building]),
+		"township": ("browser-township", "镇干部", ["Township Officer"], [units.township]),
+	}
 	users = frappe._dict(
-		resident=make_user("browser-resident@example.com", ["Resident"], first_name="陈秀英", language="zh"),
-		clerk=make_user(
-			"browser-clerk@example.com",
-			["Committee Clerk"],
-			[units.village_a],
-			first_name="甲村文书",
-			language="zh",
-		),
-		secretary=make_user(
-			"browser-secretary@example.com",
-			["Community Secretary"],
-			[units.village_a],
-			first_name="甲村书记",
-			language="zh",
-		),
-		building_head=make_user(
-			"browser-group@example.com",
-			["Building Head"],
-			[units.building],
-			first_name="一组组长",
-			language="zh",
-		),
-		township=make_user(
-			"browser-township@example.com",
-			["Township Officer"],
-			[units.township],
-			first_name="镇干部",
-			language="zh",
-		),
+		{
+			key: make_user(f"{user}@example.com", roles, in_units, first_name=first_name, language="zh")
+			for key, (user, first_name, roles, in_units) in accounts.items()
+		}
 	)
 	for user in users.values():
 		update_password(user, PASSWORD)
@@ -143,6 +120,9 @@ def build_world() -> frappe._dict:
 		proposal=proposal,
 		building_topic=building_topic,
 		building_session=building_session,
+		meeting=meeting,
+		basis=basis,
+		**township_records,
 	)
 
 
@@ -200,34 +180,54 @@ def run_browser(job: dict) -> list[dict]:
 	return json.loads(result.stdout)
 
 
+@contextmanager
 def served_world():
-	"""Generator for a module fixture: (world, site), records committed and removed afterwards."""
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-	before = {dt: set(frappe.get_all(dt, pluck="name")) for dt in TRACKED}
-	# the desk sends users of a site whose setup is not complete to the setup wizard
-	setup_complete = frappe.db.get_single_value("System Settings", "setup_complete")
-	site = None
-	try:
-		frappe.db.set_single_value("System Settings", "setup_complete", 1)
-		world = build_world()
-		frappe.db.commit()
-		frappe.clear_cache()
-		site = ServedSite()
-		yield world, site
-	finally:
-		if site:
-			site.stop()
-		frappe.db.rollback()
-		created = {dt: set(frappe.get_all(dt, pluck="name")) - before[dt] for dt in TRACKED}
-		parents = set().union(*created.values())
-		for child in CHILD_TABLES:
-			if parents:
-				frappe.db.delete(child, {"parent": ("in", list(parents))})
-		for doctype, new in created.items():
-			if new:
-				frappe.db.delete(doctype, {"name": ("in", list(new))})
-		rebuild_tree("Community Unit")
-		frappe.db.set_single_value("System Settings", "setup_complete", setup_complete or 0)
-		frappe.db.commit()
-		frappe.clear_cache()
+	"""(world, site): the records committed and the site served for the block, both gone after it."""
+	with committed_records():
+		# the desk sends users of a site whose setup is not complete to the setup wizard
+		setup_complete = frappe.db.get_single_value("System Settings", "setup_complete")
+		site = None
+		try:
+			frappe.db.set_single_value("System Settings", "setup_complete", 1)
+			world = build_world()
+			frappe.db.commit()
+			frappe.clear_cache()
+			site = ServedSite()
+			yield world, site
+		finally:
+			if site:
+				site.stop()
+			frappe.db.rollback()
+			frappe.db.set_single_value("System Settings", "setup_complete", setup_complete or 0)
+			frappe.db.commit()
+
+
+@dataclass
+class Walk:
+	"""A walk of Chromium over the served site: `job(world, base)` gives check.mjs its job; `facts(world)`,
+	if given, reads what the walk left in the database before the records are removed."""
+
+	job: Callable
+	facts: Callable | None = None
+
+
+# the walks of the test modules, registered when pytest imports them
+WALKS: dict[str, Walk] = {}
+
+
+def walk(name: str, job: Callable, facts: Callable | None = None):
+	WALKS[name] = Walk(job, facts)
+
+
+def walk_everything() -> frappe._dict:
+	"""Every registered walk, side by side, over one served world: {name: (world, report, facts)}.
+	The world's records are removed again before this returns (the reports are data)."""
+	results = frappe._dict()
+	with served_world() as (world, site), ThreadPoolExecutor(max(len(WALKS), 1)) as pool:
+		jobs = {name: walk.job(world, site.base) for name, walk in WALKS.items()}
+		running = {name: pool.submit(run_browser, job) for name, job in jobs.items()}
+		for name, future in running.items():
+			report = future.result()
+			facts = WALKS[name].facts(world) if WALKS[name].facts else None
+			results[name] = frappe._dict(world=world, job=jobs[name], report=report, facts=facts)
+	return results

@@ -57,4 +57,13 @@ def user_in(units):
 	return make
 
 
+@pytest.fixture(scope="session")
+def browser_walks():
+	"""Every walk in Chromium that the collected modules registered, run once, side by side, over one
+	served world (tests/browser_site.py); its records are gone again when this returns."""
+	from browser_site import walk_everything
+
+	return walk_everything()
+
+
 __all__ = ["as_user", "make_user"]

@@ -135,42 +135,138 @@ async function fillByKeyboard(page, values) {
 	return done;
 }
 
-const report = [];
-for (const page_job of job.pages) {
-	for (const width of job.mode === "axe" ? job.widths : [1400]) {
-		const { context, page } = await newPage(width, page_job);
-		const entry = { path: page_job.path, width };
-		try {
-			const response = await page.goto(job.base + page_job.path, { waitUntil: "domcontentloaded" });
-			entry.status = response && response.status();
-			await settle(page);
-			if (job.mode === "text") {
-				await page.waitForTimeout(page_job.wait || 1500);
-				// Frappe's filter fields keep their fieldname in a transparent span (opacity 0, never seen),
-				// which innerText would read
-				await page.addStyleTag({ content: ".tooltip-content { display: none !important; }" });
-				// what the page shows, and what its inputs show (a value is not in innerText)
-				entry.text = await page.evaluate(() =>
-					[
-						document.body.innerText,
-						// what the visible fields show (a value is not in innerText)
-						...Array.from(document.querySelectorAll("input, textarea"))
-							.filter((i) => i.offsetParent !== null && !["hidden", "checkbox", "radio"].includes(i.type))
-							.map((i) => i.value || i.placeholder || ""),
-						// the rich-text editor's placeholder
-						...Array.from(document.querySelectorAll(".ql-editor[data-placeholder]")).map((el) => el.dataset.placeholder),
-						// labels drawn by CSS (the rich-text editor's pickers)
-						...Array.from(document.querySelectorAll(".ql-picker-label, .ql-picker-item"))
-							.map((el) => getComputedStyle(el, "::before").content)
-							.filter((content) => content.startsWith('"'))
-							.map((content) => content.slice(1, -1)),
-					].join("\n"));
+// What a desk page shows: its visible text, what its visible fields hold, the rich-text editor's
+// placeholder and the labels it draws with CSS.
+async function deskText(page) {
+	// Frappe's filter fields keep their fieldname in a transparent span (opacity 0, never seen), which
+	// innerText would read
+	await page.addStyleTag({ content: ".tooltip-content { display: none !important; }" });
+	return page.evaluate(() =>
+		[
+			document.body.innerText,
+			...Array.from(document.querySelectorAll("input, textarea"))
+				.filter((i) => i.offsetParent !== null && !["hidden", "checkbox", "radio"].includes(i.type))
+				.map((i) => i.value || i.placeholder || ""),
+			...Array.from(document.querySelectorAll(".ql-editor[data-placeholder]")).map((el) => el.dataset.placeholder),
+			...Array.from(document.querySelectorAll(".ql-picker-label, .ql-picker-item"))
+				.map((el) => getComputedStyle(el, "::before").content)
+				.filter((content) => content.startsWith('"'))
+				.map((content) => content.slice(1, -1)),
+		].join("\n"));
+}
+
+const slugOf = (page_job) =>
+	`${page_job.role || "page"}-${page_job.path}`.replace(/[^A-Za-z0-9\u4e00-\u9fff]+/g, "_");
+
+// Frappe's "not found" / "not permitted" page, drawn in place of the page asked for
+async function showsMessagePage(page) {
+	return page.evaluate(() =>
+		Array.from(document.querySelectorAll(".message-page-image")).some((img) => img.offsetParent !== null));
+}
+
+// Open what a button of the page opens (a dropdown menu, a dialog, a popover) and read it; then close it
+// with Escape, so the page's record is never changed. An action is the visible text of the button, and
+// optionally the item of the dropdown it opens: {"button": "操作"} or {"button": "…", "item": "…"}; or a
+// CSS selector for a button that shows no text (the form's "…" menu).
+const OPENED = ".modal.show .modal-content, .dropdown-menu.show, .popover.show";
+
+async function openAction(page, action, screenshot) {
+	const result = { ...action, opened: false, text: "" };
+	const visibleText = () => page.evaluate((opened) =>
+		Array.from(document.querySelectorAll(opened))
+			.filter((el) => el.offsetParent !== null || getComputedStyle(el).position === "fixed")
+			.map((el) => el.innerText)
+			.join("\n"), OPENED);
+	try {
+		const button = action.selector
+			? page.locator(`${action.selector}:visible`).first()
+			: page.locator("button:visible, a.btn:visible").filter({ hasText: action.button }).first();
+		await button.click({ timeout: 5000 });
+		// what opens may wait for the server first (the notice dialog reads the channels)
+		await page
+			.waitForSelector(OPENED, { state: "visible", timeout: 8000 })
+			.catch(() => {});
+		await page.waitForTimeout(400);
+		if (action.item) {
+			await page.locator(".dropdown-menu.show").getByText(action.item, { exact: true }).first().click({ timeout: 5000 });
+			await page.waitForSelector(".modal.show .modal-content", { timeout: 5000 });
+			await page.waitForTimeout(500);
+		}
+		result.text = await visibleText();
+		result.opened = result.text.trim().length > 0;
+		if (screenshot) await page.screenshot({ path: screenshot });
+	} catch (error) {
+		result.error = String(error && error.message || error).slice(0, 500);
+	}
+	await page.keyboard.press("Escape");
+	await page.waitForTimeout(300);
+	await page.keyboard.press("Escape");
+	return result;
+}
+
+// text mode: one browser context per user, logged in once, walking that user's pages as a clerk does —
+// the first by loading it, the next through the desk's own router; the users walk side by side
+async function textWalk(page_jobs) {
+	const byUser = new Map();
+	page_jobs.forEach((page_job, index) => {
+		const key = page_job.user || "";
+		if (!byUser.has(key)) byUser.set(key, []);
+		byUser.get(key).push({ page_job, index });
+	});
+	const entries = new Array(page_jobs.length);
+	await Promise.all(Array.from(byUser.values(), async (jobs) => {
+		const { context, page } = await newPage(1400, jobs[0].page_job);
+		let loaded = false;
+		for (const { page_job, index } of jobs) {
+			const entry = { path: page_job.path, width: 1400 };
+			try {
+				if (!loaded) {
+					const response = await page.goto(job.base + page_job.path, { waitUntil: "domcontentloaded" });
+					entry.status = response && response.status();
+					loaded = entry.status === 200;
+				} else {
+					await page.evaluate((path) => frappe.set_route(path), decodeURI(page_job.path));
+					entry.status = 200;
+				}
+				await settle(page);
+				await page.waitForTimeout(page_job.wait || 1000);
+				if (await showsMessagePage(page)) entry.status = 404;
+				entry.route = await page.evaluate(() => frappe.get_route_str());
+				// a record merely opened is not changed ("Not Saved"); a new one is unsaved by nature
+				entry.unsaved_on_open = await page.evaluate(() =>
+					frappe.get_route()[0] === "Form" && !!window.cur_frm && !cur_frm.is_new() && cur_frm.is_dirty());
+				entry.text = await deskText(page);
 				if (job.screenshots) {
-					const slug = `${page_job.role || "page"}-${page_job.path}`.replace(/[^A-Za-z0-9\u4e00-\u9fff]+/g, "_");
-					await page.screenshot({ path: `${job.screenshots}/${slug}.png`, fullPage: true });
+					await page.screenshot({ path: `${job.screenshots}/${slugOf(page_job)}.png`, fullPage: true });
+				}
+				entry.actions = [];
+				for (const action of page_job.actions || []) {
+					const shot = job.screenshots &&
+						`${job.screenshots}/${slugOf(page_job)}-${slugOf({ path: action.item || action.button || "menu" })}.png`;
+					entry.actions.push(await openAction(page, action, shot));
 				}
 				entry.facts = await pageFacts(page);
-			} else {
+			} catch (error) {
+				entry.error = String(error && error.stack || error);
+				loaded = false;
+			}
+			entries[index] = entry;
+		}
+		await context.close();
+	}));
+	return entries;
+}
+
+async function axeWalk(page_jobs) {
+	const report = [];
+	for (const page_job of page_jobs) {
+		for (const width of job.widths) {
+			const { context, page } = await newPage(width, page_job);
+			const entry = { path: page_job.path, width };
+			try {
+				const response = await page.goto(job.base + page_job.path, { waitUntil: "domcontentloaded" });
+				entry.status = response && response.status();
+				await settle(page);
 				entry.facts = await pageFacts(page);
 				entry.violations = await axe(page);
 				if (page_job.zoom_check) {
@@ -191,13 +287,16 @@ for (const page_job of job.pages) {
 					entry.after_submit.text = await page.evaluate(() => document.body.innerText);
 					entry.after_submit_violations = await axe(page);
 				}
+			} catch (error) {
+				entry.error = String(error && error.stack || error);
 			}
-		} catch (error) {
-			entry.error = String(error && error.stack || error);
+			report.push(entry);
+			await context.close();
 		}
-		report.push(entry);
-		await context.close();
 	}
+	return report;
 }
+
+const report = job.mode === "text" ? await textWalk(job.pages) : await axeWalk(job.pages);
 await browser.close();
 process.stdout.write(JSON.stringify(report));
