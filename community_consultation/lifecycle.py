@@ -69,6 +69,19 @@ class State:
 		return str(self.missing) if self.missing else ""
 
 
+def correction_states(doctype: str) -> tuple[State, State]:
+	"""Corrected, then Cancelled: the states of a submitted record of `doctype` that was cancelled, and
+	corrected when an amended version replaced it (the correction by cancel + amend)."""
+	return (
+		State(
+			"Corrected",
+			lambda doc: doc.docstatus == 2 and bool(frappe.db.exists(doctype, {"amended_from": doc.name})),
+			f"{{t}}.docstatus = 2 and exists(select 1 from `tab{doctype}` a where a.amended_from = {{t}}.name)",
+		),
+		State("Cancelled", lambda doc: doc.docstatus == 2, "{t}.docstatus = 2"),
+	)
+
+
 class LifeCycle:
 	"""One DocType's states, in the order in which they are judged."""
 

@@ -54,13 +54,21 @@ def cn_time_span(starts_on, ends_on=None, weekday: bool = False) -> str:
 
 
 def consultation_unit(unit: str | None) -> frappe._dict:
-	"""A unit's public names: unit_name, committee_name, party_organisation, bulletin_board, and its
-	issuing body (the committee, else the Party organisation, else the unit itself)."""
+	"""A unit's public names: unit_name, committee_name, party_organisation, bulletin_board, the unit
+	above it, and its issuing body (the committee, else the Party organisation, else the unit itself)."""
 	values = (
 		frappe.db.get_value(
 			"Community Unit",
 			unit,
-			["name", "unit_name", "unit_type", "committee_name", "party_organisation", "bulletin_board"],
+			[
+				"name",
+				"unit_name",
+				"unit_type",
+				"committee_name",
+				"party_organisation",
+				"bulletin_board",
+				"parent_community_unit",
+			],
 			as_dict=True,
 		)
 		if unit

@@ -4,4 +4,5 @@ import "./report_filters";
 import "./timeline_values";
 import "./datetime_input";
 import "./editor_labels";
-import "./stored_values";
+import "./escaped_values";
+import "./filter_conditions";

@@ -2,7 +2,8 @@
 // hands the site's time format (HH:mm:ss) to air-datepicker as "hh:ii:ss", and air-datepicker 2 knows
 // no seconds token, so selectDate() writes "2026-10-28 12:00:ss" into the input. After the datepicker
 // has written the input, the value is written again in the user's format. To re-check after a Frappe
-// upgrade: open a submitted Consultation Outcome and read "Stakeholders Notified On".
+// upgrade: open a submitted Consultation Outcome and read "Stakeholders Notified On"; open a session whose
+// notice was published (notice_published_on has microseconds): the form must not say "Not Saved".
 frappe.ui.form.ControlDatetime = class ControlDatetimeWithSeconds extends frappe.ui.form.ControlDatetime {
 	set_date_options() {
 		super.set_date_options();
@@ -13,6 +14,20 @@ frappe.ui.form.ControlDatetime = class ControlDatetimeWithSeconds extends frappe
 			if (current && /:ss\b/.test(current)) this.$input.val(current.replace(/:ss\b/, ":00"));
 			return on_select && on_select(...args);
 		};
+	}
+
+	// The stored value has seconds and microseconds (2026-12-02 07:05:23.647935); the datepicker knows only
+	// hours and minutes, and gives the value it shows back at :00. What comes back for the minute the
+	// stored value is in is the stored value, so that merely opening a record never changes it (the form
+	// would say "Not Saved"); a time typed to the second is taken as typed.
+	parse(value) {
+		const parsed = super.parse(value);
+		const stored = this.get_model_value && this.get_model_value();
+		if (!parsed || !stored) return parsed;
+		const [kept, given] = [String(stored), String(parsed)];
+		const same_second = kept.slice(0, 19) === given.slice(0, 19);
+		const same_minute = given.slice(16, 19) === ":00" && kept.slice(0, 16) === given.slice(0, 16);
+		return same_second || same_minute ? stored : parsed;
 	}
 
 	set_formatted_input(value) {

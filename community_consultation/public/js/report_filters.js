@@ -9,6 +9,27 @@ Object.assign(community_consultation.report_filters, {
 		return values.map((value) => ({ value, label: __(value) }));
 	},
 
+	/**
+	 * A Select filter offering the options of `doctype`'s `fieldname`, in the user's language: read
+	 * from the DocType when the report opens (`fill_select_options`), so they never drift from it.
+	 */
+	select_of(doctype, fieldname, label) {
+		return { fieldname, label, fieldtype: "Select", options: [""], options_of: [doctype, fieldname] };
+	},
+
+	/** The report's `onload`: give each `select_of` filter its DocType field's options. */
+	fill_select_options(report) {
+		for (const filter of report.filters || []) {
+			if (!filter.df.options_of) continue;
+			const [doctype, fieldname] = filter.df.options_of;
+			frappe.model.with_doctype(doctype, () => {
+				const options = (frappe.meta.get_docfield(doctype, fieldname).options || "").split("\n");
+				filter.df.options = this.translated(["", ...options.filter(Boolean)]);
+				filter.refresh();
+			});
+		}
+	},
+
 	/** A unit and every unit beneath it (the report also keeps to the user's own units). */
 	community_unit() {
 		return {

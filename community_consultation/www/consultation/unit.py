@@ -7,6 +7,7 @@ import frappe
 from frappe import _
 
 from community_consultation.overrides.replica import replica_reads
+from community_consultation.portal.jinja import consultation_unit
 from community_consultation.portal.open_data import public_sessions
 from community_consultation.portal.outcomes import public_outcomes, use_public_language
 
@@ -16,18 +17,8 @@ no_cache = 1
 @replica_reads
 def get_context(context):
 	use_public_language(context)
-	unit_name = frappe.form_dict.unit
-	unit = (
-		frappe.db.get_value(
-			"Community Unit",
-			unit_name,
-			["name", "unit_name", "unit_type", "committee_name", "bulletin_board", "parent_community_unit"],
-			as_dict=True,
-		)
-		if unit_name
-		else None
-	)
-	if not unit:
+	unit = consultation_unit(frappe.form_dict.unit)
+	if not unit.name:
 		raise frappe.PageDoesNotExistError
 	parent = (
 		frappe.db.get_value("Community Unit", unit.parent_community_unit, "unit_name")

@@ -28,7 +28,7 @@ from community_consultation.community_consultation.doctype.meeting_rule.meeting_
 	reaches,
 	rule_in_force,
 )
-from community_consultation.lifecycle import LifeCycle, State
+from community_consultation.lifecycle import LifeCycle, State, correction_states
 from community_consultation.locking import ensure_series_row
 from community_consultation.procedure import ProcedureDocument
 
@@ -126,12 +126,7 @@ class MeetingResolutionRequiredError(frappe.ValidationError):
 LIFE_CYCLE = LifeCycle(
 	"Community Meeting",
 	(
-		State(
-			"Corrected",
-			lambda doc: doc.docstatus == 2 and doc.is_corrected(),
-			"{t}.docstatus = 2 and exists(select 1 from `tabCommunity Meeting` a where a.amended_from = {t}.name)",
-		),
-		State("Cancelled", lambda doc: doc.docstatus == 2, "{t}.docstatus = 2"),
+		*correction_states("Community Meeting"),
 		State(
 			"Not Quorate",
 			lambda doc: doc.docstatus == 1 and not cint(doc.quorate),
@@ -149,6 +144,63 @@ LIFE_CYCLE = LifeCycle(
 
 
 class CommunityMeeting(ProcedureDocument):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from community_consultation.overrides.child_tables import (
+			ScopedMeetingAgendaItem,
+			ScopedMeetingAttendance,
+			ScopedMeetingAuthorisation,
+			ScopedMeetingNoticeChannel,
+		)
+
+		agenda: DF.Table[ScopedMeetingAgendaItem]
+		amended_from: DF.Link | None
+		attendance: DF.Table[ScopedMeetingAttendance]
+		authorised_categories: DF.TableMultiSelect[ScopedMeetingAuthorisation]
+		basis_adults: DF.Int
+		basis_households: DF.Int
+		basis_members: DF.Int
+		chaired_by: DF.Data | None
+		community_unit: DF.Link
+		concluded_by: DF.Link | None
+		concluded_on: DF.Datetime | None
+		convened_by: DF.Data
+		correction_reason: DF.SmallText | None
+		households_present: DF.Int
+		meeting_basis: DF.Link | None
+		meeting_kind: DF.Literal[
+			"Villagers' Meeting",
+			"Villagers' Representatives' Meeting",
+			"Villagers' Group Meeting",
+			"Residents' Meeting",
+			"Residents' Representatives' Meeting",
+		]
+		meeting_on: DF.Datetime
+		meeting_rule: DF.Link | None
+		members_present: DF.Int
+		minutes: DF.TextEditor | None
+		naming_series: DF.Literal["MTG-.YYYY.-.#####"]
+		notice_channels: DF.TableMultiSelect[ScopedMeetingNoticeChannel]
+		notice_days: DF.Int
+		notice_published_on: DF.Date | None
+		present_count: DF.Int
+		quorate: DF.Check
+		quorum_summary: DF.SmallText | None
+		record_as_inquorate: DF.Check
+		recorder: DF.Data | None
+		resolution_published_on: DF.Date | None
+		status: DF.Literal["Draft", "Notice Published", "Concluded", "Not Quorate", "Corrected", "Cancelled"]
+		title: DF.Data | None
+		urgent: DF.Check
+		urgent_reason: DF.SmallText | None
+		venue: DF.Data
+	# end: auto-generated types
 	"""A villagers' (residents') meeting, representatives' meeting or villagers' group meeting."""
 
 	LIFE_CYCLE = LIFE_CYCLE
@@ -514,9 +566,6 @@ class CommunityMeeting(ProcedureDocument):
 	def update_topics(self):
 		for row in self.agenda:
 			update_topic_status(row.topic)
-
-	def is_corrected(self) -> bool:
-		return bool(frappe.db.exists("Community Meeting", {"amended_from": self.name}))
 
 	@frappe.whitelist()
 	def load_sign_in_list(self):

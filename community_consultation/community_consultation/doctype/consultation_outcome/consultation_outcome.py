@@ -19,7 +19,7 @@ from community_consultation.community_consultation.doctype.implementation_update
 	ProgressError,
 )
 from community_consultation.four_deliberations import validate_four_deliberations_before_implementation
-from community_consultation.lifecycle import LifeCycle, State, follow_state
+from community_consultation.lifecycle import LifeCycle, State, correction_states, follow_state
 from community_consultation.locking import ensure_series_row, existing_record, lock_row
 from community_consultation.notices.delivery import (
 	notify_outcome_filed,
@@ -74,12 +74,7 @@ LIFE_CYCLE = LifeCycle(
 	"Consultation Outcome",
 	(
 		State("Draft", lambda doc: doc.docstatus == 0, "{t}.docstatus = 0"),
-		State(
-			"Corrected",
-			lambda doc: doc.docstatus == 2 and doc.is_corrected(),
-			"{t}.docstatus = 2 and exists(select 1 from `tabConsultation Outcome` a where a.amended_from = {t}.name)",
-		),
-		State("Cancelled", lambda doc: doc.docstatus == 2, "{t}.docstatus = 2"),
+		*correction_states("Consultation Outcome"),
 		State(
 			"Implemented",
 			lambda doc: flt(doc.percent_complete) >= 100,
@@ -156,6 +151,7 @@ class ConsultationOutcome(ProcedureDocument):
 		community_unit: DF.Link | None
 		correction_reason: DF.SmallText | None
 		decision: DF.TextEditor
+		decision_note: DF.SmallText | None
 		dissent_explanation: DF.SmallText | None
 		feedback_on: DF.Date | None
 		filed_by: DF.Link | None
@@ -166,7 +162,7 @@ class ConsultationOutcome(ProcedureDocument):
 		implementer: DF.Data
 		implementer_stakeholder: DF.Link | None
 		implementer_type: DF.Literal["Village", "Stakeholder", "Government Entrusted"]
-		meeting_decision_ref: DF.Data | None
+		meeting: DF.Link | None
 		naming_series: DF.Literal["OUT-.YYYY.-.#####"]
 		notices: DF.Table[ScopedOutcomeNotice]
 		percent_complete: DF.Percent
@@ -457,9 +453,6 @@ class ConsultationOutcome(ProcedureDocument):
 			return 0.0
 		latest = max(self.progress, key=lambda r: (getdate(r.update_on), r.idx))
 		return flt(latest.percent_complete)
-
-	def is_corrected(self) -> bool:
-		return bool(frappe.db.exists("Consultation Outcome", {"amended_from": self.name}))
 
 	def start_publicity(self):
 		"""§二(五)4, the workflow's Start Publicity: publicity starts today for the minimum period; the

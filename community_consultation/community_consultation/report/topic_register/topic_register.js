@@ -11,47 +11,15 @@ frappe.query_reports["Topic Register"] = {
 			fieldtype: "Link",
 			options: "Consultation Category",
 		},
-		{
-			fieldname: "level",
-			label: __("Level"),
-			fieldtype: "Select",
-			options: community_consultation.report_filters.translated([
-				"",
-				"Community",
-				"Building",
-			]),
-		},
-		{
-			fieldname: "status",
-			label: __("Status"),
-			fieldtype: "Select",
-			options: community_consultation.report_filters.translated([
-				"",
-				"Draft",
-				"Accepted",
-				"Rejected",
-				"In Consultation",
-				"Awaiting Second Round",
-				"Escalated",
-				"Referred",
-				"Agreed",
-				"Closed",
-			]),
-		},
-		{
-			fieldname: "source_channel",
-			label: __("Source Channel"),
-			fieldtype: "Select",
-			options: community_consultation.report_filters.translated([
-				"",
-				"Visiting Residents",
-				"Speaking for the Masses",
-				"Council Member Proposal",
-				"Online Submission",
-				"Government Entrustment",
-				"Stakeholder Proposal",
-				"Escalation",
-			]),
-		},
+		community_consultation.report_filters.select_of("Consultation Topic", "level", __("Level")),
+		community_consultation.report_filters.select_of("Consultation Topic", "status", __("Status")),
+		community_consultation.report_filters.select_of(
+			"Consultation Topic",
+			"source_channel",
+			__("Source Channel")
+		),
 	],
+	onload(report) {
+		community_consultation.report_filters.fill_select_options(report);
+	},
 };
