@@ -134,7 +134,13 @@ def desk_job(world, base: str) -> dict:
 	shots = Path(frappe.utils.get_bench_path()) / "logs" / "desk-screenshots"
 	shutil.rmtree(shots, ignore_errors=True)
 	shots.mkdir()
-	return {"base": base, "mode": "text", "pages": pages, "screenshots": str(shots)}
+	return {
+		"base": base,
+		"mode": "text",
+		"pages": pages,
+		"screenshots": str(shots),
+		"loading_text": zh("Loading..."),
+	}
 
 
 walk("desk", desk_job)
@@ -163,6 +169,17 @@ def test_desk_pages_of_every_unit_role_show_no_english(desk_text):
 		if words:
 			found[f"{entry['role']} {entry['path']}"] = words
 	assert found == {}, "\n".join(f"{page}: {' '.join(words)}" for page, words in found.items())
+
+
+def test_the_workspaces_cards_and_charts_load(desk_text):
+	"""Each role's workspace shows its number cards' figures and its charts, not "Loading..." for good."""
+	still_loading = [
+		(e["role"], e["path"])
+		for e in desk_text
+		if e["path"] in ("/app/community-consultation", "/app/township-and-village")
+		and zh("Loading...") in e["text"]
+	]
+	assert still_loading == []
 
 
 def test_a_record_merely_opened_is_not_changed(desk_text):

@@ -4,7 +4,8 @@
 //    "fill_form": bool}], "widths": [360, 1280]}
 // axe: for each page and width, the WCAG 2.1 A/AA violations (rule, impact, targets), the page's
 //      <html lang>, whether it scrolls sideways, and for the web form a keyboard-only walk.
-// text: for each page, the visible text of the desk page once it has loaded.
+// text: for each page, the visible text of the desk page once it has loaded (and no longer shows
+//       `loading_text`, the user's "Loading..."), what its `actions` open, and whether it says unsaved.
 import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
 
@@ -229,6 +230,12 @@ async function textWalk(page_jobs) {
 					entry.status = 200;
 				}
 				await settle(page);
+				// the workspace's cards and charts, a list's rows: until none says it is still loading
+				if (job.loading_text) {
+					await page
+						.waitForFunction((text) => !document.body.innerText.includes(text), job.loading_text, { timeout: 15000 })
+						.catch(() => {});
+				}
 				await page.waitForTimeout(page_job.wait || 1000);
 				if (await showsMessagePage(page)) entry.status = 404;
 				entry.route = await page.evaluate(() => frappe.get_route_str());
