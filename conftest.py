@@ -6,7 +6,9 @@ however pytest is invoked (`scripts/test`, `scripts/test -k topic`, a path to on
 Fixtures for the tests in tests/ are in tests/conftest.py.
 
 - The site is `$TEST_SITE` (default test-consultation.localhost), on the bench at `$FRAPPE_BENCH` (default:
-  the bench whose Python runs pytest). `scripts/test` (re)creates it; run plain pytest with the bench's
+  the bench whose Python runs pytest). In parallel (pytest-xdist, `scripts/test` for the whole suite),
+  worker gw0 runs on `$TEST_SITE` and worker gwN on its copy gwN.<TEST_SITE>, and the tests of a module
+  run in one worker (`--dist loadfile`). `scripts/test` (re)creates it; run plain pytest with the bench's
   Python only against a site it made (`TEST_REUSE_SITE=1 scripts/test …` reruns quickly).
 - Before the first test, it does what `bench run-tests` does first (frappe/test_runner.py): `in_test`,
   scheduler off, `before_tests` hooks; and before each DocType's test module, that DocType's test
@@ -37,7 +39,10 @@ MODULE_SAVEPOINT = "module_records"
 
 
 def site_name() -> str:
-	return os.environ.get("TEST_SITE") or DEFAULT_TEST_SITE
+	"""`$TEST_SITE`; for the pytest-xdist worker gwN (N > 0), its own copy gwN.<TEST_SITE> (scripts/test)."""
+	site = os.environ.get("TEST_SITE") or DEFAULT_TEST_SITE
+	worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+	return site if worker == "gw0" else f"{worker}.{site}"
 
 
 def bench_path() -> Path:

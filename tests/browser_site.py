@@ -3,9 +3,8 @@ language): `bench serve` on a free port of its own, on committed records made fo
 after them, and the node runner tests/a11y/check.mjs (playwright-core and @axe-core/playwright from
 tests/a11y/package.json, installed by scripts/test).
 
-A test module registers its walk (`walk(name, job, facts)`) when it is imported; the first module that
-asks for the session fixture `browser_walks` (tests/conftest.py) has every registered walk run at once,
-side by side, over one world and one server, and each module reads its own report."""
+Each browser module walks its own world (`run_walk`); in a parallel run the two modules walk at once,
+in two workers."""
 
 import json
 import os
@@ -14,9 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -202,32 +199,12 @@ def served_world():
 			frappe.db.commit()
 
 
-@dataclass
-class Walk:
-	"""A walk of Chromium over the served site: `job(world, base)` gives check.mjs its job; `facts(world)`,
-	if given, reads what the walk left in the database before the records are removed."""
-
-	job: Callable
-	facts: Callable | None = None
-
-
-# the walks of the test modules, registered when pytest imports them
-WALKS: dict[str, Walk] = {}
-
-
-def walk(name: str, job: Callable, facts: Callable | None = None):
-	WALKS[name] = Walk(job, facts)
-
-
-def walk_everything() -> frappe._dict:
-	"""Every registered walk, side by side, over one served world: {name: (world, report, facts)}.
-	The world's records are removed again before this returns (the reports are data)."""
-	results = frappe._dict()
-	with served_world() as (world, site), ThreadPoolExecutor(max(len(WALKS), 1)) as pool:
-		jobs = {name: walk.job(world, site.base) for name, walk in WALKS.items()}
-		running = {name: pool.submit(run_browser, job) for name, job in jobs.items()}
-		for name, future in running.items():
-			report = future.result()
-			facts = WALKS[name].facts(world) if WALKS[name].facts else None
-			results[name] = frappe._dict(world=world, job=jobs[name], report=report, facts=facts)
-	return results
+def run_walk(job: Callable, facts: Callable | None = None) -> frappe._dict:
+	"""A walk of Chromium over a served world: `job(world, base)` gives check.mjs its job; `facts(world)`,
+	if given, reads what the walk left in the database before the world's records are removed again.
+	Returns world, job, report (check.mjs's) and facts; the reports are data, the records are gone."""
+	with served_world() as (world, site):
+		done = frappe._dict(world=world, job=job(world, site.base))
+		done.report = run_browser(done.job)
+		done.facts = facts(world) if facts else None
+	return done

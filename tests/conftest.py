@@ -22,16 +22,20 @@ def pytest_collection_modifyitems(session, config, items):
 		return
 	items[:] = [item for item in items if item.path.name != "test_lifecycle.py"] + lifecycle
 	_lifecycle_modules.append(lifecycle[0].module)
-	lifecycle[0].module.start_cycle()
+	# in a parallel run every worker collects it: one of them runs the cycle (see start_cycle)
+	lifecycle[0].module.start_cycle(getattr(config, "workerinput", {}).get("testrunuid"))
 
 
 _lifecycle_modules = []
 
 
 def pytest_sessionfinish(session, exitstatus):
-	"""A cycle still running when the session ends early (`-x`, Ctrl-C) is stopped, its site dropped."""
+	"""A cycle still running when the session ends early (`-x`, Ctrl-C) is stopped, its site dropped; in
+	a parallel run, where another worker may be waiting for its results, it is let finish (unless the
+	run was interrupted)."""
+	parallel = hasattr(session.config, "workerinput") and exitstatus != pytest.ExitCode.INTERRUPTED
 	for module in _lifecycle_modules:
-		module.stop_cycle()
+		module.stop_cycle(wait=parallel)
 
 
 @pytest.fixture
@@ -55,15 +59,6 @@ def user_in(units):
 		)
 
 	return make
-
-
-@pytest.fixture(scope="session")
-def browser_walks():
-	"""Every walk in Chromium that the collected modules registered, run once, side by side, over one
-	served world (tests/browser_site.py); its records are gone again when this returns."""
-	from browser_site import walk_everything
-
-	return walk_everything()
 
 
 __all__ = ["as_user", "make_user"]

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import frappe
 import pytest
-from browser_site import PASSWORD, chromium_ready, walk
+from browser_site import PASSWORD, chromium_ready, run_walk
 
 WIDTHS = [360, 1280]
 SERIOUS = ("serious", "critical")
@@ -54,12 +54,9 @@ def axe_facts(world) -> dict:
 	}
 
 
-walk("axe", axe_job, axe_facts)
-
-
 @pytest.fixture(scope="module")
-def report(browser_walks):
-	done = browser_walks.axe
+def report():
+	done = run_walk(axe_job, axe_facts)
 	# kept beside the bench's logs to read when a check fails
 	(Path(frappe.utils.get_bench_path()) / "logs" / "accessibility-report.json").write_text(
 		json.dumps(done.report, ensure_ascii=False, indent=1)

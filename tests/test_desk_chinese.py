@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import frappe
 import pytest
-from browser_site import PASSWORD, chromium_ready, walk
+from browser_site import PASSWORD, chromium_ready, run_walk
 
 pytestmark = pytest.mark.skipif(bool(chromium_ready()), reason=chromium_ready() or "")
 
@@ -143,12 +143,9 @@ def desk_job(world, base: str) -> dict:
 	}
 
 
-walk("desk", desk_job)
-
-
 @pytest.fixture(scope="module")
-def desk_text(browser_walks):
-	done = browser_walks.desk
+def desk_text():
+	done = run_walk(desk_job)
 	for page, entry in zip(done.job["pages"], done.report, strict=True):
 		entry["role"] = page["role"]
 	# kept beside the bench's logs to read when the check fails

@@ -11,7 +11,10 @@ ROLLED_BACK_UNIT = "回滚测试县"
 
 
 def test_runs_on_the_test_site_in_test_mode():
-	assert frappe.local.site == (os.environ.get("TEST_SITE") or "test-consultation.localhost")
+	# worker gwN of a parallel run (N > 0) runs on its own copy of the test site
+	site = os.environ.get("TEST_SITE") or "test-consultation.localhost"
+	worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+	assert frappe.local.site == (site if worker == "gw0" else f"{worker}.{site}")
 	assert frappe.flags.in_test
 	assert "community_consultation" in frappe.get_installed_apps()
 	assert frappe.session.user == "Administrator"

@@ -12,7 +12,9 @@ import json
 import os
 import signal
 import subprocess
+import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -35,10 +37,12 @@ def bench_dir() -> Path:
 
 class Cycle(threading.Thread):
 	"""The whole cycle on a fresh plain site, in a thread of its own: `seen` keeps what each step left,
-	`error` the failure that stopped it. The lifecycle site is dropped at the end, whatever happens."""
+	`error` the failure that stopped it. The lifecycle site is dropped at the end, whatever happens; in a
+	parallel run, both are then written to `results` for the worker that runs the tests."""
 
-	def __init__(self):
+	def __init__(self, results: Path | None = None):
 		super().__init__(name="lifecycle-cycle", daemon=True)
+		self.results = results
 		self.seen: dict = {}
 		self.error: BaseException | None = None
 		self.stopped = False
@@ -71,6 +75,11 @@ class Cycle(threading.Thread):
 				)
 			except BaseException as e:
 				self.error = self.error or e
+			if self.results:
+				error = f"{type(self.error).__name__}: {self.error}" if self.error else None
+				partial = self.results.with_suffix(".partial")
+				partial.write_text(json.dumps({"seen": self.seen, "error": error}))
+				partial.rename(self.results)
 
 	def stop(self):
 		"""End the cycle early (the session is over): stop the running step, drop the site."""
@@ -134,22 +143,51 @@ class Cycle(threading.Thread):
 
 
 _cycle: Cycle | None = None
+_run_id: str | None = None
 
 
-def start_cycle() -> Cycle:
-	"""Start the cycle in the background (once per session)."""
-	global _cycle
+def results_file(run_id: str) -> Path:
+	return Path(tempfile.gettempdir()) / f"community-consultation-lifecycle-{run_id}.json"
+
+
+def start_cycle(run_id: str | None = None) -> Cycle | None:
+	"""Start the cycle in the background, once per session. In a parallel run (`run_id`, the run's id
+	that its pytest-xdist workers share) once per run: the first worker to claim it runs it, and None
+	tells another that it reads the results from `results_file(run_id)`."""
+	global _cycle, _run_id
+	_run_id = run_id
 	if _cycle is None:
-		_cycle = Cycle()
+		if run_id:
+			try:
+				os.close(os.open(results_file(run_id).with_suffix(".lock"), os.O_CREAT | os.O_EXCL))
+			except FileExistsError:
+				return None
+		_cycle = Cycle(results_file(run_id) if run_id else None)
 		_cycle.start()
 	return _cycle
 
 
-def stop_cycle():
+def stop_cycle(wait: bool = False):
 	"""At the end of the session: stop a cycle still running (the tests were not reached) and wait
-	until its site is dropped."""
+	until its site is dropped; or, when another worker of a parallel run may still read its results
+	(`wait`), let it finish."""
 	if _cycle is not None and _cycle.is_alive():
-		_cycle.stop()
+		if wait:
+			_cycle.join(timeout=1800)
+		else:
+			_cycle.stop()
+
+
+def results_of_another_worker(run_id: str, timeout: int = 1800) -> dict:
+	path, deadline = results_file(run_id), time.time() + timeout
+	while not path.exists():
+		if time.time() > deadline:
+			pytest.fail(f"the lifecycle cycle of another worker left no results in {path}", pytrace=False)
+		time.sleep(2)
+	results = json.loads(path.read_text())
+	if results["error"]:
+		pytest.fail(f"the lifecycle cycle failed: {results['error']}", pytrace=False)
+	return results["seen"]
 
 
 def changed(before: dict, after: dict) -> dict[str, list[str]]:
@@ -165,7 +203,9 @@ def changed(before: dict, after: dict) -> dict[str, list[str]]:
 @pytest.fixture(scope="module")
 def lifecycle():
 	"""What each step of the cycle left (the cycle runs once, in the background; see start_cycle)."""
-	cycle = start_cycle()
+	cycle = start_cycle(_run_id)
+	if cycle is None:
+		return results_of_another_worker(_run_id)
 	cycle.join()
 	if cycle.error:
 		raise cycle.error
