@@ -7,9 +7,9 @@ meeting, its outcome in implementation; and an inquorate villagers' meeting that
 Running it again adds nothing once the village has its basis."""
 
 import frappe
-from frappe.utils import add_days, getdate, now_datetime, nowdate
+from frappe.utils import add_days, getdate, nowdate
 
-from community_consultation.setup.records import make_stakeholder, make_topic
+from community_consultation.setup.records import make_stakeholder, make_topic, meeting_time
 from community_consultation.tests.meetings import representatives, villagers
 
 VILLAGE = "坑口村"
@@ -94,7 +94,7 @@ def make_meeting_demo(people: dict[str, list[str]], conclude, file_outcome):
 
 
 def meeting(kind, title, topics, attendance, days_ago, votes=None, resolution=None, **kw):
-	meeting_on = add_days(now_datetime(), -days_ago)
+	meeting_on = meeting_time(-days_ago)
 	doc = frappe.get_doc(
 		{
 			"doctype": "Community Meeting",
