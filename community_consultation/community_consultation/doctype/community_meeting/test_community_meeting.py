@@ -300,15 +300,29 @@ class TestMeetingVotes(MeetingTestCase):
 
 	def test_resolution_on_a_topic_of_another_village_is_refused(self):
 		other = make_topic(self.case.units.village_b, title="乙村事项")
-		doc = self.new(topics=[other], attendance=villagers(60))
-		self.assertRaisesType(TopicOfAnotherUnitError, doc.insert)
+		doc = vote(self.new(topics=[other], attendance=villagers(60)), 40)
+		self.assertRaisesType(
+			TopicOfAnotherUnitError, doc.insert, text="a meeting decides only its own matters"
+		)
+		self.assertFalse(frappe.db.exists("Community Meeting", {"community_unit": self.village}))
+		self.assertFalse(frappe.db.exists("Meeting Agenda Item", {"topic": other.name}))
 
 	def test_an_item_is_decided_once(self):
 		doc = self.new(topics=[self.topic, self.topic])
-		self.assertRaisesType(ItemDecidedTwiceError, doc.insert)
-		make_meeting(self.village, topics=[self.topic], attendance=villagers(60), votes=(40,))
+		self.assertRaisesType(ItemDecidedTwiceError, doc.insert, text="on the agenda twice")
+		self.assertFalse(frappe.db.exists("Community Meeting", {"community_unit": self.village}))
+		first = make_meeting(self.village, topics=[self.topic], attendance=villagers(60), votes=(40,))
 		again = vote(self.new(attendance=villagers(60)), 40).insert()
-		self.assertRaisesType(ItemDecidedTwiceError, again.submit)
+		self.assertRaisesType(
+			ItemDecidedTwiceError, again.submit, text=f"already decided by the meeting {first.name}"
+		)
+		self.assertEqual(frappe.db.get_value("Community Meeting", again.name, "docstatus"), 0)
+		self.assertEqual(
+			frappe.get_all(
+				"Community Meeting", {"community_unit": self.village, "docstatus": 1}, pluck="name"
+			),
+			[first.name],
+		)
 
 	def test_concluded_meeting_records_each_vote_and_its_minutes(self):
 		doc = self.new(attendance=villagers(60)).insert()
