@@ -16,14 +16,13 @@ from community_consultation.setup.records import (
 	make_stakeholder,
 	make_topic,
 	make_unit,
+	meeting_time,
 	session_values,
 )
 from community_consultation.setup.site import set_default_workspace
 from community_consultation.unit_tree import BUILDING_LEVEL_TYPES, VILLAGE_TYPES
 
 DEMO_PASSWORD = "Demo@2026"
-# sessions meet in the evening (19:30), when villagers are home from the fields and work
-MEETING_HOUR, MEETING_MINUTE = 19, 30
 
 UNITS = {
 	"清新区": {
@@ -173,14 +172,6 @@ def make_users():
 	resident = frappe.db.get_value("Stakeholder", {"stakeholder_name": "陈秀英", "community_unit": "坑口村"})
 	if resident:
 		frappe.db.set_value("Stakeholder", resident, "user", "resident.chen@example.com")
-
-
-def meeting_time(days_from_today: int):
-	"""A session's start `days_from_today`, at the evening hour villages meet when people are home
-	from work (19:30), whatever time of day the demo is loaded."""
-	return add_days(now_datetime(), days_from_today).replace(
-		hour=MEETING_HOUR, minute=MEETING_MINUTE, second=0, microsecond=0
-	)
 
 
 def conclude(topic, people, days_ago: int, result: str = "Consensus", **kw):

@@ -3,16 +3,18 @@
 In 坑口村: the quorum basis (120 villagers aged 18+, 40 households, 15 representatives); a quorate
 villagers' meeting that authorises the representatives' meeting to decide the collective economy's
 matters; a topic that consultation referred to the meeting, decided by a quorate representatives'
-meeting, its outcome in implementation; and an inquorate villagers' meeting that decided nothing.
-Running it again adds nothing once the village has its basis."""
+meeting through the first five stages of 四议两公开 (the collective economy's matters follow them), its
+outcome in implementation; and an inquorate villagers' meeting that decided nothing. Meetings sit at
+19:30, as the sessions do. Running it again adds nothing once the village has its basis."""
 
 import frappe
-from frappe.utils import add_days, getdate, now_datetime, nowdate
+from frappe.utils import add_days, getdate, nowdate
 
-from community_consultation.setup.records import make_stakeholder, make_topic
+from community_consultation.setup.records import make_stakeholder, make_topic, meeting_time
 from community_consultation.tests.meetings import representatives, villagers
 
 VILLAGE = "坑口村"
+SUPERVISOR = "kengkou.supervisor@example.com"
 ASSETS = "集体“三资”、收益分配、成员资格、土地林地宅基地、大额资金"
 PLANNING = "村(社区)经济社会发展规划和年度计划"
 REPRESENTATIVES = ("李", "陈", "黄", "刘", "张", "王", "赵", "周", "吴", "郑", "孙", "朱", "胡", "林", "何")
@@ -41,8 +43,16 @@ def make_meeting_demo(people: dict[str, list[str]], conclude, file_outcome):
 		}
 	).insert()
 	stakeholders = people[VILLAGE][3:8]
+	# the county has the collective economy's matters follow the four deliberations and two disclosures
+	frappe.db.set_value("Consultation Category", ASSETS, "four_deliberations", 1)
 
-	budget = make_topic(VILLAGE, stakeholders=stakeholders, title="村集体年度收支预算", category=PLANNING)
+	budget = make_topic(
+		VILLAGE,
+		stakeholders=stakeholders,
+		title="村集体年度收支预算",
+		category=PLANNING,
+		description="<p>村集体下一年度收入、支出和公益事业资金安排，需经村民会议审议。</p>",
+	)
 	meeting(
 		"Villagers' Meeting",
 		"2026年第一次村民会议",
@@ -54,7 +64,13 @@ def make_meeting_demo(people: dict[str, list[str]], conclude, file_outcome):
 		authorised_categories=[{"category": ASSETS}, {"category": PLANNING}],
 	)
 
-	lease = make_topic(VILLAGE, stakeholders=stakeholders, title="村集体闲置厂房出租方案", category=ASSETS)
+	lease = make_topic(
+		VILLAGE,
+		stakeholders=stakeholders,
+		title="村集体闲置厂房出租方案",
+		category=ASSETS,
+		description="<p>村集体原砖厂厂房闲置多年，拟公开招租，租金收入纳入村集体账户。</p>",
+	)
 	conclude(lease, stakeholders, 40, "No Consensus")
 	referred = conclude(lease, stakeholders, 20, "Referred to Villagers' Meeting")
 	outcome = file_outcome(referred, 18, 60)
@@ -68,6 +84,47 @@ def make_meeting_demo(people: dict[str, list[str]], conclude, file_outcome):
 		resolution="同意将闲置厂房公开招租，租期五年，租金收入纳入村集体账户。",
 	)
 	decided.db_set("resolution_published_on", add_days(nowdate(), -4))
+	lease.reload()
+	for stage, form, days_ago in (
+		("Party Organisation's Proposal", "村党组织会议", 30),
+		("Two Committees' Deliberation", "村“两委”联席会议", 28),
+		("Party Members' Assembly Review", "党员大会", 25),
+	):
+		own = make_topic(
+			VILLAGE,
+			stakeholders=stakeholders,
+			title=f"{form}：闲置厂房出租",
+			description="<p>按“四议两公开”程序研究村集体闲置厂房出租方案。</p>",
+		)
+		session = conclude(own, stakeholders, days_ago, consultation_form=form)
+		lease.append(
+			"four_deliberations",
+			{"stage": stage, "completed_on": getdate(session.starts_on), "session": session.name},
+		)
+	for stage, on in (
+		("Meeting Resolution", getdate(decided.meeting_on)),
+		("Resolution Made Public", add_days(nowdate(), -4)),
+	):
+		lease.append("four_deliberations", {"stage": stage, "completed_on": on, "meeting": decided.name})
+	lease.save()
+	remark_as_supervisor(
+		(
+			(
+				"Community Meeting",
+				decided.name,
+				None,
+				"Lawful and Orderly",
+				"到会代表12人，超过三分之二，表决程序合法。",
+			),
+			(
+				"Consultation Topic",
+				lease.name,
+				"Two Committees' Deliberation",
+				"Concern",
+				"联席会议记录未附租金测算依据，已提醒补充。",
+			),
+		)
+	)
 	outcome.reload()
 	outcome.meeting = decided.name
 	outcome.append(
@@ -81,7 +138,13 @@ def make_meeting_demo(people: dict[str, list[str]], conclude, file_outcome):
 	)
 	outcome.save()
 
-	homestead = make_topic(VILLAGE, stakeholders=stakeholders, title="宅基地使用方案", category=ASSETS)
+	homestead = make_topic(
+		VILLAGE,
+		stakeholders=stakeholders,
+		title="宅基地使用方案",
+		category=ASSETS,
+		description="<p>本村新增宅基地的申请条件、审批程序和分配顺序。</p>",
+	)
 	attendance = villagers(35, prefix="村民") + villagers(10, households=True, prefix="户代表")
 	meeting(
 		"Villagers' Meeting",
@@ -93,8 +156,31 @@ def make_meeting_demo(people: dict[str, list[str]], conclude, file_outcome):
 	)
 
 
+def remark_as_supervisor(remarks):
+	"""The village's supervision committee member records remarks (reference, stage, finding, text)."""
+	if not frappe.db.exists("User", SUPERVISOR):
+		return
+	user = frappe.session.user
+	frappe.set_user(SUPERVISOR)
+	try:
+		for doctype, name, stage, finding, remark in remarks:
+			frappe.get_doc(
+				{
+					"doctype": "Supervision Remark",
+					"reference_doctype": doctype,
+					"reference_name": name,
+					"stage": stage,
+					"remark_on": add_days(nowdate(), -3),
+					"finding": finding,
+					"remark": remark,
+				}
+			).insert()
+	finally:
+		frappe.set_user(user)
+
+
 def meeting(kind, title, topics, attendance, days_ago, votes=None, resolution=None, **kw):
-	meeting_on = add_days(now_datetime(), -days_ago)
+	meeting_on = meeting_time(-days_ago)
 	doc = frappe.get_doc(
 		{
 			"doctype": "Community Meeting",

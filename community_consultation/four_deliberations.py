@@ -9,7 +9,7 @@ committee's remarks; no stage is skipped, and implementation does not start befo
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, getdate, nowdate
+from frappe.utils import cint, comma_or, flt, getdate, nowdate
 
 PROPOSAL = "Party Organisation's Proposal"
 DELIBERATION = "Two Committees' Deliberation"
@@ -19,12 +19,9 @@ RESOLUTION_PUBLIC = "Resolution Made Public"
 RESULT_PUBLIC = "Implementation Result Made Public"
 STAGES = (PROPOSAL, DELIBERATION, REVIEW, RESOLUTION, RESOLUTION_PUBLIC, RESULT_PUBLIC)
 
-# the consultation form of the session that proves each of the first three stages (setup.defaults.FORMS)
-STAGE_FORMS = {
-	PROPOSAL: "村党组织会议",
-	DELIBERATION: "村“两委”联席会议",
-	REVIEW: "党员大会",
-}
+# the first three stages are proven by a concluded session of a form marked for the stage (the
+# Consultation Form's `four_deliberations_stage`, set for the shipped forms by setup.defaults.FORMS)
+SESSION_STAGES = (PROPOSAL, DELIBERATION, REVIEW)
 # the field of the stage's row that links the record proving it
 STAGE_PROOF = {
 	PROPOSAL: "session",
@@ -120,8 +117,15 @@ def _validate_proof(topic, row):
 			or getdate(s.starts_on) > getdate(row.completed_on)
 		):
 			_refuse(row, name, _("a concluded session of the topic's unit held by the stage's date"))
-		if s.consultation_form != STAGE_FORMS[row.stage]:
-			_refuse(row, name, _("a session held as {0}").format(STAGE_FORMS[row.stage]))
+		if (
+			frappe.db.get_value("Consultation Form", s.consultation_form, "four_deliberations_stage")
+			!= row.stage
+		):
+			_refuse(
+				row,
+				name,
+				_("a session held as {0}").format(comma_or(stage_forms(row.stage), add_quotes=False)),
+			)
 	elif field == "meeting":
 		m = frappe.db.get_value(
 			"Community Meeting", name, ["docstatus", "quorate", "resolution_published_on"], as_dict=True
@@ -141,6 +145,21 @@ def _validate_proof(topic, row):
 		)
 		if not o or o.topic != topic.name or o.docstatus != 1 or flt(o.percent_complete) < 100:
 			_refuse(row, name, _("an implemented outcome of this topic"))
+
+
+def stage_forms(stage: str) -> list[str]:
+	"""The consultation forms whose concluded sessions prove `stage` (administrators mark them)."""
+	forms = frappe.get_all(
+		"Consultation Form", filters={"four_deliberations_stage": stage}, pluck="name", order_by="name"
+	)
+	if not forms:
+		frappe.throw(
+			_(
+				"No consultation form proves the stage {0}: the administrator marks one under Consultation Form (Proves the Stage)."
+			).format(_(stage)),
+			FourDeliberationsError,
+		)
+	return forms
 
 
 def _refuse(row, name, what):

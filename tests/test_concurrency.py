@@ -8,7 +8,8 @@
   saved, the other is told the session already has it;
 - two clerks saving the two newest outcomes (their child tables) at once: no deadlock;
 - two officers creating their county's return for one year at once: one return;
-- the first documents of a new series (a year's first sessions, returns …) saved at once: no deadlock.
+- the first documents of a new series (a year's first sessions, returns …) saved at once: no deadlock;
+- two meetings concluding a resolution on one topic at once: one decides it, the other is refused.
 
 The records are committed so that the other connections see them, and removed again afterwards.
 """
@@ -20,6 +21,9 @@ import frappe
 import pytest
 from frappe.utils import nowdate
 
+from community_consultation.community_consultation.doctype.community_meeting.community_meeting import (
+	ItemDecidedTwiceError,
+)
 from community_consultation.tests.concurrency import purge_units, race
 from community_consultation.tests.factory import (
 	held_values,
@@ -29,6 +33,7 @@ from community_consultation.tests.factory import (
 	make_topic,
 	make_unit_tree,
 )
+from community_consultation.tests.meetings import make_basis, make_meeting, villagers
 from community_consultation.tests.users import make_user
 
 MODIFIED_MESSAGE = "Document has been modified after you have opened it"
@@ -319,3 +324,43 @@ def test_two_returns_of_one_county_and_year_created_at_once_give_one(case):
 		purge_returns(county=case.units.county)
 		frappe.db.commit()
 		purge_units([], officers)
+
+
+def test_two_meetings_deciding_one_topic_at_once_decide_it_once(case):
+	"""A topic is decided once (Organic Law art. 22; `CommunityMeeting.validate_not_decided_elsewhere`).
+	Two clerks conclude two meetings that each voted on it, at the same moment: the second waits for the
+	first one's lock on the topic, then sees it decided and is refused; nothing of it is written."""
+	topic = make_topic(case.units.village_a, stakeholders=case.people, title=f"会议议题{case.token}")
+	make_basis(case.units.village_a, adults=100, households=30)
+	meetings = [
+		make_meeting(
+			case.units.village_a,
+			topics=[topic],
+			attendance=villagers(60),
+			votes=(40, 10),
+			submit=False,
+			title=f"村民会议{side}",
+		).name
+		for side in ("甲", "乙")
+	]
+	frappe.db.commit()
+	mine = dict(zip(case.clerks, meetings, strict=True))
+
+	clerks = race(
+		lambda: frappe.get_doc("Community Meeting", mine[frappe.session.user]),
+		lambda doc: doc.submit(),
+		case.clerks,
+	)
+
+	winners = [c for c in clerks if c.ok]
+	assert len(winners) == 1, [repr(c.error) for c in clerks]
+	loser = next(c for c in clerks if not c.ok)
+	assert isinstance(loser.error, ItemDecidedTwiceError), repr(loser.error)
+	decided = mine[winners[0].user]
+	assert f"already decided by the meeting {decided}" in str(loser.error)
+	frappe.db.rollback()
+	concluded = frappe.get_all(
+		"Community Meeting", filters={"name": ("in", meetings), "docstatus": 1}, pluck="name"
+	)
+	assert concluded == [decided]
+	assert frappe.db.get_value("Community Meeting", mine[loser.user], "status") == "Notice Published"

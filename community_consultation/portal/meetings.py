@@ -21,7 +21,6 @@ def meeting_resolution(meeting: str | None, topic: str | None = None) -> frappe.
 			"community_unit",
 			"present_count",
 			"quorate",
-			"quorum_summary",
 			"resolution_published_on",
 		],
 		as_dict=True,
@@ -56,21 +55,10 @@ def meeting_resolution(meeting: str | None, topic: str | None = None) -> frappe.
 
 
 def meeting_quorum(doc) -> str:
-	"""The quorum as the meeting's rule counts it, in the reader's language ("412 of 1,030 adults, 51 of
+	"""The quorum as the meeting's rule counts it, in the reader's language ("412 of 1,030 adults，51 of
 	290 households"), from the stored attendance and basis."""
 	from community_consultation.community_consultation.doctype.community_meeting.community_meeting import (
-		BASIS_ATTENDANCE,
-		count_of,
+		quorum_counts,
 	)
 
-	if not doc.meeting_rule:
-		return ""
-	rule = frappe.get_cached_doc("Meeting Rule", doc.meeting_rule)
-	present = [r for r in doc.attendance if cint(r.present)]
-	counts = {
-		"adults": sum(1 for r in present if r.attends_as in BASIS_ATTENDANCE["adults"]),
-		"households": cint(doc.households_present),
-		"members": cint(doc.members_present),
-	}
-	totals = {"adults": doc.basis_adults, "households": doc.basis_households, "members": doc.basis_members}
-	return "，".join(count_of(b, counts[b], totals[b]) for b in BASIS_ATTENDANCE if rule.threshold(b))
+	return "，".join(quorum_counts(doc))

@@ -6,6 +6,8 @@ never re-creates or overwrites what they changed (these are not fixtures).
 
 import frappe
 
+from community_consultation.four_deliberations import DELIBERATION, PROPOSAL, REVIEW
+
 # 二(二) 协商事项目录: (no, name, decision route, requires party consent)
 CATEGORIES = (
 	(1, "党和政府方针政策、重点工作部署在城乡社区的落实", "Consultation", 0),
@@ -39,11 +41,18 @@ FORMS = (
 	("网络论坛", 1),
 	("社区网页", 1),
 	("微信群", 1),
-	# 四议两公开: the sessions that prove the first three stages (four_deliberations.STAGE_FORMS)
+	# 四议两公开: the sessions that prove the first three stages (FOUR_DELIBERATIONS_FORMS)
 	("村党组织会议", 0),
 	("村“两委”联席会议", 0),
 	("党员大会", 0),
 )
+# 四议两公开: the stage a concluded session of each shipped form proves (Consultation Form's
+# `four_deliberations_stage`, which administrators own afterwards)
+FOUR_DELIBERATIONS_FORMS = {
+	"村党组织会议": PROPOSAL,
+	"村“两委”联席会议": DELIBERATION,
+	"党员大会": REVIEW,
+}
 
 # 二(三) 协商主体: (name, respected person, organisation)
 STAKEHOLDER_TYPES = (
@@ -188,7 +197,14 @@ def create_defaults():
 			enabled=1,
 		)
 	for name, online in FORMS:
-		_insert_if_missing("Consultation Form", name, form_name=name, is_online=online, enabled=1)
+		_insert_if_missing(
+			"Consultation Form",
+			name,
+			form_name=name,
+			is_online=online,
+			enabled=1,
+			four_deliberations_stage=FOUR_DELIBERATIONS_FORMS.get(name),
+		)
 	for name, respected, organisation in STAKEHOLDER_TYPES:
 		_insert_if_missing(
 			"Stakeholder Type",
@@ -200,6 +216,18 @@ def create_defaults():
 	for name, electronic in NOTICE_CHANNELS:
 		_insert_if_missing("Notice Channel", name, channel_name=name, is_electronic=electronic)
 	create_meeting_rules()
+
+
+def mark_four_deliberations_forms():
+	"""The shipped forms of 四议两公开 say which stage their sessions prove, unless an administrator has
+	already marked the form (sites installed before the stage was data)."""
+	for name, stage in FOUR_DELIBERATIONS_FORMS.items():
+		frappe.db.set_value(
+			"Consultation Form",
+			{"name": name, "four_deliberations_stage": ("is", "not set")},
+			"four_deliberations_stage",
+			stage,
+		)
 
 
 def _insert_if_missing(doctype, name, **values):

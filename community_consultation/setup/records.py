@@ -10,6 +10,8 @@ from frappe.utils import add_days, add_to_date, now_datetime
 
 DEFAULT_CATEGORY = "社区服务、美丽乡村、基础设施、卫生环境、物业管理等公共事务"
 DEFAULT_FORM = "党群联席会议"
+# sessions and meetings sit in the evening (19:30), when villagers are home from the fields and work
+MEETING_HOUR, MEETING_MINUTE = 19, 30
 
 # the fields a session gets when it is held (its four steps, the vote and the minutes)
 HELD_FIELDS = {
@@ -92,6 +94,14 @@ def make_topic(unit: str, accepted: bool = True, stakeholders: list[str] | None 
 	elif decision == "Rejected":
 		doc.reject(reason)
 	return doc
+
+
+def meeting_time(days_from_today: int):
+	"""The start of a session or meeting `days_from_today`, at the evening hour villages meet when people
+	are home from work (19:30), whatever time of day the demo is loaded."""
+	return add_days(now_datetime(), days_from_today).replace(
+		hour=MEETING_HOUR, minute=MEETING_MINUTE, second=0, microsecond=0
+	)
 
 
 def session_values(topic, people: list[str], **kw) -> dict:

@@ -16,9 +16,10 @@ frappe.ui.form.on("Community Meeting", {
 		if (frm.doc.quorum_summary) {
 			const quorate = frm.doc.quorate;
 			frm.dashboard.set_headline_alert(
-				`<div class="${quorate ? "text-success" : "text-danger"}">${
-					quorate ? __("Quorate") : __("Not quorate")
-				}: ${frappe.utils.escape_html(frm.doc.quorum_summary)}</div>`
+				`<div class="${quorate ? "text-success" : "text-danger"}">${__("{0}: {1}", [
+					quorate ? __("Quorate") : __("Not quorate"),
+					frappe.utils.escape_html(frm.doc.quorum_summary),
+				])}</div>`
 			);
 		}
 		if (frm.doc.docstatus === 0) {

@@ -29,7 +29,7 @@ from community_consultation.community_consultation.doctype.meeting_rule.meeting_
 	rule_in_force,
 )
 from community_consultation.lifecycle import LifeCycle, State, correction_states
-from community_consultation.locking import ensure_series_row
+from community_consultation.locking import ensure_series_row, lock_row, own_connection
 from community_consultation.procedure import ProcedureDocument
 
 VILLAGERS_MEETING = "Villagers' Meeting"
@@ -60,13 +60,41 @@ BASIS_ATTENDANCE = {
 
 
 def count_of(basis: str, present: int, total: int) -> str:
-	""" "412 of 1,030 adults": those present on a basis of the quorum."""
+	""" "412 of 1,030 adults": those present on a basis of the quorum, in the reader's language."""
 	present, total = f"{cint(present):,}", f"{cint(total):,}"
 	if basis == "adults":
 		return _("{0} of {1} adults").format(present, total)
 	if basis == "households":
 		return _("{0} of {1} households").format(present, total)
 	return _("{0} of {1} representatives").format(present, total)
+
+
+def quorum_counts(meeting) -> list[str]:
+	"""The quorum as the meeting's rule counts it ("412 of 1,030 adults", "51 of 290 households"), from
+	its stored figures, in the language of whoever reads it: never stored as text."""
+	if not meeting.get("meeting_rule"):
+		return []
+	rule = frappe.get_cached_doc("Meeting Rule", meeting.meeting_rule)
+	present = {
+		"adults": meeting.get("adults_present"),
+		"households": meeting.get("households_present"),
+		"members": meeting.get("members_present"),
+	}
+	total = {
+		"adults": meeting.get("basis_adults"),
+		"households": meeting.get("basis_households"),
+		"members": meeting.get("basis_members"),
+	}
+	return [count_of(b, present[b], total[b]) for b in BASIS_ATTENDANCE if rule.threshold(b)]
+
+
+def quorum_summary(meeting) -> str:
+	"""`quorum_counts` as one line: "412 of 1,030 adults, 51 of 290 households"."""
+	parts = quorum_counts(meeting)
+	line = parts[0] if parts else ""
+	for part in parts[1:]:
+		line = _("{0}, {1}").format(line, part)
+	return line
 
 
 PASSED = "Passed"
@@ -159,6 +187,7 @@ class CommunityMeeting(ProcedureDocument):
 			ScopedMeetingNoticeChannel,
 		)
 
+		adults_present: DF.Int
 		agenda: DF.Table[ScopedMeetingAgendaItem]
 		amended_from: DF.Link | None
 		attendance: DF.Table[ScopedMeetingAttendance]
@@ -209,6 +238,11 @@ class CommunityMeeting(ProcedureDocument):
 		"concluded_on": _lt("the conclusion of the meeting"),
 	}
 
+	@property
+	def quorum_summary(self) -> str:
+		"""The virtual field Quorum, counted for the reader (`quorum_summary`)."""
+		return quorum_summary(self)
+
 	def before_insert(self):
 		ensure_series_row(self)
 
@@ -229,6 +263,7 @@ class CommunityMeeting(ProcedureDocument):
 	def before_submit(self):
 		self.validate_quorate_or_recorded_inquorate()
 		self.validate_record_complete()
+		self.lock_agenda_topics()
 		self.validate_not_decided_elsewhere()
 		self.set_results(concluding=True)
 		self.concluded_by = frappe.session.user
@@ -388,11 +423,11 @@ class CommunityMeeting(ProcedureDocument):
 			{r.household for r in present if r.attends_as == "Household Representative"}
 		)
 		self.members_present = sum(1 for r in present if r.attends_as == "Representative")
-		self._adults_present = sum(1 for r in present if r.attends_as in BASIS_ATTENDANCE["adults"])
+		self.adults_present = sum(1 for r in present if r.attends_as in BASIS_ATTENDANCE["adults"])
 
 	def present_on(self, basis: str) -> int:
 		return {
-			"adults": self._adults_present,
+			"adults": cint(self.adults_present),
 			"households": cint(self.households_present),
 			"members": cint(self.members_present),
 		}[basis]
@@ -419,13 +454,12 @@ class CommunityMeeting(ProcedureDocument):
 
 	def judge_quorum(self):
 		"""Art. 22, 26, 28: the meeting may be held when any basis of the rule is reached."""
-		parts, quorate = [], False
-		for basis, threshold in self.bases().items():
-			present, total = self.present_on(basis), self.basis_total(basis)
-			parts.append(count_of(basis, present, total))
-			quorate = quorate or reaches(present, total, threshold)
-		self.quorate = 1 if quorate else 0
-		self.quorum_summary = ", ".join(parts)
+		self.quorate = int(
+			any(
+				reaches(self.present_on(basis), self.basis_total(basis), threshold)
+				for basis, threshold in self.bases().items()
+			)
+		)
 
 	def validate_quorate_or_recorded_inquorate(self):
 		"""Art. 22: an inquorate meeting decides nothing. It is concluded only as held and not quorate;
@@ -480,11 +514,21 @@ class CommunityMeeting(ProcedureDocument):
 					TopicOfAnotherUnitError,
 				)
 
+	def lock_agenda_topics(self):
+		"""Two meetings concluding a resolution on one topic at the same moment: the second waits here
+		until the first is concluded, and then sees it (`validate_not_decided_elsewhere`). The topics are
+		locked in the order of their names, so two meetings sharing several topics never wait on each
+		other in a circle."""
+		for topic in sorted({row.topic for row in self.agenda if row.topic}):
+			lock_row("Consultation Topic", topic)
+
 	def validate_not_decided_elsewhere(self):
 		"""A matter is decided once: a topic that a concluded, quorate meeting passed or rejected is not
-		put to the vote again (a correction cancels the first meeting and amends it)."""
+		put to the vote again (a correction cancels the first meeting and amends it). It also sees a
+		meeting concluded by someone else since this transaction began (it waited in
+		`lock_agenda_topics`)."""
 		for row in self.agenda:
-			other = decided_by(row.topic, exclude=self.name)
+			other = decided_by(row.topic, exclude=self.name, committed=True)
 			if other:
 				frappe.throw(
 					_("Agenda row {0}: the topic {1} was already decided by the meeting {2}.").format(
@@ -590,15 +634,21 @@ class CommunityMeeting(ProcedureDocument):
 		return self.as_dict()
 
 
-def decided_by(topic: str, exclude: str | None = None) -> str | None:
-	"""The concluded, quorate meeting that passed or rejected `topic`."""
-	rows = frappe.db.sql(
-		"""select m.name from `tabMeeting Agenda Item` i
-		join `tabCommunity Meeting` m on m.name = i.parent and i.parenttype = 'Community Meeting'
-		where i.topic = %s and m.docstatus = 1 and m.quorate = 1 and i.result in ('Passed', 'Not Passed')
-		and m.name != %s limit 1""",
-		(topic, exclude or ""),
-	)
+DECIDED_BY_SQL = """select m.name from `tabMeeting Agenda Item` i
+	join `tabCommunity Meeting` m on m.name = i.parent and i.parenttype = 'Community Meeting'
+	where i.topic = %s and m.docstatus = 1 and m.quorate = 1 and i.result in ('Passed', 'Not Passed')
+	and m.name != %s limit 1"""
+
+
+def decided_by(topic: str, exclude: str | None = None, committed: bool = False) -> str | None:
+	"""The concluded, quorate meeting that passed or rejected `topic`, as this transaction sees it or,
+	with `committed`, also as committed by anyone now (`locking.own_connection`)."""
+	values = (topic, exclude or "")
+	rows = frappe.db.sql(DECIDED_BY_SQL, values)
+	if not rows and committed:
+		with own_connection() as cursor:
+			cursor.execute(DECIDED_BY_SQL, values)
+			rows = cursor.fetchall()
 	return rows[0][0] if rows else None
 
 

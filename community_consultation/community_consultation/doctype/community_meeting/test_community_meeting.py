@@ -40,6 +40,7 @@ from community_consultation.tests.meetings import (
 	villagers,
 	vote,
 )
+from community_consultation.tests.users import as_user, make_user
 from community_consultation.tests.utils import ProcedureTestCase
 
 MEETING_CATEGORY = "村(社区)经济社会发展规划和年度计划"
@@ -138,6 +139,33 @@ class TestMeetingQuorum(MeetingTestCase):
 		doc = self.new(attendance=villagers(50)).insert()
 		self.assertEqual(doc.quorate, 0)
 		self.assertEqual(doc.quorum_summary, "50 of 100 adults, 0 of 30 households")
+
+	def test_quorum_is_counted_for_the_reader_in_their_language(self):
+		"""The quorum is kept as numbers and told to whoever reads the meeting in their own language: a
+		meeting an English-speaking clerk saved reads in Chinese to a Chinese-speaking one."""
+		from frappe.desk.form.load import getdoc
+
+		doc = self.new(attendance=villagers(50) + villagers(12, households=True, prefix="户代表")).insert()
+		self.assertEqual(doc.quorum_summary, "62 of 100 adults, 12 of 30 households")
+		stored = frappe.db.get_value(
+			"Community Meeting", doc.name, ["adults_present", "households_present"], as_dict=True
+		)
+		self.assertEqual((stored.adults_present, stored.households_present), (62, 12))
+		self.assertNotIn("quorum_summary", frappe.db.get_table_columns("Community Meeting"))
+		reader = make_user(
+			"meeting-reader-zh@example.com", ["Committee Clerk"], [self.village], language="zh"
+		)
+		with as_user(reader):
+			frappe.local.lang = "zh"
+			try:
+				frappe.response.docs = []
+				getdoc("Community Meeting", doc.name)
+				shown = frappe.response.docs[0].as_dict()
+			finally:
+				frappe.local.lang = "en"
+		self.assertEqual(
+			shown["quorum_summary"], "十八周岁以上村（居）民100人中到会62人，30户中12户的代表到会"
+		)
 
 	def test_villagers_meeting_quorate_with_two_thirds_of_households(self):
 		doc = self.new(attendance=villagers(20, households=True)).insert()
@@ -272,15 +300,29 @@ class TestMeetingVotes(MeetingTestCase):
 
 	def test_resolution_on_a_topic_of_another_village_is_refused(self):
 		other = make_topic(self.case.units.village_b, title="乙村事项")
-		doc = self.new(topics=[other], attendance=villagers(60))
-		self.assertRaisesType(TopicOfAnotherUnitError, doc.insert)
+		doc = vote(self.new(topics=[other], attendance=villagers(60)), 40)
+		self.assertRaisesType(
+			TopicOfAnotherUnitError, doc.insert, text="a meeting decides only its own matters"
+		)
+		self.assertFalse(frappe.db.exists("Community Meeting", {"community_unit": self.village}))
+		self.assertFalse(frappe.db.exists("Meeting Agenda Item", {"topic": other.name}))
 
 	def test_an_item_is_decided_once(self):
 		doc = self.new(topics=[self.topic, self.topic])
-		self.assertRaisesType(ItemDecidedTwiceError, doc.insert)
-		make_meeting(self.village, topics=[self.topic], attendance=villagers(60), votes=(40,))
+		self.assertRaisesType(ItemDecidedTwiceError, doc.insert, text="on the agenda twice")
+		self.assertFalse(frappe.db.exists("Community Meeting", {"community_unit": self.village}))
+		first = make_meeting(self.village, topics=[self.topic], attendance=villagers(60), votes=(40,))
 		again = vote(self.new(attendance=villagers(60)), 40).insert()
-		self.assertRaisesType(ItemDecidedTwiceError, again.submit)
+		self.assertRaisesType(
+			ItemDecidedTwiceError, again.submit, text=f"already decided by the meeting {first.name}"
+		)
+		self.assertEqual(frappe.db.get_value("Community Meeting", again.name, "docstatus"), 0)
+		self.assertEqual(
+			frappe.get_all(
+				"Community Meeting", {"community_unit": self.village, "docstatus": 1}, pluck="name"
+			),
+			[first.name],
+		)
 
 	def test_concluded_meeting_records_each_vote_and_its_minutes(self):
 		doc = self.new(attendance=villagers(60)).insert()
@@ -419,6 +461,109 @@ class TestFourDeliberations(MeetingTestCase):
 			{"stage": "Party Organisation's Proposal", "completed_on": nowdate(), "session": session.name},
 		)
 		self.assertRaisesType(FourDeliberationsError, self.topic.save, text="unit")
+
+	def first_stage(self, form="村党组织会议"):
+		own = make_topic(self.village, stakeholders=self.case.people, title=f"{form}提议")
+		session = make_session(own, self.case.people, consultation_form=form)
+		return {"stage": "Party Organisation's Proposal", "completed_on": nowdate(), "session": session.name}
+
+	def test_a_stage_is_proven_by_a_session_of_a_form_marked_for_it(self):
+		"""Which stage a session proves is the form's data (Proves the Stage), not its name."""
+		frappe.get_doc(
+			{
+				"doctype": "Consultation Form",
+				"form_name": "村党支部委员会会议",
+				"four_deliberations_stage": "Party Organisation's Proposal",
+			}
+		).insert()
+		self.topic.append("four_deliberations", self.first_stage("村党支部委员会会议"))
+		self.topic.save()
+		self.assertEqual(len(self.topic.four_deliberations), 1)
+		# a form the administrator no longer marks proves nothing, whatever its name
+		self.topic.reload()
+		self.topic.four_deliberations = []
+		self.topic.save()
+		frappe.db.set_value("Consultation Form", "村党组织会议", "four_deliberations_stage", None)
+		self.topic.append("four_deliberations", self.first_stage())
+		self.assertRaisesType(FourDeliberationsError, self.topic.save, text="村党支部委员会会议")
+		self.assertFalse(frappe.db.exists("Four Deliberations Stage", {"parent": self.topic.name}))
+
+	def test_a_stage_no_form_proves_is_refused_naming_the_setting(self):
+		frappe.db.set_value(
+			"Consultation Form",
+			{"four_deliberations_stage": "Party Organisation's Proposal"},
+			"four_deliberations_stage",
+			None,
+		)
+		self.topic.append("four_deliberations", self.first_stage())
+		self.assertRaisesType(FourDeliberationsError, self.topic.save, text="Proves the Stage")
+
+	def test_shipped_forms_are_marked_on_existing_sites_and_administrators_marks_kept(self):
+		from community_consultation.patches.v0_1 import four_deliberations_stage_of_forms
+
+		forms = ("村党组织会议", "村“两委”联席会议", "党员大会")
+		frappe.db.set_value("Consultation Form", {"name": ("in", forms)}, "four_deliberations_stage", None)
+		frappe.db.set_value(
+			"Consultation Form", "党员大会", "four_deliberations_stage", "Two Committees' Deliberation"
+		)
+		four_deliberations_stage_of_forms.execute()
+		marked = dict(
+			frappe.get_all(
+				"Consultation Form",
+				filters={"name": ("in", forms)},
+				fields=["name", "four_deliberations_stage"],
+				as_list=True,
+			)
+		)
+		self.assertEqual(
+			marked,
+			{
+				"村党组织会议": "Party Organisation's Proposal",
+				"村“两委”联席会议": "Two Committees' Deliberation",
+				"党员大会": "Two Committees' Deliberation",
+			},
+		)
+
+	def test_supervision_remark_on_a_stage_shows_on_its_row_for_the_reader(self):
+		"""Art. 24, 32: the supervision committee's remarks on a stage are its Supervision Remarks on the
+		topic naming the stage; the stage's row shows them, in the reader's language."""
+		from community_consultation.community_consultation.doctype.supervision_remark.supervision_remark import (
+			StageRemarkError,
+		)
+
+		self.topic.append("four_deliberations", self.first_stage())
+		self.topic.save()
+		member = make_user("stage-supervisor@example.com", ["Supervision Committee Member"], [self.village])
+		remark = {
+			"doctype": "Supervision Remark",
+			"reference_doctype": "Consultation Topic",
+			"reference_name": self.topic.name,
+			"remark_on": nowdate(),
+			"finding": "Concern",
+			"remark": "提议未附村民意见汇总",
+		}
+		with as_user(member):
+			self.assertRaisesType(
+				StageRemarkError, frappe.get_doc({**remark, "stage": "Meeting Resolution"}).insert
+			)
+			self.assertFalse(frappe.db.exists("Supervision Remark", {"reference_name": self.topic.name}))
+			frappe.get_doc({**remark, "stage": "Party Organisation's Proposal"}).insert()
+			row = frappe.get_doc("Consultation Topic", self.topic.name).four_deliberations[0]
+			self.assertIn("Concern: 提议未附村民意见汇总", row.supervision_remarks)
+			frappe.local.lang = "zh"
+			try:
+				shown = frappe.get_doc("Consultation Topic", self.topic.name).four_deliberations[0]
+				self.assertIn("存在问题：提议未附村民意见汇总", shown.as_dict()["supervision_remarks"])
+			finally:
+				frappe.local.lang = "en"
+		other = make_user(
+			"stage-supervisor-b@example.com", ["Supervision Committee Member"], [self.case.units.village_b]
+		)
+		with as_user(other):
+			self.assertRaisesType(
+				frappe.PermissionError,
+				frappe.get_doc({**remark, "stage": "Party Organisation's Proposal"}).insert,
+			)
 
 	def test_implementation_cannot_start_before_the_resolution(self):
 		outcome = make_outcome(self.case.session)

@@ -23,10 +23,13 @@ class ConsultationAnnualReturnTownship(PayloadGuard, Document):
 		entrusted_assigned: DF.Int
 		entrusted_reported_on_time: DF.Int
 		escalations: DF.Int
+		four_deliberations_completed: DF.Int
 		government_entrusted: DF.Int
 		implemented: DF.Int
 		implemented_on_time: DF.Int
 		inspections: DF.Int
+		meetings_held: DF.Int
+		meetings_inquorate: DF.Int
 		outcomes_filed: DF.Int
 		overdue: DF.Int
 		parent: DF.Data
@@ -37,6 +40,8 @@ class ConsultationAnnualReturnTownship(PayloadGuard, Document):
 		plan_dates_kept: DF.Int
 		referrals: DF.Int
 		reported_back: DF.Int
+		resolutions_not_passed: DF.Int
+		resolutions_passed: DF.Int
 		second_rounds: DF.Int
 		sessions: DF.Int
 		topics: DF.Int

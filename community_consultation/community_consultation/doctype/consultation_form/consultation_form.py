@@ -19,6 +19,12 @@ class ConsultationForm(PayloadGuard, Document):
 		description: DF.SmallText | None
 		enabled: DF.Check
 		form_name: DF.Data
+		four_deliberations_stage: DF.Literal[
+			"",
+			"Party Organisation's Proposal",
+			"Two Committees' Deliberation",
+			"Party Members' Assembly Review",
+		]
 		is_online: DF.Check
 
 	# end: auto-generated types

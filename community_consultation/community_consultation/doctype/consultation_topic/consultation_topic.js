@@ -97,10 +97,7 @@ frappe.ui.form.on("Consultation Topic", {
 				i + 1
 			}. ${frappe.utils.escape_html(__(stage))}</span>`;
 		}).join(" → ");
-		frm.dashboard.add_section(
-			`<div><b>${__("Four Deliberations, Two Disclosures")}</b></div><div style="margin-top: 6px;">${steps}</div>`,
-			__("Four Deliberations, Two Disclosures")
-		);
+		frm.dashboard.add_section(`<div>${steps}</div>`, __("Four Deliberations, Two Disclosures"));
 	},
 });
 

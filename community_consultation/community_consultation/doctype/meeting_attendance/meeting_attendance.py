@@ -7,4 +7,20 @@ from community_consultation.validation import PayloadGuard
 
 
 class MeetingAttendance(PayloadGuard, Document):
-	pass
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		attendee_name: DF.Data
+		attends_as: DF.Literal["Villager", "Household Representative", "Representative"]
+		household: DF.Data | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		present: DF.Check
+		stakeholder: DF.Link | None
+	# end: auto-generated types

@@ -7,4 +7,19 @@ from community_consultation.validation import PayloadGuard
 
 
 class MeetingRepresentative(PayloadGuard, Document):
-	pass
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		households_represented: DF.Int
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		representative_name: DF.Data | None
+		stakeholder: DF.Link
+		villager_group: DF.Link | None
+	# end: auto-generated types

@@ -1,12 +1,13 @@
 # Copyright (c) 2026, community_consultation developers and contributors
 # For license information, please see license.txt
 
-"""A dated remark of the supervision committee (村(居)务监督委员会) on a topic, session or outcome.
+"""A dated remark of the supervision committee (村(居)务监督委员会) on a topic, session, outcome or meeting.
 
 §三: the supervision committee supervises that consultation is lawful and orderly. It reads everything
-of its village and records what it finds here; it cannot change a topic's review, a session's record or
-an outcome (it has no write permission on them). A remark is a record: it is never changed or deleted
-once saved."""
+of its village and records what it finds here; it cannot change a topic's review, a session's record, an
+outcome or a meeting (it has no write permission on them). A remark on a topic may name a stage of its
+四议两公开, whose row then shows it (Organic Law art. 24, 32). A remark is a record: it is never changed or
+deleted once saved."""
 
 import frappe
 from frappe import _
@@ -16,7 +17,18 @@ from frappe.utils import getdate, nowdate
 from community_consultation.locking import ensure_series_row
 from community_consultation.validation import PayloadGuard, validate_field_types
 
-REMARKABLE_DOCTYPES = ("Consultation Topic", "Consultation Session", "Consultation Outcome")
+REMARKABLE_DOCTYPES = (
+	"Consultation Topic",
+	"Consultation Session",
+	"Consultation Outcome",
+	"Community Meeting",
+)
+# the records whose own title the remark shows (the others show their topic's)
+TITLED_DOCTYPES = ("Consultation Topic", "Community Meeting")
+
+
+class StageRemarkError(frappe.ValidationError):
+	"""A remark on a stage of 四议两公开 that the topic does not follow or has not recorded."""
 
 
 class SupervisionRemark(PayloadGuard, Document):
@@ -30,13 +42,24 @@ class SupervisionRemark(PayloadGuard, Document):
 
 		community_unit: DF.Link
 		finding: DF.Literal["Lawful and Orderly", "Concern", "Irregularity"]
-		reference_doctype: DF.Literal["Consultation Topic", "Consultation Session", "Consultation Outcome"]
+		reference_doctype: DF.Literal[
+			"Consultation Topic", "Consultation Session", "Consultation Outcome", "Community Meeting"
+		]
 		reference_name: DF.DynamicLink
 		reference_title: DF.Data | None
 		remark: DF.SmallText
 		remark_on: DF.Date
 		remarked_by: DF.Link | None
 		remarked_by_name: DF.Data | None
+		stage: DF.Literal[
+			"",
+			"Party Organisation's Proposal",
+			"Two Committees' Deliberation",
+			"Party Members' Assembly Review",
+			"Meeting Resolution",
+			"Resolution Made Public",
+			"Implementation Result Made Public",
+		]
 
 	# end: auto-generated types
 	def before_insert(self):
@@ -49,6 +72,7 @@ class SupervisionRemark(PayloadGuard, Document):
 	def validate(self):
 		self.validate_unchanged()
 		self.set_from_reference()
+		self.validate_stage()
 		self.validate_remark_on()
 
 	def on_trash(self):
@@ -66,13 +90,13 @@ class SupervisionRemark(PayloadGuard, Document):
 		if self.reference_doctype not in REMARKABLE_DOCTYPES:
 			frappe.throw(
 				_(
-					"A supervision remark is made on a consultation topic, session or outcome, not on {0}."
+					"A supervision remark is made on a consultation topic, session, outcome or meeting, not on {0}."
 				).format(_(self.reference_doctype) if self.reference_doctype else "")
 			)
 		reference = frappe.db.get_value(
 			self.reference_doctype,
 			self.reference_name,
-			["community_unit", "title" if self.reference_doctype == "Consultation Topic" else "topic_title"],
+			["community_unit", "title" if self.reference_doctype in TITLED_DOCTYPES else "topic_title"],
 			as_dict=True,
 		)
 		if not reference:
@@ -83,6 +107,27 @@ class SupervisionRemark(PayloadGuard, Document):
 			frappe.throw(_("You may only remark on records of your own units."), frappe.PermissionError)
 		self.community_unit = reference.community_unit
 		self.reference_title = reference.get("title") or reference.get("topic_title")
+
+	def validate_stage(self):
+		"""Art. 24, 32: the supervision committee remarks on each stage of 四议两公开 a topic has been
+		through; the stage's row on the topic shows the remarks (`FourDeliberationsStage`)."""
+		if not self.stage:
+			return
+		if self.reference_doctype != "Consultation Topic":
+			frappe.throw(
+				_("A stage of the four deliberations and two disclosures is remarked on its topic."),
+				StageRemarkError,
+			)
+		if not frappe.db.exists(
+			"Four Deliberations Stage",
+			{"parent": self.reference_name, "parenttype": "Consultation Topic", "stage": self.stage},
+		):
+			frappe.throw(
+				_(
+					"The topic {0} has not recorded the stage {1}: remark on a stage once it is recorded."
+				).format(self.reference_name, _(self.stage)),
+				StageRemarkError,
+			)
 
 	def validate_remark_on(self):
 		if getdate(self.remark_on) > getdate(nowdate()):
