@@ -15,15 +15,18 @@ from community_consultation.community_consultation.doctype.consultation_session.
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	LIFE_CYCLE as TOPIC,
 )
-from community_consultation.tests import report_data
+from community_consultation.tests import report_data, shared
 from community_consultation.tests.factory import make_outcome, make_session, make_topic
 
 
 @pytest.fixture(scope="module")
 def world(module_records):
 	"""Built once for the module; every test reads it (the harness rolls each test back to it)."""
-	data = report_data.build()
-	village = frappe.db.get_value("Consultation Topic", {}, "community_unit")
+	# the report tests' county, committed once for the run (a second build would meet its units)
+	data = report_data.load(
+		shared.committed("report county", report_data.build_names, prefix=report_data.PREFIX)
+	)
+	village = data.units["village_a"]
 	people = frappe.get_all("Stakeholder", filters={"community_unit": village}, pluck="name")[:4]
 	make_topic(village, accepted=False, title="草稿议题")
 	make_session(make_topic(village, stakeholders=people, title="待开会的议题"), people, conclude=False)
