@@ -181,6 +181,25 @@ def set_read_from_replica(args, value: int):
 	)
 
 
+def cpu_times() -> list[tuple[int, int]]:
+	"""(busy, total) jiffies of each CPU since boot (/proc/stat: busy is all but idle and iowait)."""
+	times = []
+	for line in Path("/proc/stat").read_text().splitlines():
+		name, *fields = line.split()
+		if name.startswith("cpu") and name != "cpu":
+			values = [int(v) for v in fields[:8]]
+			times.append((sum(values) - values[3] - values[4], sum(values)))
+	return times
+
+
+def cpu_busy(before: list, after: list) -> list[int]:
+	"""Percent of each CPU busy between two cpu_times() (whatever ran on it: the whole machine)."""
+	return [
+		round(100 * (b1 - b0) / (t1 - t0)) if t1 > t0 else 0
+		for (b0, t0), (b1, t1) in zip(before, after, strict=True)
+	]
+
+
 def saved_counts(args) -> dict:
 	"""Sessions and filed outcomes in the database (nothing is deleted during a run)."""
 	conn = load.site_db(args.bench, args.site)
@@ -205,6 +224,7 @@ async def run_phase(args, plan: dict, key: str, officers: bool) -> dict:
 	)
 	before = load.server_counters(args.bench, args.site)
 	saved_before = saved_counts(args)
+	cpu_before = cpu_times()
 	started = time.monotonic()
 	ctx.deadline = started + args.phase_duration
 	rng = random.Random(f"{args.seed}-{key}")
@@ -213,6 +233,7 @@ async def run_phase(args, plan: dict, key: str, officers: bool) -> dict:
 		year = time.localtime().tm_year
 		tasks += [CityOfficer(ctx, a, year).run() for a in plan["city_officers"][: args.officers]]
 	await asyncio.gather(*tasks)
+	cpu = cpu_busy(cpu_before, cpu_times())
 	after = load.server_counters(args.bench, args.site)
 	load_average = os.getloadavg()[1]  # the last 5 minutes: the phase, on the whole machine
 	operations = ctx.recorder.summary()
@@ -226,6 +247,7 @@ async def run_phase(args, plan: dict, key: str, officers: bool) -> dict:
 		"phase": key,
 		"duration_s": round(time.monotonic() - started),
 		"load_average": round(load_average, 1),
+		"cpu_busy": cpu,
 		"operations": operations,
 		"clerk_requests": len(all_clerk),
 		"clerk_p50_ms": round(load.percentile(all_clerk, 50) * 1000) if all_clerk else None,
@@ -315,7 +337,11 @@ def markdown(result: dict) -> str:
 	def row(label: str, fn):
 		lines.append(f"| {label} | " + " | ".join(fn(phases[k]) for k, _l, _r in PHASES) + " |")
 
-	row("machine load average (5 min, 2 cores, shared)", lambda p: str(p.get("load_average", "—")))
+	row(f"machine load average (5 min, {os.cpu_count()} cores)", lambda p: str(p.get("load_average", "—")))
+	row(
+		"CPU busy during the phase, per core (" + " / ".join(f"cpu{i}" for i in range(os.cpu_count())) + ")",
+		lambda p: " / ".join(f"{c} %" for c in p["cpu_busy"]) if p.get("cpu_busy") else "—",
+	)
 	row("clerk requests", lambda p: str(p["clerk_requests"]))
 	row("clerks, all requests: p50 / p95 ms", lambda p: f"{p['clerk_p50_ms']} / {p['clerk_p95_ms']}")
 	row(
