@@ -12,8 +12,8 @@
 # phases, what the clerks use to the first — the primary MariaDB, Redis, nginx, the web masters and
 # their workers, socketio, the short/default worker, the scheduler, and this load client — and the
 # report server to the second: the replica and the long-queue worker that prepares the returns. Every
-# thread of each process and of its children; the primary MariaDB and Redis (shared with the machine's
-# other benches) are given all CPUs back at the end. The CPUs are separated; the disk, memory bandwidth
+# thread of each process and of its children; the primary MariaDB (shared with the machine's other
+# benches, and the machine's Redis with CLUSTER_REDIS=shared) is given all CPUs back at the end. The CPUs are separated; the disk, memory bandwidth
 # and the kernel are not.
 #
 # Variables: PRIMARY_BUFFER_POOL (bytes) sets the primary's innodb_buffer_pool_size for the run (SET
