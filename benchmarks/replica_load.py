@@ -181,6 +181,76 @@ def set_read_from_replica(args, value: int):
 	)
 
 
+def cpu_times() -> list[tuple[int, int]]:
+	"""(busy, total) jiffies of each CPU since boot (/proc/stat: busy is all but idle and iowait)."""
+	times = []
+	for line in Path("/proc/stat").read_text().splitlines():
+		name, *fields = line.split()
+		if name.startswith("cpu") and name != "cpu":
+			values = [int(v) for v in fields[:8]]
+			times.append((sum(values) - values[3] - values[4], sum(values)))
+	return times
+
+
+def cpu_busy(before: list, after: list) -> list[int]:
+	"""Percent of each CPU busy between two cpu_times() (whatever ran on it: the whole machine)."""
+	return [
+		round(100 * (b1 - b0) / (t1 - t0)) if t1 > t0 else 0
+		for (b0, t0), (b1, t1) in zip(before, after, strict=True)
+	]
+
+
+CPU_ROLES = (
+	("web", "the web masters and workers (gunicorn)"),
+	("primary", "the primary MariaDB (also the other benches' queries)"),
+	("replica", "the replica MariaDB"),
+	("long", "the long-queue worker (the prepared returns)"),
+	("cluster", "the rest of the cluster (nginx, Redis, socketio, short worker, scheduler)"),
+	("client", "this load client"),
+	("others", "the machine's other processes (other benches, their tests)"),
+)
+
+
+def process_role(pid: int, cmd: str, bench: str) -> str:
+	if pid == os.getpid():
+		return "client"
+	if "mariadbd" in cmd:
+		return "replica" if "community-consultation-replica" in cmd else "primary"
+	if cmd.startswith("nginx"):
+		return "cluster"
+	try:
+		cwd = os.readlink(f"/proc/{pid}/cwd")
+	except OSError:
+		return "others"
+	if not (cwd == bench or cwd.startswith(bench + "/")):
+		return "others"
+	if "gunicorn" in cmd:
+		return "web"
+	if "worker" in cmd and "--queue long" in cmd:
+		return "long"
+	return "cluster"
+
+
+def cpu_seconds_by_role(bench: str) -> dict[str, float]:
+	"""CPU seconds each role's live processes have used so far, with their waited-for children (an RQ
+	worker's work horses): utime + stime + cutime + cstime of /proc/<pid>/stat."""
+	bench = str(Path(bench).resolve())
+	tick = os.sysconf("SC_CLK_TCK")
+	used = {role: 0.0 for role, _label in CPU_ROLES}
+	for entry in Path("/proc").iterdir():
+		if not entry.name.isdigit():
+			continue
+		try:
+			stat = (entry / "stat").read_text()
+			cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+		except OSError:
+			continue
+		fields = stat.rsplit(")", 1)[1].split()  # from the state (field 3) on
+		seconds = sum(int(v) for v in fields[11:15]) / tick
+		used[process_role(int(entry.name), cmd, bench)] += seconds
+	return used
+
+
 def saved_counts(args) -> dict:
 	"""Sessions and filed outcomes in the database (nothing is deleted during a run)."""
 	conn = load.site_db(args.bench, args.site)
@@ -205,6 +275,7 @@ async def run_phase(args, plan: dict, key: str, officers: bool) -> dict:
 	)
 	before = load.server_counters(args.bench, args.site)
 	saved_before = saved_counts(args)
+	cpu_before, roles_before = cpu_times(), cpu_seconds_by_role(args.bench)
 	started = time.monotonic()
 	ctx.deadline = started + args.phase_duration
 	rng = random.Random(f"{args.seed}-{key}")
@@ -213,6 +284,8 @@ async def run_phase(args, plan: dict, key: str, officers: bool) -> dict:
 		year = time.localtime().tm_year
 		tasks += [CityOfficer(ctx, a, year).run() for a in plan["city_officers"][: args.officers]]
 	await asyncio.gather(*tasks)
+	cpu = cpu_busy(cpu_before, cpu_times())
+	roles = {k: round(max(0.0, v - roles_before[k])) for k, v in cpu_seconds_by_role(args.bench).items()}
 	after = load.server_counters(args.bench, args.site)
 	load_average = os.getloadavg()[1]  # the last 5 minutes: the phase, on the whole machine
 	operations = ctx.recorder.summary()
@@ -226,6 +299,8 @@ async def run_phase(args, plan: dict, key: str, officers: bool) -> dict:
 		"phase": key,
 		"duration_s": round(time.monotonic() - started),
 		"load_average": round(load_average, 1),
+		"cpu_busy": cpu,
+		"cpu_seconds": roles,
 		"operations": operations,
 		"clerk_requests": len(all_clerk),
 		"clerk_p50_ms": round(load.percentile(all_clerk, 50) * 1000) if all_clerk else None,
@@ -315,8 +390,18 @@ def markdown(result: dict) -> str:
 	def row(label: str, fn):
 		lines.append(f"| {label} | " + " | ".join(fn(phases[k]) for k, _l, _r in PHASES) + " |")
 
-	row("machine load average (5 min, 2 cores, shared)", lambda p: str(p.get("load_average", "—")))
+	row(f"machine load average (5 min, {os.cpu_count()} cores)", lambda p: str(p.get("load_average", "—")))
+	row(
+		"CPU busy during the phase, per core (" + " / ".join(f"cpu{i}" for i in range(os.cpu_count())) + ")",
+		lambda p: " / ".join(f"{c} %" for c in p["cpu_busy"]) if p.get("cpu_busy") else "—",
+	)
+	for role, label in CPU_ROLES:
+		row(
+			f"CPU seconds in the phase: {label}",
+			lambda p, role=role: str(p.get("cpu_seconds", {}).get(role, "—")),
+		)
 	row("clerk requests", lambda p: str(p["clerk_requests"]))
+	row("officers' requests (ask for the return, then look for it)", lambda p: str(p["officer_requests"]))
 	row("clerks, all requests: p50 / p95 ms", lambda p: f"{p['clerk_p50_ms']} / {p['clerk_p95_ms']}")
 	row(
 		"clerks' p95 against alone",

@@ -37,6 +37,8 @@ before_job = ["community_consultation.overrides.replica.install"]
 after_request = ["community_consultation.overrides.database_outage.explain_database_outage"]
 
 scheduler_events = {
+	# a Prepared Report whose worker died is marked failed, not left "being generated" for good
+	"cron": {"* * * * *": ["community_consultation.prepared_returns.fail_orphaned_prepared_reports"]},
 	"daily": [
 		# each open outcome asked what today means for it: status, workflow state, then notices
 		"community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome.follow_the_calendar",

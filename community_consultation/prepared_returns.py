@@ -26,7 +26,8 @@ import json
 import frappe
 from frappe import _
 from frappe.desk.query_report import run as frappe_run  # Frappe's own, also while export_query swaps it
-from frappe.utils import cint, flt, sbool
+from frappe.utils import add_to_date, cint, flt, now_datetime, sbool
+from frappe.utils.background_jobs import get_jobs
 from rq import get_current_job
 
 from community_consultation.overrides.replica import replica_reads
@@ -38,6 +39,8 @@ SCOPED_PREPARED_REPORTS = {"Yearly Consultation Return": "Consultation Topic"}
 PREPARED_UNIT_TYPES = ("County",)
 SCOPE_KEY = "unit_scope"
 WHOLE_SITE = "*"
+# a Prepared Report is enqueued when its insert commits: older than this with no job, its job is lost
+ORPHAN_AFTER_SECONDS = 60
 
 
 def scope_key(report_name: str, user: str | None = None) -> str:
@@ -211,6 +214,46 @@ def check_unit_scope(report_name: str, filters: dict):
 	with (their User Permissions may have changed since they asked for it)."""
 	if SCOPE_KEY in (filters or {}) and filters.get(SCOPE_KEY) != scope_key(report_name):
 		refuse_other_scope()
+
+
+def fail_orphaned_prepared_reports() -> list[str]:
+	"""Scheduler, every minute: a Prepared Report still "Queued" or "Started" whose job is neither waiting
+	in the long queue nor held by a live worker is marked "Error", so that the desk stops showing it as
+	being generated and offers to generate it again.
+
+	Frappe 15 leaves the Prepared Report of a job whose worker died (killed, restarted, out of memory) as it
+	was, for good when it was still "Queued" (its hourly `expire_stalled_report` only touches "Started" ones,
+	after an hour); the desk then waits for a result that never comes. Reports asked for in the last
+	`ORPHAN_AFTER_SECONDS` are left alone (their job is enqueued when the insert commits)."""
+	active = ("Queued", "Started")
+	candidates = frappe.get_all(
+		"Prepared Report",
+		filters={
+			"status": ("in", active),
+			"creation": ("<", add_to_date(now_datetime(), seconds=-ORPHAN_AFTER_SECONDS)),
+		},
+		pluck="name",
+	)
+	if not candidates:
+		return []
+	alive = set()
+	# get_jobs reads the queue, then the workers: a job taken from the queue between two looks is in one
+	for _look in range(2):
+		alive.update(get_jobs(site=frappe.local.site, queue="long", key="prepared_report")[frappe.local.site])
+	lost = [name for name in candidates if name not in alive]
+	for name in lost:
+		# only if it is still waiting: a job that finished meanwhile has written its own status
+		frappe.db.set_value(
+			"Prepared Report",
+			{"name": name, "status": ("in", active)},
+			{
+				"status": "Error",
+				"error_message": _(
+					"The background job preparing this report stopped before it finished (its worker ended). Generate the report again."
+				),
+			},
+		)
+	return lost
 
 
 def return_rows(from_date, to_date, unit: str | None = None, by_county: bool | None = None):

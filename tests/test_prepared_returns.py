@@ -157,3 +157,61 @@ def test_city_return_county_by_county_equals_the_single_query(counties):
 	assert len(by_county) == len(single)
 	for mine, theirs in zip(by_county, single, strict=True):
 		assert {k: v for k, v in mine.items() if v != theirs.get(k)} == {}, theirs
+
+
+def long_queue_jobs_of(name: str) -> list:
+	"""The RQ jobs of the long queue (waiting) that prepare the Prepared Report `name`."""
+	from frappe.utils.background_jobs import get_queue
+
+	return [
+		j for j in get_queue("long").jobs if (j.kwargs.get("kwargs") or {}).get("prepared_report") == name
+	]
+
+
+def test_a_prepared_return_whose_job_is_gone_is_marked_failed():
+	"""A worker that dies mid-job leaves its Prepared Report "Queued" (or "Started") with no job left:
+	the scheduler's check marks it "Error", so the desk offers to generate it again. A report whose job
+	waits in the long queue (or runs, or has finished) and one asked for a moment ago are left alone.
+
+	Committed (the job is enqueued when the insert commits, as in the desk) and removed at the end."""
+	from frappe.core.doctype.prepared_report.prepared_report import get_reports_in_queued_state
+
+	filters = {"year": "1999"}  # a year without records: quick, should a worker take the job
+	names = []
+	try:
+		lost, waiting, recent = (make_prepared_report(REPORT, json.dumps(filters))["name"] for _i in range(3))
+		names += [lost, waiting, recent]
+		frappe.db.commit()  # each job is enqueued on the long queue now
+		for job in long_queue_jobs_of(lost):
+			job.delete()  # what is left of a job whose worker died: nothing in the queue or in a worker
+		long_ago = frappe.utils.add_to_date(frappe.utils.now_datetime(), minutes=-5)
+		for name in (lost, waiting):
+			frappe.db.set_value("Prepared Report", name, "creation", long_ago, update_modified=False)
+
+		failed = prepared_returns.fail_orphaned_prepared_reports()
+		assert lost in failed and waiting not in failed and recent not in failed
+		doc = frappe.get_doc("Prepared Report", lost)
+		assert doc.status == "Error"
+		assert "Generate the report again" in doc.error_message
+		# the desk no longer shows it as being generated
+		queued = {
+			r.name for r in get_reports_in_queued_state(REPORT, json.dumps({**filters, "unit_scope": "*"}))
+		}
+		assert lost not in queued and recent in queued
+		# waiting in the queue (or taken by a worker meanwhile: then running or done)
+		assert frappe.db.get_value("Prepared Report", waiting, "status") != "Error"
+		assert frappe.db.get_value("Prepared Report", recent, "status") == "Queued"
+
+		# once its job is gone too, the one asked for a moment ago still waits out the grace period
+		for job in long_queue_jobs_of(recent):
+			job.delete()
+		failed = prepared_returns.fail_orphaned_prepared_reports()
+		assert waiting not in failed and recent not in failed
+		assert frappe.db.get_value("Prepared Report", recent, "status") == "Queued"
+	finally:
+		frappe.db.rollback()
+		for name in names:
+			for job in long_queue_jobs_of(name):
+				job.delete()
+			frappe.delete_doc("Prepared Report", name, ignore_permissions=True, force=True)
+		frappe.db.commit()
