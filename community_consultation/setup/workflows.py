@@ -187,16 +187,7 @@ def create_default_workflows():
 					for role in roles
 				],
 				"transitions": [
-					{
-						"state": state,
-						"action": action,
-						"next_state": next_state,
-						"allowed": role,
-						"allow_self_approval": 1,
-						"condition": condition,
-					}
-					for state, action, next_state, roles, condition in transitions
-					for role in roles
+					transition_row(transition, role) for transition in transitions for role in transition[3]
 				],
 			}
 		)
@@ -273,23 +264,23 @@ def missing_transition_rows(workflow, transitions, role: str) -> list[tuple[str,
 	states = {row.state for row in workflow.states}
 	have = {(t.state, t.action, t.next_state) for t in workflow.transitions if t.allowed == role}
 	return [
-		(
-			"transitions",
-			{
-				"state": state,
-				"action": action,
-				"next_state": next_state,
-				"allowed": role,
-				"allow_self_approval": 1,
-				"condition": condition,
-			},
-		)
-		for state, action, next_state, roles, condition in transitions
-		if role in roles
-		and state in states
-		and next_state in states
-		and (state, action, next_state) not in have
+		("transitions", transition_row(t, role))
+		for t in transitions
+		if role in t[3] and t[0] in states and t[2] in states and t[:3] not in have
 	]
+
+
+def transition_row(transition: tuple, role: str) -> dict:
+	"""A Workflow Transition row of a default transition for one of its roles."""
+	state, action, next_state, _roles, condition = transition
+	return {
+		"state": state,
+		"action": action,
+		"next_state": next_state,
+		"allowed": role,
+		"allow_self_approval": 1,
+		"condition": condition,
+	}
 
 
 def set_existing_states(doctype: str):
