@@ -19,7 +19,11 @@ What Frappe v15 lets through (the function replaced, in apps/frappe), and what i
 - the sidebar's "Assigned To" counts, `get_group_by_count` (frappe/desk/listview.py), query without
   permissions → limited to the user's units;
 - `get_submitted_linked_docs` (frappe/desk/form/linked_with.py) lists the documents linked to any record
-  → only for a record the user may read.
+  → only for a record the user may read;
+- the form's workflow actions, `get_transitions` (frappe/model/workflow.py), check only that the user may
+  read the record, so a user who reads a record they may not change (a village user reading the township's
+  topic, a township officer reading a village's session) is offered actions that then fail → none for a
+  record of the unit-bound DocTypes the user may not write.
 
 After a Frappe upgrade: compare each function's signature with the wrapper's (an argument Frappe added
 must be passed on), check whether Frappe now applies the permission itself (then the wrapper can go),
@@ -27,7 +31,8 @@ and run `scripts/test tests/test_permissions.py tests/test_rest_permissions.py`
 (`test_counts_and_sidebar_count_only_own_units`, `test_assigned_to_counts_only_own_units`,
 `test_link_search_and_link_titles_only_of_own_units`, `test_global_search_only_own_units`,
 `test_dashboard_charts_count_only_own_units`, `test_connections_and_linked_documents_only_own_units`,
-`test_counts_search_and_titles_over_http`).
+`test_counts_search_and_titles_over_http`, and in tests/test_township_reads.py
+`test_a_village_reads_the_township_matter_that_concerns_it_and_changes_nothing_over_rest`).
 """
 
 import inspect
@@ -37,6 +42,8 @@ from frappe import client
 from frappe.desk import listview, search
 from frappe.desk.doctype.dashboard_chart import dashboard_chart
 from frappe.desk.form import linked_with
+from frappe.model import workflow as frappe_workflow
+from frappe.model.document import Document
 from frappe.utils import get_safe_filters
 from frappe.utils import global_search as frappe_global_search
 from frappe.utils.data import make_filter_tuple
@@ -198,3 +205,14 @@ def get_group_by_count(doctype: str, current_filters: str, field: str):
 def get_submitted_linked_docs(doctype: str, name: str, ignore_doctypes_on_cancel_all=None):
 	frappe.has_permission(doctype, "read", name, throw=True)
 	return linked_with.get_submitted_linked_docs(doctype, name, ignore_doctypes_on_cancel_all)
+
+
+@frappe.whitelist()
+def get_transitions(doc, workflow=None, raise_exception: bool = False):
+	if not isinstance(doc, Document):
+		doc = frappe.get_doc(frappe.parse_json(doc))
+		doc.load_from_db()
+	transitions = frappe_workflow.get_transitions(doc, workflow, raise_exception)
+	if transitions and unit_field(doc.doctype) and not doc.has_permission("write"):
+		return []
+	return transitions

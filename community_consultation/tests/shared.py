@@ -26,6 +26,11 @@ ENABLED = False
 
 # the DocTypes whose rows a build of procedure records adds (parents, then their logs)
 TRACKED = (
+	"Entrusted Matter Report",
+	"Township Assignment",
+	"Township Referral",
+	"Consultation Inspection",
+	"Consultation Plan",
 	"Community Unit",
 	"Stakeholder",
 	"Consultation Topic",
