@@ -15,7 +15,7 @@ from test_rest_permissions import Client, resource
 
 from community_consultation.tests.factory import full_case, make_outcome
 from community_consultation.tests.meetings import make_basis, meeting_values, villagers
-from community_consultation.tests.users import make_user
+from community_consultation.tests.users import api_token, make_user
 
 MEETING_CATEGORY = "村(社区)经济社会发展规划和年度计划"
 TRACKED = (
@@ -59,12 +59,7 @@ def world():
 		case.outcome = make_outcome(case.session)
 		make_basis(case.units.village_a, adults=100, households=30)
 		clerk = make_user("meeting-clerk@example.com", ["Committee Clerk"], [case.units.village_a])
-		doc = frappe.get_doc("User", clerk)
-		secret = frappe.generate_hash(length=15)
-		doc.api_key = frappe.generate_hash(length=15)
-		doc.api_secret = secret
-		doc.save(ignore_permissions=True)
-		case.client = Client(f"token {doc.api_key}:{secret}")
+		case.client = Client(api_token(clerk))
 		frappe.db.commit()
 		yield case
 	finally:

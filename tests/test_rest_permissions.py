@@ -18,6 +18,8 @@ from frappe.utils import get_test_client
 from frappe.utils.nestedset import rebuild_tree
 from permission_world import hidden_units, names, seen_units, shared_world
 
+from community_consultation.tests.users import api_token
+
 TRACKED = (
 	"Community Unit",
 	"Stakeholder",
@@ -53,14 +55,7 @@ def http_world():
 	world = shared_world()  # committed already, removed at the end of the run
 	before = {dt: set(frappe.get_all(dt, pluck="name")) for dt in TRACKED}
 	try:
-		world.tokens = {}
-		for key, user in world.users.items():
-			doc = frappe.get_doc("User", user)
-			secret = frappe.generate_hash(length=15)
-			doc.api_key = frappe.generate_hash(length=15)
-			doc.api_secret = secret
-			doc.save(ignore_permissions=True)
-			world.tokens[key] = f"token {doc.api_key}:{secret}"
+		world.tokens = {key: api_token(user) for key, user in world.users.items()}
 		frappe.db.commit()
 		yield world
 	finally:

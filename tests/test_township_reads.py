@@ -19,7 +19,7 @@ from community_consultation.tests.factory import (
 	make_unit_tree,
 )
 from community_consultation.tests.township_factory import make_referral
-from community_consultation.tests.users import as_user, make_user
+from community_consultation.tests.users import api_token, as_user, make_user
 from community_consultation.township import READ_BY_CONCERNED_VILLAGES
 
 TOPIC, SESSION, OUTCOME = READ_BY_CONCERNED_VILLAGES
@@ -47,14 +47,7 @@ def build_world() -> frappe._dict:
 		w.session = session.name
 		w.outcome = make_outcome(session, implementer="镇城建办").name
 	w.village_topic = village_topic.name
-	w.tokens = {}
-	for key in ("officer", "clerk_a", "clerk_b"):
-		user = frappe.get_doc("User", w[key])
-		secret = frappe.generate_hash(length=15)
-		user.api_key = frappe.generate_hash(length=15)
-		user.api_secret = secret
-		user.save(ignore_permissions=True)
-		w.tokens[key] = f"token {user.api_key}:{secret}"
+	w.tokens = {key: api_token(w[key]) for key in ("officer", "clerk_a", "clerk_b")}
 	return w
 
 

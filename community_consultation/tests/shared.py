@@ -17,7 +17,8 @@ records are visible to every test that runs after the build.
 """
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import frappe
@@ -76,6 +77,18 @@ def committed(key: str, build: Callable[[], Any], prefix: str | None = None) -> 
 		frappe.db.commit()
 		_built[key] = result
 	return copy.deepcopy(_built[key])
+
+
+@contextmanager
+def purged_at_end() -> Iterator[None]:
+	"""The rows of `TRACKED` added inside the block and committed (by the HTTP requests a test makes, in
+	threads of their own) are deleted when the run ends, with the shared builds' rows."""
+	before = {dt: set(frappe.get_all(dt, pluck="name")) for dt in TRACKED}
+	try:
+		yield
+	finally:
+		frappe.db.rollback()
+		_created.append({dt: set(frappe.get_all(dt, pluck="name")) - before[dt] for dt in TRACKED})
 
 
 def purge_leftovers(prefix: str):
