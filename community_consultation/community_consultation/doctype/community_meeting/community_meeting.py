@@ -149,6 +149,63 @@ LIFE_CYCLE = LifeCycle(
 
 
 class CommunityMeeting(ProcedureDocument):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from community_consultation.overrides.child_tables import (
+			ScopedMeetingAgendaItem,
+			ScopedMeetingAttendance,
+			ScopedMeetingAuthorisation,
+			ScopedMeetingNoticeChannel,
+		)
+
+		agenda: DF.Table[ScopedMeetingAgendaItem]
+		amended_from: DF.Link | None
+		attendance: DF.Table[ScopedMeetingAttendance]
+		authorised_categories: DF.TableMultiSelect[ScopedMeetingAuthorisation]
+		basis_adults: DF.Int
+		basis_households: DF.Int
+		basis_members: DF.Int
+		chaired_by: DF.Data | None
+		community_unit: DF.Link
+		concluded_by: DF.Link | None
+		concluded_on: DF.Datetime | None
+		convened_by: DF.Data
+		correction_reason: DF.SmallText | None
+		households_present: DF.Int
+		meeting_basis: DF.Link | None
+		meeting_kind: DF.Literal[
+			"Villagers' Meeting",
+			"Villagers' Representatives' Meeting",
+			"Villagers' Group Meeting",
+			"Residents' Meeting",
+			"Residents' Representatives' Meeting",
+		]
+		meeting_on: DF.Datetime
+		meeting_rule: DF.Link | None
+		members_present: DF.Int
+		minutes: DF.TextEditor | None
+		naming_series: DF.Literal["MTG-.YYYY.-.#####"]
+		notice_channels: DF.TableMultiSelect[ScopedMeetingNoticeChannel]
+		notice_days: DF.Int
+		notice_published_on: DF.Date | None
+		present_count: DF.Int
+		quorate: DF.Check
+		quorum_summary: DF.SmallText | None
+		record_as_inquorate: DF.Check
+		recorder: DF.Data | None
+		resolution_published_on: DF.Date | None
+		status: DF.Literal["Draft", "Notice Published", "Concluded", "Not Quorate", "Corrected", "Cancelled"]
+		title: DF.Data | None
+		urgent: DF.Check
+		urgent_reason: DF.SmallText | None
+		venue: DF.Data
+	# end: auto-generated types
 	"""A villagers' (residents') meeting, representatives' meeting or villagers' group meeting."""
 
 	LIFE_CYCLE = LIFE_CYCLE

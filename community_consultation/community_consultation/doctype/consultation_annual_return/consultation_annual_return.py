@@ -52,12 +52,15 @@ class ConsultationAnnualReturn(PayloadGuard, Document):
 		entrusted_reported_on_time: DF.Int
 		escalations: DF.Int
 		figures_as_of: DF.Datetime | None
+		four_deliberations_completed: DF.Int
 		government_entrusted: DF.Int
 		implemented: DF.Int
 		implemented_on_time: DF.Int
 		inspections: DF.Int
 		is_late: DF.Check
 		late_reason: DF.SmallText | None
+		meetings_held: DF.Int
+		meetings_inquorate: DF.Int
 		next_year_plan: DF.SmallText | None
 		outcomes_filed: DF.Int
 		overdue: DF.Int
@@ -69,6 +72,8 @@ class ConsultationAnnualReturn(PayloadGuard, Document):
 		problems: DF.SmallText | None
 		referrals: DF.Int
 		reported_back: DF.Int
+		resolutions_not_passed: DF.Int
+		resolutions_passed: DF.Int
 		second_rounds: DF.Int
 		sessions: DF.Int
 		status: DF.Literal["Draft", "Submitted", "Submitted Late", "Cancelled"]

@@ -21,6 +21,7 @@ class ConsultationCategory(PayloadGuard, Document):
 		decision_route: DF.Literal["Consultation", "Villagers' Meeting", "Legal Procedure"]
 		description: DF.SmallText | None
 		enabled: DF.Check
+		four_deliberations: DF.Check
 		requires_party_consent: DF.Check
 
 	# end: auto-generated types

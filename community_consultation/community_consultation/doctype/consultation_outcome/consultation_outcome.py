@@ -156,6 +156,7 @@ class ConsultationOutcome(ProcedureDocument):
 		community_unit: DF.Link | None
 		correction_reason: DF.SmallText | None
 		decision: DF.TextEditor
+		decision_note: DF.SmallText | None
 		dissent_explanation: DF.SmallText | None
 		feedback_on: DF.Date | None
 		filed_by: DF.Link | None
@@ -166,7 +167,7 @@ class ConsultationOutcome(ProcedureDocument):
 		implementer: DF.Data
 		implementer_stakeholder: DF.Link | None
 		implementer_type: DF.Literal["Village", "Stakeholder", "Government Entrusted"]
-		meeting_decision_ref: DF.Data | None
+		meeting: DF.Link | None
 		naming_series: DF.Literal["OUT-.YYYY.-.#####"]
 		notices: DF.Table[ScopedOutcomeNotice]
 		percent_complete: DF.Percent

@@ -139,7 +139,10 @@ class ConsultationTopic(ProcedureDocument):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.overrides.child_tables import ScopedConsultationTopicStakeholder
+		from community_consultation.overrides.child_tables import (
+			ScopedConsultationTopicStakeholder,
+			ScopedFourDeliberationsStage,
+		)
 
 		category: DF.Link
 		community_unit: DF.Link
@@ -147,6 +150,8 @@ class ConsultationTopic(ProcedureDocument):
 		description: DF.TextEditor
 		escalated_from: DF.Link | None
 		escalation_record: DF.TextEditor | None
+		four_deliberations: DF.Table[ScopedFourDeliberationsStage]
+		four_deliberations_follow: DF.Check
 		level: DF.Literal["Community", "Building"]
 		naming_series: DF.Literal["TOP-.YYYY.-.#####"]
 		participants: DF.Table[ScopedConsultationTopicStakeholder]
@@ -176,6 +181,7 @@ class ConsultationTopic(ProcedureDocument):
 			"Escalated",
 			"Referred",
 			"Agreed",
+			"Not Adopted",
 			"Closed",
 		]
 		title: DF.Data

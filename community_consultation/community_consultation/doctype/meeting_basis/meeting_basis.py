@@ -23,6 +23,25 @@ class InvalidMeetingBasisError(frappe.ValidationError):
 
 
 class MeetingBasis(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from community_consultation.overrides.child_tables import ScopedMeetingRepresentative
+
+		adults: DF.Int
+		community_unit: DF.Link
+		effective_from: DF.Date
+		households: DF.Int
+		representative_count: DF.Int
+		representatives: DF.Table[ScopedMeetingRepresentative]
+		source: DF.SmallText | None
+
+	# end: auto-generated types
 	def before_validate(self):
 		validate_field_types(self)
 

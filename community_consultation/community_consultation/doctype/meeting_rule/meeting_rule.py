@@ -29,6 +29,40 @@ class InvalidThresholdError(frappe.ValidationError):
 
 
 class MeetingRule(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		adults_comparison: DF.Literal["", "More Than", "At Least"]
+		adults_denominator: DF.Int
+		adults_numerator: DF.Int
+		effective_from: DF.Date
+		effective_to: DF.Date | None
+		households_comparison: DF.Literal["", "More Than", "At Least"]
+		households_denominator: DF.Int
+		households_numerator: DF.Int
+		legal_basis: DF.SmallText | None
+		meeting_kind: DF.Literal[
+			"Villagers' Meeting",
+			"Villagers' Representatives' Meeting",
+			"Villagers' Group Meeting",
+			"Residents' Meeting",
+			"Residents' Representatives' Meeting",
+		]
+		members_comparison: DF.Literal["", "More Than", "At Least"]
+		members_denominator: DF.Int
+		members_numerator: DF.Int
+		notice_days: DF.Int
+		pass_comparison: DF.Literal["", "More Than", "At Least"]
+		pass_denominator: DF.Int
+		pass_numerator: DF.Int
+		rule_title: DF.Data
+
+	# end: auto-generated types
 	def before_validate(self):
 		validate_field_types(self)
 
