@@ -327,7 +327,8 @@ def township_matters(unit: str | None = None) -> list[dict]:
 @frappe.whitelist()
 def links_of_topic(topic: str) -> dict:
 	"""What the topic's form shows of its links with the township: the referral waiting on the township
-	or decided by it, the township topic that took it up, the assignment it carries out."""
+	or decided by it, the township topic that took it up, the assignment it carries out; whether the user
+	may refer it, and whether it is a township's matter the user reads for their village."""
 	doc = frappe.get_doc("Consultation Topic", topic)
 	doc.check_permission("read")
 	referral = frappe.db.get_value(
@@ -352,7 +353,17 @@ def links_of_topic(topic: str) -> dict:
 				as_dict=True,
 			)
 		)
-	return {"referral": referral, "assignment": assignment}
+	own_unit = frappe.has_permission("Consultation Topic", "write", doc)
+	return {
+		"referral": referral,
+		"assignment": assignment,
+		# a village's own open topic, for a user who may refer it
+		"can_refer": own_unit
+		and unit_type(doc.community_unit) in VILLAGE_TYPES
+		and frappe.has_permission("Township Referral", "create"),
+		# the township's topic, read by a user of a village it concerns
+		"township_matter": is_township(doc.community_unit) and not own_unit,
+	}
 
 
 def report_status(report_back_by, reported_on, today=None) -> str:
