@@ -20,7 +20,7 @@ from community_consultation.tests.factory import (
 )
 from community_consultation.tests.township_factory import make_referral
 from community_consultation.tests.users import api_token, as_user, make_user
-from community_consultation.township import READ_BY_CONCERNED_VILLAGES
+from community_consultation.township import READ_BY_CONCERNED_VILLAGES, links_of_topic
 
 TOPIC, SESSION, OUTCOME = READ_BY_CONCERNED_VILLAGES
 
@@ -149,3 +149,14 @@ def test_a_new_village_user_reads_and_a_user_moved_away_no_longer_does(world):
 	with as_user(head):
 		assert frappe.has_permission(TOPIC, "read", world.topic)
 		assert not frappe.has_permission(OUTCOME, "read", world.outcome)
+
+
+def test_the_topic_form_tells_a_village_reader_it_is_the_townships_matter(world):
+	with as_user(world.clerk_a):
+		township = links_of_topic(world.topic)
+		own = links_of_topic(world.own_a)
+	assert township["township_matter"] and not township["can_refer"]
+	assert own["can_refer"] and not own["township_matter"]
+	with as_user(world.officer):
+		assert not links_of_topic(world.topic)["township_matter"]
+		assert not links_of_topic(world.topic)["can_refer"]
