@@ -78,10 +78,12 @@ def entrusted_matter(people, conclude, file_outcome):
 		),
 		report_back_by=nowdate(),
 	)
-	# the deadline was three days ago: the matter was assigned well before the demo's day
-	frappe.db.set_value("Township Assignment", assignment.name, "report_back_by", add_days(nowdate(), -3))
+	# assigned three weeks ago, to be reported back three days ago
+	dated("Township Assignment", assignment.name, assigned_on=days_ago(21), report_back_by=days_ago(3))
 	topics = {row.village: row.topic for row in assignment.villages}
-	for village, days_ago, reported_days_ago, opinion in (
+	for topic in topics.values():
+		dated("Consultation Topic", topic, proposed_on=days_ago(21))
+	for village, held, reported, opinion in (
 		(KENGKOU, 12, 8, "每个村民小组设一个分类投放点，聘请两名保洁员，每日收运一次。"),
 		(SHUIBIAN, 10, 5, "在村口和祠堂旁各设一个投放点，保洁员由村民小组轮流推荐，隔日收运。"),
 	):
@@ -90,16 +92,17 @@ def entrusted_matter(people, conclude, file_outcome):
 		topic.proposer = people[village][0]
 		topic.save()
 		topic.accept()
-		session = conclude(topic, people[village][3:8], days_ago, consultation_opinion=opinion)
+		dated("Consultation Topic", topic.name, reviewed_on=days_ago(held + 3))
+		session = conclude(topic, people[village][3:8], held, consultation_opinion=opinion)
 		outcome = file_outcome(
 			session,
-			days_ago - 1,
+			held - 1,
 			30,
 			implementer=frappe.db.get_value("Community Unit", village, "committee_name") or "村民委员会",
 		)
 		make_report(
 			topic.name,
-			reported_on=add_days(nowdate(), -reported_days_ago),
+			reported_on=days_ago(reported),
 			content=f"<p>经{village}协商议定：{opinion}方案已在公开栏公示。</p>",
 			outcome=outcome.name,
 		)
@@ -119,21 +122,23 @@ def cross_village_dispute(people, conclude, file_outcome):
 		category=HOT_ISSUES,
 		source_channel="Visiting Residents",
 	)
+	dated("Consultation Topic", topic.name, proposed_on=days_ago(18), reviewed_on=days_ago(17))
 	referral = make_referral(topic, "山塘为两村共用，放水次序和清淤分工涉及水边村，超出本村职权")
 	township_topic = frappe.get_doc("Consultation Topic", referral.take_up())
+	dated("Township Referral", referral.name, referred_on=days_ago(15), decided_on=days_ago(13))
 	water_station = make_stakeholder("太和镇水利站", TOWNSHIP, "基层政府及派出机关")
 	for stakeholder in [water_station, *people[SHUIBIAN][3:6]]:
 		township_topic.append("participants", {"stakeholder": stakeholder})
 	township_topic.save()
 	township_topic.accept()
+	dated("Consultation Topic", township_topic.name, proposed_on=days_ago(13), reviewed_on=days_ago(12))
 	participants = [water_station, *people[KENGKOU][3:6], *people[SHUIBIAN][3:6]]
-	days_ago = 6
-	starts_on = add_days(nowdate(), -days_ago)
+	held = 6
 	session = conclude(
 		township_topic,
 		participants,
-		days_ago,
-		starts_on=f"{starts_on} {TOWNSHIP_HALL_HOUR[0]:02d}:{TOWNSHIP_HALL_HOUR[1]:02d}:00",
+		held,
+		starts_on=f"{days_ago(held)} {TOWNSHIP_HALL_HOUR[0]:02d}:{TOWNSHIP_HALL_HOUR[1]:02d}:00",
 		venue="太和镇人民政府二楼会议室",
 		organiser="太和镇党委、太和镇人民政府",
 		convener_statement="议题由坑口村提请镇里协调，经镇党委审核，按议事规则协商。",
@@ -142,7 +147,7 @@ def cross_village_dispute(people, conclude, file_outcome):
 			"山塘放水按两村灌溉面积分时段轮灌，由镇水利站统一调度；每年冬季两村按受益面积分摊清淤劳力。"
 		),
 	)
-	file_outcome(session, days_ago - 1, 60, implementer="坑口村、水边村村民委员会及镇水利站")
+	file_outcome(session, held - 1, 60, implementer="坑口村、水边村村民委员会及镇水利站")
 
 
 def silent_village(people, conclude):
@@ -150,12 +155,13 @@ def silent_village(people, conclude):
 	if not people.get(SHITAN):
 		return
 	topic = make_topic(SHITAN, stakeholders=people[SHITAN][3:8], title="村民小组长补选办法")
-	days_ago = (getdate(nowdate()) - getdate(add_months(nowdate(), -4))).days
-	conclude(topic, people[SHITAN][3:8], days_ago)
+	held = (getdate(nowdate()) - getdate(add_months(nowdate(), -4))).days
+	dated("Consultation Topic", topic.name, proposed_on=days_ago(held + 12), reviewed_on=days_ago(held + 10))
+	conclude(topic, people[SHITAN][3:8], held)
 
 
 def inspection():
-	inspected_on = add_days(nowdate(), -10)
+	inspected_on = days_ago(10)
 	doc = make_inspection(
 		SHITAN,
 		inspected_on=inspected_on,
@@ -181,3 +187,13 @@ def inspection():
 	answered.answered_on = add_days(inspected_on, 5)
 	doc.save()
 	doc.close_correction(answered.name)
+
+
+def days_ago(days: int):
+	return add_days(nowdate(), -days)
+
+
+def dated(doctype: str, name: str, **dates):
+	"""The dates of a step taken on an earlier day than the demo's loading (the rules checked the record
+	as of today; its dates say when the village or township took the step)."""
+	frappe.db.set_value(doctype, name, dates, update_modified=False)

@@ -160,3 +160,19 @@ def test_the_topic_form_tells_a_village_reader_it_is_the_townships_matter(world)
 	with as_user(world.officer):
 		assert not links_of_topic(world.topic)["township_matter"]
 		assert not links_of_topic(world.topic)["can_refer"]
+
+
+def test_the_form_of_a_shared_township_record_is_read_only(world):
+	from community_consultation.overrides.desk_endpoints import getdoc
+
+	with as_user(world.clerk_a):
+		for doctype, name in ((TOPIC, world.topic), (OUTCOME, world.outcome)):
+			frappe.local.response = frappe._dict(docs=[])
+			getdoc(doctype, name)
+			rights = frappe.response.docinfo.permissions
+			assert rights["read"] == 1 and not any(
+				rights[r] for r in ("write", "create", "delete", "submit", "cancel", "amend")
+			), (doctype, rights)
+		frappe.local.response = frappe._dict(docs=[])
+		getdoc(TOPIC, world.own_a)
+		assert frappe.response.docinfo.permissions["write"] == 1
