@@ -6,6 +6,8 @@ The world — a township with villages A and B; a matter village A referred up, 
 consulted on with A's people and filed — is committed once for the run (community_consultation.tests.
 shared), since a request sees only committed data; each test's own writes are rolled back."""
 
+import json
+
 import frappe
 import pytest
 from test_rest_permissions import Client, resource
@@ -87,8 +89,19 @@ def test_a_village_reads_the_township_matter_that_concerns_it_and_changes_nothin
 	assert refused.status_code == 403, refused.json
 	refused = clerk_a.request("delete", resource(TOPIC, world.topic))
 	assert refused.status_code == 403, refused.json
+	# the form's document methods check only read before they run: each checks the write itself
+	for doctype, name, method, args in (
+		(TOPIC, world.topic, "reject", {"reason": "不同意"}),
+		(SESSION, world.session, "publish_notice", {"channels": '["Bulletin Board"]'}),
+		(OUTCOME, world.outcome, "notify_stakeholders", {}),
+	):
+		refused = clerk_a.method(
+			"run_doc_method", http="post", dt=doctype, dn=name, method=method, args=json.dumps(args)
+		)
+		assert refused.status_code == 403, (method, refused.json)
 	frappe.db.rollback()
 	assert frappe.db.get_value(TOPIC, world.topic, "title") == data["title"]
+	assert frappe.db.get_value(TOPIC, world.topic, "review_decision") == "Accepted"
 	assert frappe.db.get_value(SESSION, world.session, "venue") == "镇政府会议室"
 	# no workflow action is offered on a record the clerk may not change; the township's staff get theirs
 	outcome = clerk_a.get(resource(OUTCOME, world.outcome)).json["data"]
