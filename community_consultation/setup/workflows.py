@@ -206,7 +206,8 @@ def add_missing_role_rows(role: str, had_before: frozenset = frozenset()) -> dic
 	the app's DocTypes (active or not, under any name) only `role`'s rows of the default definition are
 	appended, and only where they fit the workflow as it is: a state's row where the workflow has that
 	state (taking the administrator's docstatus and update field of the state), a transition where the
-	workflow has both its states and `role` has no transition of that state, action and next state yet.
+	workflow offers that state, action and next state to another role and not yet to `role` (a
+	transition the administrator removed for every role stays removed).
 	`had_before` names rows `role` had before, as (DocType, state) and (DocType, state, action, next
 	state): they are not added back, since an administrator who took them out did so on purpose. Running it
 	again adds nothing."""
@@ -261,12 +262,14 @@ def missing_state_rows(workflow, states, role: str) -> list[tuple[str, dict]]:
 
 
 def missing_transition_rows(workflow, transitions, role: str) -> list[tuple[str, dict]]:
-	states = {row.state for row in workflow.states}
+	# a transition the workflow still offers another role: one the administrator took out altogether
+	# (every role's Return, say) is not brought back for `role`
+	offered = {(t.state, t.action, t.next_state) for t in workflow.transitions if t.allowed != role}
 	have = {(t.state, t.action, t.next_state) for t in workflow.transitions if t.allowed == role}
 	return [
 		("transitions", transition_row(t, role))
 		for t in transitions
-		if role in t[3] and t[0] in states and t[2] in states and t[:3] not in have
+		if role in t[3] and t[:3] in offered and t[:3] not in have
 	]
 
 
