@@ -2,7 +2,8 @@
 
 A county with two townships, villages and urban communities, villager groups, buildings and estates,
 stakeholders of many types, demo users for every role, and topics, sessions and outcomes at every
-stage of the procedure. Running it again adds nothing that exists.
+stage of the procedure; the meetings that decide by law (demo_meetings.py) and the township and its
+villages together (demo_township.py). Running it again adds nothing that exists.
 """
 
 import zlib
@@ -11,6 +12,7 @@ import frappe
 from frappe.utils import add_days, add_to_date, now_datetime, nowdate
 
 from community_consultation.demo_meetings import make_meeting_demo
+from community_consultation.demo_township import make_township_demo
 from community_consultation.setup.records import (
 	held_values,
 	make_stakeholder,
@@ -30,6 +32,7 @@ UNITS = {
 			"坑口村": ("Village", ["第一村民小组", "第二村民小组", "第三村民小组"]),
 			"水边村": ("Village", ["上围村民小组", "下围村民小组"]),
 			"新城社区": ("Community", ["3栋", "5栋", "碧桂园小区"]),
+			"石潭村": ("Village", ["石潭一组", "石潭二组"]),
 		},
 		"山塘镇": {
 			"白湾村": ("Village", ["白湾一组", "白湾二组"]),
@@ -58,6 +61,7 @@ USERS = (
 	("kengkou.secretary@example.com", "坑口村书记", ["Community Secretary"], "坑口村"),
 	("kengkou.clerk@example.com", "坑口村文书", ["Committee Clerk"], "坑口村"),
 	("xincheng.clerk@example.com", "新城社区文书", ["Committee Clerk"], "新城社区"),
+	("shuibian.clerk@example.com", "水边村文书", ["Committee Clerk"], "水边村"),
 	("kengkou.group1@example.com", "坑口一组组长", ["Building Head"], "坑口村-第一村民小组"),
 	("kengkou.supervisor@example.com", "坑口村监委会", ["Supervision Committee Member"], "坑口村"),
 	("resident.chen@example.com", "陈秀英", ["Resident"], None),
@@ -65,6 +69,9 @@ USERS = (
 
 
 def load_demo() -> list[str]:
+	# what the records and notices say through _() (the notices' subjects, a referral's record) is in the
+	# site's language, as when a clerk does it in the desk, not in the command line's English
+	frappe.local.lang = frappe.get_system_settings("language") or frappe.local.lang
 	before = {
 		dt: frappe.db.count(dt) for dt in ("Community Unit", "Stakeholder", "User", "Consultation Topic")
 	}
@@ -73,6 +80,7 @@ def load_demo() -> list[str]:
 	make_users()
 	make_cases(people)
 	make_meeting_demo(people, conclude, file_outcome)
+	make_township_demo(people, conclude, file_outcome)
 	after = {dt: frappe.db.count(dt) for dt in before}
 	created = {dt: after[dt] - before[dt] for dt in before}
 	lines = [f"{dt}: +{n} (now {after[dt]})" for dt, n in created.items()]

@@ -80,6 +80,12 @@ permission_query_conditions = {
 
 doc_events = {
 	"Prepared Report": {"before_insert": "community_consultation.prepared_returns.stamp_unit_scope"},
+	# §三(二): a village's users read the township's records of the matters that concern the village
+	"User Permission": {
+		"on_update": "community_consultation.township.sync_reads_of_unit_users",
+		"after_delete": "community_consultation.township.sync_reads_of_unit_users",
+	},
+	"User": {"on_update": "community_consultation.township.sync_reads_of_unit_users"},
 }
 
 override_doctype_class = {
@@ -118,6 +124,9 @@ override_whitelisted_methods = {
 	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "community_consultation.overrides.desk_endpoints.get_dashboard_chart",
 	"frappe.desk.listview.get_group_by_count": "community_consultation.overrides.desk_endpoints.get_group_by_count",
 	"frappe.desk.form.linked_with.get_submitted_linked_docs": "community_consultation.overrides.desk_endpoints.get_submitted_linked_docs",
+	"frappe.model.workflow.get_transitions": "community_consultation.overrides.desk_endpoints.get_transitions",
+	"frappe.desk.form.load.getdoc": "community_consultation.overrides.desk_endpoints.getdoc",
+	"frappe.desk.form.load.get_docinfo": "community_consultation.overrides.desk_endpoints.get_docinfo",
 	# reads on the replica; the county's and the city's yearly return prepared, kept to its unit scope
 	"frappe.desk.query_report.run": "community_consultation.prepared_returns.run",
 	"frappe.desk.query_report.export_query": "community_consultation.overrides.read_only_endpoints.export_query",

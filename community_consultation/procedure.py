@@ -16,7 +16,8 @@ parts are the methods named in brackets, in its controller):
 4. After the write: the DocType's side effects (`after_update`, `after_submit`,
    `after_update_after_submit`, `after_cancel`), then the workflow state the facts reached
    (`lifecycle.follow_state`), then the resident who proposed the topic hears of its new stage
-   (`resident_updates.notify_proposer`: once per stage).
+   (`resident_updates.notify_proposer`: once per stage), then the users of the villages a township's
+   record concerns are given read of it (`township.share_with_concerned_villages`).
 
 So a controller shows its rules in `validate_rules` (and `before_submit`), its side effects in the
 `after_*` methods, and its states in `LIFE_CYCLE`; what is common to the three DocTypes is here.
@@ -33,6 +34,7 @@ from community_consultation.overrides.child_links import validate_links
 from community_consultation.overrides.row_locking import RowLocking
 from community_consultation.permissions import validate_unit_access
 from community_consultation.resident_updates import notify_proposer
+from community_consultation.township import share_with_concerned_villages
 from community_consultation.validation import PayloadGuard, validate_field_types
 
 
@@ -77,23 +79,26 @@ class ProcedureDocument(PayloadGuard, RowLocking, Document):
 
 	def on_update(self):
 		self.after_update()
-		lifecycle.follow_state(self, self.LIFE_CYCLE)
-		notify_proposer(self)
+		self.after_write()
 
 	def on_submit(self):
 		self.after_submit()
-		lifecycle.follow_state(self, self.LIFE_CYCLE)
-		notify_proposer(self)
+		self.after_write()
 
 	def on_update_after_submit(self):
 		self.after_update_after_submit()
-		lifecycle.follow_state(self, self.LIFE_CYCLE)
-		notify_proposer(self)
+		self.after_write()
 
 	def on_cancel(self):
 		self.after_cancel()
+		self.after_write()
+
+	def after_write(self):
+		"""What follows every write, whatever the DocType: the workflow state the facts reached, the
+		proposer's notice, and the villages a township's record concerns reading it."""
 		lifecycle.follow_state(self, self.LIFE_CYCLE)
 		notify_proposer(self)
+		share_with_concerned_villages(self)
 
 	# ------------------------------------------------------------------ the DocType's parts
 

@@ -7,10 +7,13 @@
   village topic it was referred from (`concerned_villages`); its outcome is public on their pages
   (`township_outcomes_concerning`).
 - Referral up (Township Referral) and assignment down (Township Assignment, Entrusted Matter Report).
-- What a village user may see of the township's matters: `township_matters`, only for their villages.
+- What a village user may see of the township's matters: `township_matters`, only for their villages;
+  and the township's records of a matter that concerns their village, read-only
+  (`share_with_concerned_villages`, below).
 """
 
 import frappe
+import frappe.share
 from frappe import _
 from frappe.utils import getdate, nowdate
 
@@ -130,6 +133,123 @@ def concerned_villages(topic: str) -> list[str]:
 	return sorted({v for v in villages if v and township_of(v) == township})
 
 
+# ------------------------------------------------------------------------------------ the villages read them
+
+# the township's records of a matter that the villages it concerns read
+READ_BY_CONCERNED_VILLAGES = ("Consultation Topic", "Consultation Session", "Consultation Outcome")
+
+
+def share_with_concerned_villages(doc):
+	"""§三(二): the villages a township topic concerns see what the township does about it — its topic,
+	sessions and outcome, read-only. Called after every save, submit and cancel of a topic, session or
+	outcome (`procedure.ProcedureDocument`); does nothing for a village's own records.
+
+	Frappe v15 cannot grant this through permission hooks: a `has_permission` hook can only deny, and a
+	`permission_query_conditions` condition only narrows, what the User Permissions allow, and a village
+	user's User Permissions exclude the township's records. What widens them, in the form, the list, the
+	counts, REST, print and every `frappe.has_permission`, is a document share: each such user is given a
+	read-only share (no write, submit or share) of each record (`sync_village_reads`)."""
+	topic = doc.name if doc.doctype == "Consultation Topic" else doc.get("topic")
+	if topic and is_township(doc.get("community_unit")):
+		sync_village_reads(topic)
+
+
+def sync_village_reads(topic: str):
+	"""Give the users of the villages `topic` concerns (a User Permission on the village itself, a role
+	that reads the DocType) a read-only share of the topic and of its sessions and outcomes that are not
+	cancelled; take such a share back from the users of the township's other villages. Shares with more
+	than read (an administrator's), and shares with anyone else, are left alone."""
+	township = frappe.db.get_value("Consultation Topic", topic, "community_unit")
+	if not is_township(township):
+		return
+	villages = concerned_villages(topic)
+	managed = village_users(villages_of(township))
+	for doctype, name, live in township_records(topic):
+		readers = village_users(villages, doctype) if live else set()
+		shares = frappe.get_all(
+			"DocShare",
+			filters={"share_doctype": doctype, "share_name": name, "everyone": 0},
+			fields=["name", "user", "write", "submit", "share"],
+		)
+		for user in readers - {s.user for s in shares}:
+			frappe.share.add_docshare(
+				doctype, name, user, read=1, flags={"ignore_share_permission": True}, notify=0
+			)
+		for share in shares:
+			if (
+				share.user in managed
+				and share.user not in readers
+				and not share.write + share.submit + share.share
+			):
+				frappe.delete_doc(
+					"DocShare", share.name, ignore_permissions=True, flags={"ignore_share_permission": True}
+				)
+
+
+def sync_reads_of_unit_users(doc, method=None):
+	"""`doc_events` of User Permission and User: a user given or losing a village, or a role, reads the
+	township matters of their villages from then on, or no longer."""
+	if doc.doctype == "User Permission":
+		before = doc.get_doc_before_save()
+		units = [d.for_value for d in (doc, before) if d and d.allow == "Community Unit"]
+	else:
+		units = frappe.get_all(
+			"User Permission", filters={"user": doc.name, "allow": "Community Unit"}, pluck="for_value"
+		)
+	townships = {township_of(u) for u in units if unit_type(u) in VILLAGE_TYPES} - {None}
+	for topic in (
+		frappe.get_all(
+			"Consultation Topic", filters={"community_unit": ("in", list(townships))}, pluck="name"
+		)
+		if townships
+		else []
+	):
+		sync_village_reads(topic)
+
+
+def township_records(topic: str) -> list[tuple[str, str, bool]]:
+	"""The topic, its sessions and its outcomes, each with whether it is live (not cancelled)."""
+	records = [("Consultation Topic", topic, True)]
+	for doctype in ("Consultation Session", "Consultation Outcome"):
+		records += [
+			(doctype, r.name, r.docstatus < 2)
+			for r in frappe.get_all(doctype, filters={"topic": topic}, fields=["name", "docstatus"])
+		]
+	return records
+
+
+def villages_of(township: str) -> list[str]:
+	return frappe.get_all(
+		"Community Unit",
+		filters={"parent_community_unit": township, "unit_type": ("in", VILLAGE_TYPES)},
+		pluck="name",
+	)
+
+
+def village_users(villages: list[str], doctype: str | None = None) -> set[str]:
+	"""The enabled users with a User Permission on one of `villages` itself (for every DocType, or for
+	`doctype`); with `doctype`, only those whose roles read it."""
+	if not villages:
+		return set()
+	rows = frappe.db.sql(
+		"""select distinct up.user from `tabUser Permission` up
+		join `tabUser` u on u.name = up.user and u.enabled = 1
+		where up.allow = 'Community Unit' and up.for_value in %(villages)s
+		and (%(doctype)s is null or up.apply_to_all_doctypes = 1 or up.applicable_for = %(doctype)s)""",
+		{"villages": villages, "doctype": doctype},
+	)
+	users = {r[0] for r in rows}
+	if doctype is None or not users:
+		return users
+	reading = {p.role for p in frappe.get_meta(doctype).permissions if p.read and not p.permlevel}
+	with_role = frappe.db.sql(
+		"""select distinct parent from `tabHas Role` where parenttype = 'User' and parent in %(users)s
+		and role in %(roles)s""",
+		{"users": list(users), "roles": list(reading) or [""]},
+	)
+	return {r[0] for r in with_role}
+
+
 def township_topics_concerning(unit: str) -> list[str]:
 	"""Township-level topics that concern `unit` (a village or community, or a unit beneath one)."""
 	village = village_of(unit)
@@ -207,7 +327,8 @@ def township_matters(unit: str | None = None) -> list[dict]:
 @frappe.whitelist()
 def links_of_topic(topic: str) -> dict:
 	"""What the topic's form shows of its links with the township: the referral waiting on the township
-	or decided by it, the township topic that took it up, the assignment it carries out."""
+	or decided by it, the township topic that took it up, the assignment it carries out; whether the user
+	may refer it, and whether it is a township's matter the user reads for their village."""
 	doc = frappe.get_doc("Consultation Topic", topic)
 	doc.check_permission("read")
 	referral = frappe.db.get_value(
@@ -232,7 +353,17 @@ def links_of_topic(topic: str) -> dict:
 				as_dict=True,
 			)
 		)
-	return {"referral": referral, "assignment": assignment}
+	own_unit = frappe.has_permission("Consultation Topic", "write", doc)
+	return {
+		"referral": referral,
+		"assignment": assignment,
+		# a village's own open topic, for a user who may refer it
+		"can_refer": own_unit
+		and unit_type(doc.community_unit) in VILLAGE_TYPES
+		and frappe.has_permission("Township Referral", "create"),
+		# the township's topic, read by a user of a village it concerns
+		"township_matter": is_township(doc.community_unit) and not own_unit,
+	}
 
 
 def report_status(report_back_by, reported_on, today=None) -> str:

@@ -179,12 +179,20 @@ def test_village_clerk_sees_the_township_matters_of_their_village_only(world):
 		matters = township_matters()
 		assert [m.name for m in matters] == [case.topic.name]
 		assert matters[0].outcome.name == case.outcome.name
-		# the township's records themselves, and the other village's own, stay out of reach
-		assert not frappe.has_permission("Consultation Topic", doc=case.topic.name)
+		# the township's records of it are the clerk's to read, not to change; the other village's own
+		# topic stays out of reach
+		for doctype, name in (
+			("Consultation Topic", case.topic.name),
+			("Consultation Session", case.session.name),
+			("Consultation Outcome", case.outcome.name),
+		):
+			assert frappe.has_permission(doctype, "read", doc=name)
+			assert not frappe.has_permission(doctype, "write", doc=name)
 		assert not frappe.has_permission("Consultation Topic", doc=case.village_topic.name)
 	clerk_c = make_user("clerk-c@example.com", ["Committee Clerk"], [world.units.village_c])
 	with as_user(clerk_c):
 		assert township_matters() == []
+		assert not frappe.has_permission("Consultation Topic", doc=case.topic.name)
 
 
 def test_township_officer_writes_only_the_townships_own_sessions(world):

@@ -45,6 +45,8 @@ from community_consultation.tests.users import as_user, make_user
 
 CONSENT_CATEGORY = "协商主体提出、经村(社区)党组织同意协商的事项"
 TOPIC, SESSION, OUTCOME = "Consultation Topic", "Consultation Session", "Consultation Outcome"
+TOPIC_WF, SESSION_WF, OUTCOME_WF = (w[0] for w in WORKFLOWS)
+TOWNSHIP = "Township Officer"
 APP_ROLES = (
 	"Consultation Administrator",
 	"Township Officer",
@@ -175,6 +177,78 @@ def test_records_made_before_the_workflow_take_the_state_of_their_facts(case):
 	assert state(TOPIC, draft.name) == "Draft"
 	assert state(SESSION, session.name) == "Concluded"
 	assert state(OUTCOME, outcome.name) == "In Implementation"
+
+
+def officer_rows(wf) -> set[tuple]:
+	return {
+		("state", s.state, s.doc_status, s.update_field or "") for s in wf.states if s.allow_edit == TOWNSHIP
+	} | {
+		("transition", t.state, t.action, t.next_state, t.condition or "")
+		for t in wf.transitions
+		if t.allowed == TOWNSHIP
+	}
+
+
+def test_the_patch_gives_existing_workflows_the_township_officers_rows_and_keeps_an_administrators_edits():
+	"""A site whose workflows predate the township's own consultation: the officer could only edit and
+	submit a draft topic. Its administrator has since added a transition of their own, removed the clerk's
+	Return and the Rejected state, and taken the officer's Submit for Review out."""
+	defaults = {name: officer_rows(frappe.get_doc("Workflow", name)) for name, *_ in WORKFLOWS}
+	for name, *_ in WORKFLOWS:
+		wf = frappe.get_doc("Workflow", name)
+		wf.set(
+			"states",
+			[s for s in wf.states if s.allow_edit != TOWNSHIP or (name, s.state) == (TOPIC_WF, "Draft")],
+		)
+		wf.set("transitions", [t for t in wf.transitions if t.allowed != TOWNSHIP])
+		wf.save()
+	if not frappe.db.exists("Workflow Action Master", "Ask the Township"):
+		frappe.get_doc(
+			{"doctype": "Workflow Action Master", "workflow_action_name": "Ask the Township"}
+		).insert()
+	topic = frappe.get_doc("Workflow", TOPIC_WF)
+	topic.append(
+		"transitions",
+		{"state": "Party Review", "action": "Ask the Township", "next_state": "Draft", "allowed": TOWNSHIP},
+	)
+	topic.set("states", [s for s in topic.states if s.state != "Rejected"])
+	topic.set(
+		"transitions",
+		[
+			t
+			for t in topic.transitions
+			if "Rejected" not in (t.state, t.next_state)
+			and (t.action, t.allowed) != ("Return", "Committee Clerk")
+		],
+	)
+	topic.save()
+	edited = {name: snapshot(frappe.get_doc("Workflow", name)) for name, *_ in WORKFLOWS}
+
+	frappe.get_attr("community_consultation.patches.v0_1.township_officer_workflow_rights.execute")()
+	frappe.clear_cache()
+
+	session, outcome = (frappe.get_doc("Workflow", n) for n in (SESSION_WF, OUTCOME_WF))
+	assert officer_rows(session) == defaults[SESSION_WF]
+	assert officer_rows(outcome) == defaults[OUTCOME_WF]
+	topic = frappe.get_doc("Workflow", TOPIC_WF)
+	assert officer_rows(topic) == {
+		row
+		for row in defaults[TOPIC_WF]
+		if "Rejected" not in row and row[:3] != ("transition", "Draft", "Submit for Review")
+	} | {("transition", "Party Review", "Ask the Township", "Draft", "")}
+	# everything the administrator had is still there, unchanged; only the officer's rows were added
+	for name, before in edited.items():
+		after = snapshot(frappe.get_doc("Workflow", name))
+		for part in ("states", "transitions"):
+			assert set(before[part]) <= set(after[part])
+			assert {row for row in set(after[part]) - set(before[part]) if TOWNSHIP not in row} == set()
+	assert not [t for t in topic.transitions if (t.action, t.allowed) == ("Return", "Committee Clerk")]
+	assert "Rejected" not in {s.state for s in topic.states}
+
+	# run again: nothing more
+	again = {name: snapshot(frappe.get_doc("Workflow", name)) for name, *_ in WORKFLOWS}
+	frappe.get_attr("community_consultation.patches.v0_1.township_officer_workflow_rights.execute")()
+	assert {name: snapshot(frappe.get_doc("Workflow", name)) for name, *_ in WORKFLOWS} == again
 
 
 # ---------------------------------------------------------------------------------------- migrate

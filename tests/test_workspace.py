@@ -148,6 +148,31 @@ class TestWorkspace(ReportDataTestCase):
 		self.assertNotEqual(_zh("Implemented"), "Implemented")
 		self.assertEqual(labels, [_zh("Implemented")])
 
+	def test_group_by_charts_of_a_status_follow_the_users_language(self):
+		"""The township workspace's charts by status (entrusted matters, referrals, inspections) group by a
+		Select field, whose values Frappe shows as stored."""
+		from community_consultation.overrides.desk_endpoints import get_dashboard_chart
+
+		chart = {
+			"chart_name": "议题按状态",
+			"chart_type": "Group By",
+			"document_type": "Consultation Topic",
+			"group_by_type": "Count",
+			"group_by_based_on": "status",
+			"type": "Donut",
+			"filters_json": "[]",
+			"timeseries": 0,
+		}
+		statuses = set(frappe.get_all("Consultation Topic", distinct=True, pluck="status"))
+		frappe.local.lang = "zh"
+		try:
+			labels = get_dashboard_chart(chart=json.dumps(chart), no_cache=1)["labels"]
+		finally:
+			frappe.local.lang = "en"
+		self.assertTrue(labels)
+		self.assertLessEqual(set(labels), {_zh(s) for s in statuses})
+		self.assertFalse(set(labels) & (statuses - {_zh(s) for s in statuses}))
+
 
 def _zh(msgid: str) -> str:
 	from frappe.translate import get_all_translations

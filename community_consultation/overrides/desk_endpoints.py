@@ -15,11 +15,20 @@ What Frappe v15 lets through (the function replaced, in apps/frappe), and what i
   DocType, never by record → each result is checked with `frappe.has_permission`;
 - dashboard charts, `get` (frappe/desk/doctype/dashboard_chart/dashboard_chart.py): results are cached
   per chart for all users, and heatmaps count with `frappe.get_all` → a restricted user's chart is
-  computed afresh, limited to their units;
+  computed afresh, limited to their units; a Group By chart of a Select field shows its groups in the
+  user's language, not as stored;
 - the sidebar's "Assigned To" counts, `get_group_by_count` (frappe/desk/listview.py), query without
   permissions → limited to the user's units;
 - `get_submitted_linked_docs` (frappe/desk/form/linked_with.py) lists the documents linked to any record
-  → only for a record the user may read.
+  → only for a record the user may read;
+- the form's workflow actions, `get_transitions` (frappe/model/workflow.py), check only that the user may
+  read the record, so a user who reads a record they may not change (a village user reading the township's
+  topic, a township officer reading a village's session) is offered actions that then fail → none for a
+  record of the unit-bound DocTypes the user may not write;
+- the form's rights, `getdoc` and `get_docinfo` (frappe/desk/form/load.py): `docinfo.permissions` is empty
+  for a record the User Permissions exclude, and the desk then falls back to the role's rights, so a
+  record shared read-only (a township's record read by a village it concerns) shows as editable and
+  deletable → for such a record, no right but read (the desk adds the share's own rights).
 
 After a Frappe upgrade: compare each function's signature with the wrapper's (an argument Frappe added
 must be passed on), check whether Frappe now applies the permission itself (then the wrapper can go),
@@ -27,16 +36,20 @@ and run `scripts/test tests/test_permissions.py tests/test_rest_permissions.py`
 (`test_counts_and_sidebar_count_only_own_units`, `test_assigned_to_counts_only_own_units`,
 `test_link_search_and_link_titles_only_of_own_units`, `test_global_search_only_own_units`,
 `test_dashboard_charts_count_only_own_units`, `test_connections_and_linked_documents_only_own_units`,
-`test_counts_search_and_titles_over_http`).
+`test_counts_search_and_titles_over_http`, and in tests/test_township_reads.py
+`test_a_village_reads_the_township_matter_that_concerns_it_and_changes_nothing_over_rest`).
 """
 
 import inspect
 
 import frappe
-from frappe import client
+from frappe import _, client
 from frappe.desk import listview, search
 from frappe.desk.doctype.dashboard_chart import dashboard_chart
-from frappe.desk.form import linked_with
+from frappe.desk.form import linked_with, load
+from frappe.model import workflow as frappe_workflow
+from frappe.model.document import Document
+from frappe.permissions import rights
 from frappe.utils import get_safe_filters
 from frappe.utils import global_search as frappe_global_search
 from frappe.utils.data import make_filter_tuple
@@ -174,13 +187,24 @@ def get_dashboard_chart(
 		heatmap_year=heatmap_year,
 	)
 	if ranges is None:
-		return dashboard_chart.get(no_cache=no_cache, refresh=refresh, **kwargs)
+		return translated_groups(source, dashboard_chart.get(no_cache=no_cache, refresh=refresh, **kwargs))
 	# never the chart's shared cache; heatmaps count with frappe.get_all, so the units go in the filters
 	scoped = frappe.parse_json(filters) or frappe.parse_json(source.get("filters_json")) or []
 	if isinstance(scoped, dict):
 		scoped = [make_filter_tuple(doctype, key, value) for key, value in scoped.items()]
 	kwargs["filters"] = [*scoped, scope_filter(doctype, ranges)]
-	return inspect.unwrap(dashboard_chart.get)(no_cache=1, **kwargs)
+	return translated_groups(source, inspect.unwrap(dashboard_chart.get)(no_cache=1, **kwargs))
+
+
+def translated_groups(source, result):
+	"""A Group By chart of a Select field labels its groups with the values as stored (English): in the
+	user's language instead."""
+	if not result or source.get("chart_type") != "Group By" or not source.get("document_type"):
+		return result
+	field = frappe.get_meta(source.document_type).get_field(source.get("group_by_based_on"))
+	if field and field.fieldtype == "Select":
+		result = {**result, "labels": [_(label) if label else label for label in result.get("labels", [])]}
+	return result
 
 
 @frappe.whitelist()
@@ -198,3 +222,38 @@ def get_group_by_count(doctype: str, current_filters: str, field: str):
 def get_submitted_linked_docs(doctype: str, name: str, ignore_doctypes_on_cancel_all=None):
 	frappe.has_permission(doctype, "read", name, throw=True)
 	return linked_with.get_submitted_linked_docs(doctype, name, ignore_doctypes_on_cancel_all)
+
+
+@frappe.whitelist()
+def get_transitions(doc, workflow=None, raise_exception: bool = False):
+	if not isinstance(doc, Document):
+		doc = frappe.get_doc(frappe.parse_json(doc))
+		doc.load_from_db()
+	transitions = frappe_workflow.get_transitions(doc, workflow, raise_exception)
+	if transitions and unit_field(doc.doctype) and not doc.has_permission("write"):
+		return []
+	return transitions
+
+
+@frappe.whitelist()
+def getdoc(doctype: str, name: str, user: str | None = None):
+	load.getdoc(doctype, name, user)
+	rights_of_shared_record(doctype)
+
+
+@frappe.whitelist()
+def get_docinfo(doc=None, doctype: str | None = None, name: str | None = None):
+	load.get_docinfo(doc, doctype, name)
+	if doc is not None and not doctype:
+		doctype = doc.doctype if hasattr(doc, "doctype") else frappe.parse_json(doc).get("doctype")
+	rights_of_shared_record(doctype)
+
+
+def rights_of_shared_record(doctype: str | None):
+	"""A unit-bound record the user reads only through a share: read and nothing else in the form's
+	`docinfo.permissions`, to which the desk adds the share's own rights."""
+	docinfo = frappe.response.get("docinfo")
+	if not docinfo or docinfo.get("permissions") or not doctype or not unit_field(doctype):
+		return
+	if any(s.get("user") == frappe.session.user for s in docinfo.get("shared") or []):
+		docinfo["permissions"] = {**dict.fromkeys(rights, 0), "read": 1}

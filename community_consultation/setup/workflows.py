@@ -144,22 +144,27 @@ WORKFLOWS = (
 )
 
 
+def ensure_workflow_records(states, transitions):
+	"""The Workflow State and Workflow Action Master records the definitions name (created if missing)."""
+	for state, _docstatus, _field, _value, _roles, style in states:
+		if not frappe.db.exists("Workflow State", state):
+			frappe.get_doc(
+				{"doctype": "Workflow State", "workflow_state_name": state, "style": style}
+			).insert(ignore_permissions=True)
+	for action in dict.fromkeys(t[1] for t in transitions):
+		if not frappe.db.exists("Workflow Action Master", action):
+			frappe.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": action}).insert(
+				ignore_permissions=True
+			)
+
+
 def create_default_workflows():
 	"""Create each default workflow whose DocType has no Workflow yet; return the names created."""
 	created = []
 	for name, doctype, states, transitions in WORKFLOWS:
 		if frappe.db.exists("Workflow", {"document_type": doctype}) or frappe.db.exists("Workflow", name):
 			continue
-		for state, _docstatus, _field, _value, _roles, style in states:
-			if not frappe.db.exists("Workflow State", state):
-				frappe.get_doc(
-					{"doctype": "Workflow State", "workflow_state_name": state, "style": style}
-				).insert(ignore_permissions=True)
-		for action in dict.fromkeys(t[1] for t in transitions):
-			if not frappe.db.exists("Workflow Action Master", action):
-				frappe.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": action}).insert(
-					ignore_permissions=True
-				)
+		ensure_workflow_records(states, transitions)
 		workflow = frappe.get_doc(
 			{
 				"doctype": "Workflow",
@@ -182,16 +187,7 @@ def create_default_workflows():
 					for role in roles
 				],
 				"transitions": [
-					{
-						"state": state,
-						"action": action,
-						"next_state": next_state,
-						"allowed": role,
-						"allow_self_approval": 1,
-						"condition": condition,
-					}
-					for state, action, next_state, roles, condition in transitions
-					for role in roles
+					transition_row(transition, role) for transition in transitions for role in transition[3]
 				],
 			}
 		)
@@ -199,6 +195,95 @@ def create_default_workflows():
 		set_existing_states(doctype)
 		created.append(name)
 	return created
+
+
+def add_missing_role_rows(role: str, had_before: frozenset = frozenset()) -> dict[str, int]:
+	"""Give `role` what the default workflows give it, in the Workflows a site already has (sites whose
+	workflows were created before the defaults gave `role` its states and transitions — the Township
+	Officer's, §三(二)). Returns the number of rows added per Workflow.
+
+	The workflows are the administrator's: nothing in them is removed or rewritten. To each Workflow of
+	the app's DocTypes (active or not, under any name) only `role`'s rows of the default definition are
+	appended, and only where they fit the workflow as it is: a state's row where the workflow has that
+	state (taking the administrator's docstatus and update field of the state), a transition where the
+	workflow offers that state, action and next state to another role and not yet to `role` (a
+	transition the administrator removed for every role stays removed).
+	`had_before` names rows `role` had before, as (DocType, state) and (DocType, state, action, next
+	state): they are not added back, since an administrator who took them out did so on purpose. Running it
+	again adds nothing."""
+	added = {}
+	for _name, doctype, states, transitions in WORKFLOWS:
+		for workflow_name in frappe.get_all("Workflow", filters={"document_type": doctype}, pluck="name"):
+			workflow = frappe.get_doc("Workflow", workflow_name)
+			rows = [
+				(table, values)
+				for table, values in missing_state_rows(workflow, states, role)
+				+ missing_transition_rows(workflow, transitions, role)
+				if (doctype, *row_key(values)) not in had_before
+			]
+			if not rows:
+				continue
+			ensure_workflow_records(
+				[s for s in states if role in s[4]], [t for t in transitions if role in t[3]]
+			)
+			for table, values in rows:
+				workflow.append(table, values)
+			workflow.save(ignore_permissions=True)
+			added[workflow_name] = len(rows)
+	return added
+
+
+def row_key(values: dict) -> tuple:
+	"""A state row as (state,), a transition as (state, action, next state)."""
+	if "action" in values:
+		return (values["state"], values["action"], values["next_state"])
+	return (values["state"],)
+
+
+def missing_state_rows(workflow, states, role: str) -> list[tuple[str, dict]]:
+	have = {}
+	for row in workflow.states:
+		have.setdefault(row.state, row)
+	editable = {row.state for row in workflow.states if row.allow_edit == role}
+	return [
+		(
+			"states",
+			{
+				"state": state,
+				"doc_status": have[state].doc_status,
+				"update_field": have[state].update_field,
+				"update_value": have[state].update_value,
+				"allow_edit": role,
+			},
+		)
+		for state, _docstatus, _field, _value, roles, _style in states
+		if role in roles and state in have and state not in editable
+	]
+
+
+def missing_transition_rows(workflow, transitions, role: str) -> list[tuple[str, dict]]:
+	# a transition the workflow still offers another role: one the administrator took out altogether
+	# (every role's Return, say) is not brought back for `role`
+	offered = {(t.state, t.action, t.next_state) for t in workflow.transitions if t.allowed != role}
+	have = {(t.state, t.action, t.next_state) for t in workflow.transitions if t.allowed == role}
+	return [
+		("transitions", transition_row(t, role))
+		for t in transitions
+		if role in t[3] and t[:3] in offered and t[:3] not in have
+	]
+
+
+def transition_row(transition: tuple, role: str) -> dict:
+	"""A Workflow Transition row of a default transition for one of its roles."""
+	state, action, next_state, _roles, condition = transition
+	return {
+		"state": state,
+		"action": action,
+		"next_state": next_state,
+		"allowed": role,
+		"allow_self_approval": 1,
+		"condition": condition,
+	}
 
 
 def set_existing_states(doctype: str):

@@ -87,6 +87,11 @@ def race(load: Callable[[], Any], act: Callable[[Any], Any], users: Iterable[str
 
 # the app's transactional DocTypes, children first: each is removed with its child rows
 PURGE_ORDER = (
+	"Entrusted Matter Report",
+	"Township Assignment",
+	"Township Referral",
+	"Consultation Inspection",
+	"Consultation Plan",
 	"Consultation Outcome",
 	"Community Meeting",
 	"Meeting Basis",

@@ -18,6 +18,8 @@ import frappe
 from frappe.tests.test_api import ThreadWithReturnValue
 from frappe.utils import get_test_client
 
+from community_consultation.tests.users import api_token  # the clients' tokens, imported from here too
+
 
 class Client:
 	"""One client of the site: with `authorization` ("token key:secret") on every request, or without
@@ -53,16 +55,6 @@ class Client:
 
 def resource(doctype: str, name: str | None = None) -> str:
 	return f"/api/resource/{quote(doctype)}" + (f"/{quote(name)}" if name else "")
-
-
-def api_token(user: str) -> str:
-	"""A new API key and secret for `user` (saved, not committed): the Authorization header's value."""
-	doc = frappe.get_doc("User", user)
-	secret = frappe.generate_hash(length=15)
-	doc.api_key = frappe.generate_hash(length=15)
-	doc.api_secret = secret
-	doc.save(ignore_permissions=True)
-	return f"token {doc.api_key}:{secret}"
 
 
 def exc_type(response) -> str:

@@ -27,6 +27,11 @@ ENABLED = False
 
 # the DocTypes whose rows a build of procedure records adds (parents, then their logs)
 TRACKED = (
+	"Entrusted Matter Report",
+	"Township Assignment",
+	"Township Referral",
+	"Consultation Inspection",
+	"Consultation Plan",
 	"Community Unit",
 	"Stakeholder",
 	"Consultation Topic",
@@ -81,6 +86,18 @@ def committed(key: str, build: Callable[[], Any], prefix: str | None = None) -> 
 		frappe.db.commit()
 		_built[key] = result
 	return copy.deepcopy(_built[key])
+
+
+@contextmanager
+def purged_at_end() -> Iterator[None]:
+	"""The rows of `TRACKED` added inside the block and committed (by the HTTP requests a test makes, in
+	threads of their own) are deleted when the run ends, with the shared builds' rows."""
+	before = rows_of(TRACKED)
+	try:
+		yield
+	finally:
+		frappe.db.rollback()
+		_created.append(added_since(before))
 
 
 def purge_leftovers(prefix: str):

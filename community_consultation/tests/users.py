@@ -63,3 +63,14 @@ def as_user(user: str) -> Iterator[str]:
 		yield user
 	finally:
 		frappe.set_user(previous)
+
+
+def api_token(user: str) -> str:
+	"""A new API key and secret for `user`, as the `Authorization` header of a REST client ("token
+	key:secret"). Saved, not committed."""
+	doc = frappe.get_doc("User", user)
+	secret = frappe.generate_hash(length=15)
+	doc.api_key = frappe.generate_hash(length=15)
+	doc.api_secret = secret
+	doc.save(ignore_permissions=True)
+	return f"token {doc.api_key}:{secret}"

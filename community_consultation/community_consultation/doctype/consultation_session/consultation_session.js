@@ -8,6 +8,9 @@ frappe.ui.form.on("Consultation Session", {
 		}));
 	},
 	refresh(frm) {
+		// a user who reads the session without changing it (a village reading the township's) is offered
+		// nothing to do
+		if (!frm.is_new() && !frm.perm[0].write) return;
 		// with a workflow on sessions, its Publish Notice action publishes the notice
 		const notice_action = frm.doc.notice_published_on || !frappe.model.has_workflow(frm.doctype);
 		if (frm.doc.docstatus === 0 && !frm.is_new() && notice_action) {

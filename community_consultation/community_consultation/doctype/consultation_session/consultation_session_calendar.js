@@ -1,4 +1,6 @@
-// Sessions on the desk calendar, by the time they start (二(五)2–3).
+// Sessions on the desk calendar, by the time they start (二(五)2–3), and the consultation plans' planned
+// dates beside them (三(二) regular consultation): all-day events in a colour of their own, with a dashed
+// border, that open their plan.
 frappe.views.calendar["Consultation Session"] = {
 	field_map: {
 		start: "starts_on",
@@ -14,6 +16,12 @@ frappe.views.calendar["Consultation Session"] = {
 		editable: false,
 		// FullCalendar names simplified Chinese "zh-cn" (Frappe passes the desk's "zh", which it lacks)
 		locale: ["zh", "zh-CN"].includes(frappe.boot.lang) ? "zh-cn" : frappe.boot.lang,
+		eventRender(event, element) {
+			element.attr("title", event.tooltip);
+			if (event.planned) {
+				element.addClass("consultation-planned-date").css("border-style", "dashed");
+			}
+		},
 	},
 	filters: [
 		{
@@ -30,6 +38,11 @@ frappe.views.calendar["Consultation Session"] = {
 		},
 	],
 	get_css_class(data) {
+		if (data.planned) {
+			// a colour no session state has (the calendar knows only red, green, orange and blue)
+			this.color_map.planned = data.kept ? "gray" : "purple";
+			return "planned";
+		}
 		if (data.status === "Cancelled" || data.docstatus === 2) return "danger";
 		if (data.status === "Concluded" || data.docstatus === 1) return "success";
 		if (data.status === "Notice Published" || data.status === "Held") return "warning";

@@ -10,7 +10,7 @@ frappe.ui.form.on("Consultation Topic", {
 			frm.add_custom_button(__("Accept"), () => accept_topic(frm), __("Party Organisation Review"));
 			frm.add_custom_button(__("Reject"), () => reject_topic(frm), __("Party Organisation Review"));
 		}
-		if (["Accepted", "Awaiting Second Round"].includes(status)) {
+		if (["Accepted", "Awaiting Second Round"].includes(status) && frm.perm[0].write) {
 			frm.add_custom_button(__("New Session"), () => {
 				frappe.new_doc("Consultation Session", { topic: frm.doc.name });
 			});
@@ -108,7 +108,15 @@ frappe.ui.form.on("Consultation Topic", {
 		if (frm.is_new()) return;
 		frappe
 			.xcall("community_consultation.township.links_of_topic", { topic: frm.doc.name })
-			.then(({ referral, assignment }) => {
+			.then(({ referral, assignment, can_refer, township_matter }) => {
+				if (township_matter) {
+					frm.set_intro(
+						__("A matter of {0} that concerns your village: the township runs it, you follow it here.", [
+							frm.doc.community_unit,
+						]),
+						"blue"
+					);
+				}
 				if (referral) {
 					const text =
 						referral.status === "Awaiting Township"
@@ -142,7 +150,7 @@ frappe.ui.form.on("Consultation Topic", {
 						);
 					}
 				}
-				if (!referral || referral.status === "Sent Back") {
+				if (can_refer && (!referral || referral.status === "Sent Back")) {
 					if (["Draft", "Accepted", "Awaiting Second Round", "In Consultation"].includes(frm.doc.status)) {
 						frm.add_custom_button(__("Refer to Township"), () =>
 							frappe.new_doc("Township Referral", { topic: frm.doc.name })
