@@ -181,11 +181,13 @@ def run_browser(job: dict) -> list[dict]:
 def served_world():
 	"""(world, site): the records committed and the site served for the block, both gone after it."""
 	with committed_records():
-		# the desk sends users of a site whose setup is not complete to the setup wizard
+		# the desk sends users of a site whose setup is not complete to the setup wizard; the site's
+		# language is 简体中文, as a township's is
 		setup_complete = frappe.db.get_single_value("System Settings", "setup_complete")
+		language = frappe.db.get_single_value("System Settings", "language")
 		site = None
 		try:
-			frappe.db.set_single_value("System Settings", "setup_complete", 1)
+			frappe.db.set_single_value("System Settings", {"setup_complete": 1, "language": "zh"})
 			world = build_world()
 			frappe.db.commit()
 			frappe.clear_cache()
@@ -195,7 +197,9 @@ def served_world():
 			if site:
 				site.stop()
 			frappe.db.rollback()
-			frappe.db.set_single_value("System Settings", "setup_complete", setup_complete or 0)
+			frappe.db.set_single_value(
+				"System Settings", {"setup_complete": setup_complete or 0, "language": language}
+			)
 			frappe.db.commit()
 
 

@@ -154,6 +154,16 @@ def test_plan_makes_a_fixed_day_each_month(world):
 	assert "quarterly" in doc.dates[3].meeting or "季度" in doc.dates[3].meeting
 
 
+def test_plan_dates_are_named_in_the_sites_language_whoever_saves_the_plan(world):
+	"""The rows a plan makes are the village's record: in the site's language (here 简体中文), not in that
+	of the English-speaking user who saved the plan first."""
+	frappe.db.set_single_value("System Settings", "language", "zh")
+	frappe.local.lang = "en"
+	doc = plan(world).insert()
+	assert doc.dates[0].meeting == frappe._("Consultation day; quarterly representatives' meeting", lang="zh")
+	assert doc.dates[1].meeting == frappe._("Consultation day", lang="zh") != "Consultation day"
+
+
 def test_plan_rules(world):
 	with as_user(world.clerk_a):
 		with pytest.raises(PlanUnitError):

@@ -98,13 +98,17 @@ class ConsultationPlan(PayloadGuard, Document):
 
 	def make_dates(self):
 		"""With a fixed day and no dates yet: one consultation day each month, and the quarterly
-		representatives' meeting on the first consultation day of each quarter."""
+		representatives' meeting on the first consultation day of each quarter, named in the site's
+		language."""
 		if self.dates or not self.monthly_day:
 			return
+		# the rows are the village's record, which everyone reads and the clerk may edit: written in the
+		# site's language, not in that of whoever saved the plan first
+		lang = frappe.db.get_single_value("System Settings", "language") or "zh"
 		for month in range(1, 13):
-			meeting = _("Consultation day")
+			meeting = _("Consultation day", lang=lang)
 			if self.quarterly_meeting and month in (1, 4, 7, 10):
-				meeting = _("Consultation day; quarterly representatives' meeting")
+				meeting = _("Consultation day; quarterly representatives' meeting", lang=lang)
 			self.append(
 				"dates",
 				{
