@@ -564,6 +564,16 @@ def print_summary(result: dict):
 			print(f"  {f['op']} {f['status']}: {f['error'][:200]}")
 
 
+def setting_lines(result: dict, servers_label: str) -> list[str]:
+	"""The servers a run had and the data it started from, for its section of RESULTS.md."""
+	lines = [f"{servers_label}: {result['note']}."] if result.get("note") else []
+	if result.get("data_before"):
+		lines.append(
+			"Data at the start: " + ", ".join(f"{n} {dt}" for dt, n in result["data_before"].items()) + "."
+		)
+	return lines
+
+
 def markdown(result: dict) -> str:
 	lines = [
 		"## Load",
@@ -573,12 +583,7 @@ def markdown(result: dict) -> str:
 		f"(pause between steps 0–{2 * result['think_s']:g} s), plus a township officer running the yearly "
 		f"return of the whole township every few seconds; {result['date']}, site `{result['site']}`.",
 	]
-	if result.get("note"):
-		lines.append(f"Server: {result['note']}.")
-	if result.get("data_before"):
-		lines.append(
-			"Data at the start: " + ", ".join(f"{n} {dt}" for dt, n in result["data_before"].items()) + "."
-		)
+	lines += setting_lines(result, "Server")
 	lines += [
 		"",
 		f"**{result['requests']} requests, {result['server_errors']} server errors (5xx), "
@@ -605,11 +610,13 @@ def markdown(result: dict) -> str:
 
 
 def record(path: str, section: str):
-	"""Replace the figures of the '## Load' section (up to its first '### ' subsection or the next '## '
-	heading), or append the section; the other sections and the Load section's subsections stay."""
+	"""Replace the figures of the section whose heading is `section`'s first line (up to its first '### '
+	subsection or the next '## ' heading), or append the section; the other sections and this section's
+	subsections (the reading of a run) stay. Used by benchmarks/replica_load.py too."""
+	heading = section.splitlines()[0]
 	file = Path(path)
 	text = file.read_text() if file.exists() else "# Benchmark results\n"
-	pattern = re.compile(r"^## Load\n.*?(?=^### |^## (?!#)|\Z)", re.MULTILINE | re.DOTALL)
+	pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^### |^## (?!#)|\Z)", re.MULTILINE | re.DOTALL)
 	if pattern.search(text):
 		text = pattern.sub(lambda m: section + ("\n" if m.end() < len(text) else ""), text, count=1)
 	else:

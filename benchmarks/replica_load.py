@@ -375,12 +375,7 @@ def markdown(result: dict) -> str:
 		"primary; (b) the same with the reports on the replica. "
 		f"{result['date']}, site `{result['site']}`.",
 	]
-	if result.get("note"):
-		lines.append(f"Servers: {result['note']}.")
-	if result.get("data_before"):
-		lines.append(
-			"Data at the start: " + ", ".join(f"{n} {dt}" for dt, n in result["data_before"].items()) + "."
-		)
+	lines += load.setting_lines(result, "Servers")
 	lines += [
 		"",
 		"| | clerks alone | (a) reports on the primary | (b) reports on the replica |",
@@ -434,23 +429,6 @@ def markdown(result: dict) -> str:
 	return "\n".join(lines) + "\n"
 
 
-def record(path: str, section: str):
-	"""Replace this section's figures in the Markdown file (up to its first '### ' subsection or the next
-	'## ' heading), or append the section; its subsections (the reading of a run) stay."""
-	import re
-
-	file = Path(path)
-	text = file.read_text()
-	pattern = re.compile(
-		r"^## Reads on a replica, behind nginx\n.*?(?=^### |^## (?!#)|\Z)", re.MULTILINE | re.DOTALL
-	)
-	if pattern.search(text):
-		text = pattern.sub(lambda m: section + ("\n" if m.end() < len(text) else ""), text, count=1)
-	else:
-		text = text.rstrip("\n") + "\n\n" + section
-	file.write_text(text)
-
-
 def main(argv=None):
 	args = parse_args(argv)
 	if args.prepare:
@@ -460,7 +438,7 @@ def main(argv=None):
 	if args.json:
 		Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1))
 	if args.record:
-		record(args.record, markdown(result))
+		load.record(args.record, markdown(result))
 		print(f"recorded in {args.record}")
 	bad = any(
 		p["server_errors"]
