@@ -88,26 +88,6 @@ doc_events = {
 	"User": {"on_update": "community_consultation.township.sync_reads_of_unit_users"},
 }
 
-override_doctype_class = {
-	"Consultation Participant": "community_consultation.overrides.child_tables.ScopedConsultationParticipant",
-	"Consultation Topic Stakeholder": "community_consultation.overrides.child_tables.ScopedConsultationTopicStakeholder",
-	"Consultation Material": "community_consultation.overrides.child_tables.ScopedConsultationMaterial",
-	"Session Notice Channel": "community_consultation.overrides.child_tables.ScopedSessionNoticeChannel",
-	"Outcome Notice": "community_consultation.overrides.child_tables.ScopedOutcomeNotice",
-	"Implementation Update": "community_consultation.overrides.child_tables.ScopedImplementationUpdate",
-	"Consultation Annual Return Township": "community_consultation.overrides.child_tables.ScopedConsultationAnnualReturnTownship",
-	"Consultation Annual Return Breakdown": "community_consultation.overrides.child_tables.ScopedConsultationAnnualReturnBreakdown",
-	"Meeting Agenda Item": "community_consultation.overrides.child_tables.ScopedMeetingAgendaItem",
-	"Meeting Attendance": "community_consultation.overrides.child_tables.ScopedMeetingAttendance",
-	"Meeting Notice Channel": "community_consultation.overrides.child_tables.ScopedMeetingNoticeChannel",
-	"Meeting Authorisation": "community_consultation.overrides.child_tables.ScopedMeetingAuthorisation",
-	"Meeting Representative": "community_consultation.overrides.child_tables.ScopedMeetingRepresentative",
-	"Four Deliberations Stage": "community_consultation.overrides.child_tables.ScopedFourDeliberationsStage",
-	"Township Assignment Village": "community_consultation.overrides.child_tables.ScopedTownshipAssignmentVillage",
-	"Inspection Correction": "community_consultation.overrides.child_tables.ScopedInspectionCorrection",
-	"Consultation Plan Date": "community_consultation.overrides.child_tables.ScopedConsultationPlanDate",
-}
-
 # §三(二): a Township Officer writes the township's own sessions and outcomes, not the villages'
 has_permission = {
 	"Consultation Session": "community_consultation.township.has_township_permission",

@@ -180,18 +180,24 @@ class CommunityMeeting(ProcedureDocument):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.overrides.child_tables import (
-			ScopedMeetingAgendaItem,
-			ScopedMeetingAttendance,
-			ScopedMeetingAuthorisation,
-			ScopedMeetingNoticeChannel,
+		from community_consultation.community_consultation.doctype.meeting_agenda_item.meeting_agenda_item import (
+			MeetingAgendaItem,
+		)
+		from community_consultation.community_consultation.doctype.meeting_attendance.meeting_attendance import (
+			MeetingAttendance,
+		)
+		from community_consultation.community_consultation.doctype.meeting_authorisation.meeting_authorisation import (
+			MeetingAuthorisation,
+		)
+		from community_consultation.community_consultation.doctype.meeting_notice_channel.meeting_notice_channel import (
+			MeetingNoticeChannel,
 		)
 
 		adults_present: DF.Int
-		agenda: DF.Table[ScopedMeetingAgendaItem]
+		agenda: DF.Table[MeetingAgendaItem]
 		amended_from: DF.Link | None
-		attendance: DF.Table[ScopedMeetingAttendance]
-		authorised_categories: DF.TableMultiSelect[ScopedMeetingAuthorisation]
+		attendance: DF.Table[MeetingAttendance]
+		authorised_categories: DF.TableMultiSelect[MeetingAuthorisation]
 		basis_adults: DF.Int
 		basis_households: DF.Int
 		basis_members: DF.Int
@@ -215,7 +221,7 @@ class CommunityMeeting(ProcedureDocument):
 		members_present: DF.Int
 		minutes: DF.TextEditor | None
 		naming_series: DF.Literal["MTG-.YYYY.-.#####"]
-		notice_channels: DF.TableMultiSelect[ScopedMeetingNoticeChannel]
+		notice_channels: DF.TableMultiSelect[MeetingNoticeChannel]
 		notice_days: DF.Int
 		notice_published_on: DF.Date | None
 		present_count: DF.Int

@@ -142,9 +142,11 @@ class ConsultationOutcome(ProcedureDocument):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.overrides.child_tables import (
-			ScopedImplementationUpdate,
-			ScopedOutcomeNotice,
+		from community_consultation.community_consultation.doctype.implementation_update.implementation_update import (
+			ImplementationUpdate,
+		)
+		from community_consultation.community_consultation.doctype.outcome_notice.outcome_notice import (
+			OutcomeNotice,
 		)
 
 		amended_from: DF.Link | None
@@ -164,9 +166,9 @@ class ConsultationOutcome(ProcedureDocument):
 		implementer_type: DF.Literal["Village", "Stakeholder", "Government Entrusted"]
 		meeting: DF.Link | None
 		naming_series: DF.Literal["OUT-.YYYY.-.#####"]
-		notices: DF.Table[ScopedOutcomeNotice]
+		notices: DF.Table[OutcomeNotice]
 		percent_complete: DF.Percent
-		progress: DF.Table[ScopedImplementationUpdate]
+		progress: DF.Table[ImplementationUpdate]
 		publicity_from: DF.Date | None
 		publicity_to: DF.Date | None
 		reported_to_government_on: DF.Date | None

@@ -107,10 +107,14 @@ class ConsultationSession(ProcedureDocument):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.overrides.child_tables import (
-			ScopedConsultationMaterial,
-			ScopedConsultationParticipant,
-			ScopedSessionNoticeChannel,
+		from community_consultation.community_consultation.doctype.consultation_material.consultation_material import (
+			ConsultationMaterial,
+		)
+		from community_consultation.community_consultation.doctype.consultation_participant.consultation_participant import (
+			ConsultationParticipant,
+		)
+		from community_consultation.community_consultation.doctype.session_notice_channel.session_notice_channel import (
+			SessionNoticeChannel,
 		)
 
 		amended_from: DF.Link | None
@@ -124,13 +128,13 @@ class ConsultationSession(ProcedureDocument):
 		discussion: DF.Text | None
 		ends_on: DF.Datetime | None
 		level: DF.Literal["", "Community", "Building"]
-		materials: DF.Table[ScopedConsultationMaterial]
+		materials: DF.Table[ConsultationMaterial]
 		minutes: DF.TextEditor | None
 		naming_series: DF.Literal["SES-.YYYY.-.#####"]
-		notice_channels: DF.TableMultiSelect[ScopedSessionNoticeChannel]
+		notice_channels: DF.TableMultiSelect[SessionNoticeChannel]
 		notice_published_on: DF.Datetime | None
 		organiser: DF.Data | None
-		participants: DF.Table[ScopedConsultationParticipant]
+		participants: DF.Table[ConsultationParticipant]
 		proposer_statement: DF.Text | None
 		recorder: DF.Data | None
 		result: DF.Literal["", "Consensus", "No Consensus", "Referred to Villagers' Meeting"]

@@ -139,9 +139,11 @@ class ConsultationTopic(ProcedureDocument):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.overrides.child_tables import (
-			ScopedConsultationTopicStakeholder,
-			ScopedFourDeliberationsStage,
+		from community_consultation.community_consultation.doctype.consultation_topic_stakeholder.consultation_topic_stakeholder import (
+			ConsultationTopicStakeholder,
+		)
+		from community_consultation.community_consultation.doctype.four_deliberations_stage.four_deliberations_stage import (
+			FourDeliberationsStage,
 		)
 
 		category: DF.Link
@@ -150,11 +152,11 @@ class ConsultationTopic(ProcedureDocument):
 		description: DF.TextEditor
 		escalated_from: DF.Link | None
 		escalation_record: DF.TextEditor | None
-		four_deliberations: DF.Table[ScopedFourDeliberationsStage]
+		four_deliberations: DF.Table[FourDeliberationsStage]
 		four_deliberations_follow: DF.Check
 		level: DF.Literal["Community", "Building"]
 		naming_series: DF.Literal["TOP-.YYYY.-.#####"]
-		participants: DF.Table[ScopedConsultationTopicStakeholder]
+		participants: DF.Table[ConsultationTopicStakeholder]
 		party_consent_on: DF.Date | None
 		proposed_on: DF.Date | None
 		proposer: DF.Link | None

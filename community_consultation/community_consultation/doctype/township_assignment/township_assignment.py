@@ -9,6 +9,7 @@ from frappe.utils import escape_html, format_date, getdate, nowdate
 from community_consultation.notices.catalogue import REPORT_BACK_OVERDUE
 from community_consultation.notices.delivery import send_notice
 from community_consultation.notices.recipients import unit_users, user_recipient
+from community_consultation.overrides.row_locking import RowLocking
 from community_consultation.permissions import validate_unit_access
 from community_consultation.scheduling import each_on_its_own
 from community_consultation.township import (
@@ -28,7 +29,7 @@ class AssignedVillageError(frappe.ValidationError):
 	"""A village listed twice, or removed after its topic was made."""
 
 
-class TownshipAssignment(PayloadGuard, Document):
+class TownshipAssignment(PayloadGuard, RowLocking, Document):
 	"""A matter entrusted by the government or a department, assigned by the township to its villages
 	(§二(六), 二(一) catalogue item 1): each village gets its own topic, and reports the result back by the
 	deadline (Entrusted Matter Report). The rows show every village's state at a glance."""
@@ -41,7 +42,9 @@ class TownshipAssignment(PayloadGuard, Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.overrides.child_tables import ScopedTownshipAssignmentVillage
+		from community_consultation.community_consultation.doctype.township_assignment_village.township_assignment_village import (
+			TownshipAssignmentVillage,
+		)
 
 		assigned_on: DF.Date | None
 		category: DF.Link
@@ -51,7 +54,7 @@ class TownshipAssignment(PayloadGuard, Document):
 		report_back_by: DF.Date
 		status: DF.Literal["Draft", "Assigned", "Overdue", "Reported Back"]
 		title: DF.Data
-		villages: DF.Table[ScopedTownshipAssignmentVillage]
+		villages: DF.Table[TownshipAssignmentVillage]
 	# end: auto-generated types
 
 	def before_validate(self):
