@@ -28,7 +28,12 @@ from community_consultation.tests.factory import (
 from community_consultation.tests.http import Client, api_token, resource
 from community_consultation.tests.meetings import make_basis, make_meeting, villagers
 from community_consultation.tests.shared import committed_records
-from community_consultation.tests.township_factory import make_assignment, make_inspection, make_plan
+from community_consultation.tests.township_factory import (
+	make_assignment,
+	make_inspection,
+	make_plan,
+	make_referral,
+)
 from community_consultation.tests.users import make_user
 
 APP_UNIT_ROLES = (
@@ -77,6 +82,7 @@ def build_side(prefix: str) -> frappe._dict:
 	assignment = make_assignment(units.township, [units.village_a, units.village_b])
 	inspection = make_inspection(units.village_a)
 	plan = make_plan(units.village_a)
+	referral = make_referral(make_topic(units.village_a, stakeholders=people, title=f"{prefix}两村水渠"))
 	annual = frappe.get_doc(
 		{
 			"doctype": "Consultation Annual Return",
@@ -95,10 +101,12 @@ def build_side(prefix: str) -> frappe._dict:
 		"Consultation Inspection": [inspection.name],
 		"Consultation Plan": [plan.name],
 		"Consultation Annual Return": [annual.name],
+		"Township Referral": [referral.name],
 	}
 	for parent, names in records.items():
 		for name in names:
-			ensure_rows(parent, name)
+			if frappe.get_meta(parent).get_table_fields():
+				ensure_rows(parent, name)
 	return frappe._dict(units=units, people=people, records=records)
 
 
@@ -145,9 +153,19 @@ def sample_values(child: str) -> dict:
 def world():
 	with committed_records():
 		world = frappe._dict(own=build_side("写甲"), target=build_side("写乙"), users={}, tokens={})
-		world.attackers = {parent: make_attacker(world, parent) for parent in world.target.records}
+		world.attackers = {
+			parent: make_attacker(world, parent)
+			for parent in world.target.records
+			if frappe.get_meta(parent).get_table_fields()
+		}
 		world.clerk = make_user("w-own-clerk@example.com", ["Committee Clerk"], [world.own.units.village_a])
 		world.clerk_token = api_token(world.clerk)
+		world.admin_token = api_token("Administrator")
+		world.resident = make_user("w-resident@example.com", ["Resident"], user_type="Website User")
+		world.resident_token = api_token(world.resident)
+		# a township officer whom no administrator has given a unit yet
+		world.unitless = make_user("w-unitless@example.com", ["Township Officer"])
+		world.unitless_token = api_token(world.unitless)
 		frappe.db.commit()
 		yield world
 
@@ -298,6 +316,7 @@ def test_no_row_is_written_into_another_countys_record_by_any_path(world, path):
 	leaks = []
 	for child in children:
 		for parent, fieldname in tables_of(child):
+			assert parent in world.target.records, f"no record of {parent} to try {child} on"
 			client = Client(world.attackers[parent])
 			own_name = world.own.records[parent][0]
 			for name in world.target.records[parent]:
@@ -402,10 +421,486 @@ def test_a_row_is_added_to_a_submitted_record_only_in_a_table_that_allows_it(wor
 	assert progress.status_code == 200, progress.json
 	assert progress.json["data"]["docstatus"] == 1
 	frappe.db.rollback()
-	assert frappe.db.get_value("Implementation Update", progress.json["data"]["name"], "percent_complete") == 60
+	assert (
+		frappe.db.get_value("Implementation Update", progress.json["data"]["name"], "percent_complete") == 60
+	)
 
 	row = own_rows(world, "Consultation Outcome", 0, "progress")[0]
 	cancelled = client.request("put", resource("Implementation Update", row["name"]), json={"docstatus": 2})
 	assert cancelled.status_code == 417, cancelled.json
 	frappe.db.rollback()
 	assert frappe.db.get_value("Implementation Update", row["name"], "docstatus") == 1
+
+
+# --------------------------------------------------------------------- whitelisted methods of the app
+
+
+def app_whitelisted() -> dict[str, object]:
+	"""Every whitelisted function and document method of the app, by `module.qualname` (every module of
+	the package imported first, so that none is missed)."""
+	import importlib
+	import pkgutil
+
+	import community_consultation
+
+	for module in pkgutil.walk_packages(community_consultation.__path__, "community_consultation."):
+		leaf = module.name.rsplit(".", 1)[-1]
+		if ".tests" in module.name or ".patches." in module.name or leaf.startswith("test_"):
+			continue
+		importlib.import_module(module.name)
+	return {
+		f"{fn.__module__}.{fn.__qualname__}": fn
+		for fn in frappe.whitelisted
+		if fn.__module__.startswith("community_consultation.")
+	}
+
+
+def changes_records(fn) -> bool:
+	return bool(getattr(fn, "changes_records", False))
+
+
+def test_every_state_changing_method_of_the_app_is_post_only():
+	"""Every whitelisted method of the app either only reads (READS below, each with the call that proves
+	it keeps to the user's role and units) or is a `whitelist_action`: POST only, on every path."""
+	methods = app_whitelisted()
+	unknown = sorted(name for name, fn in methods.items() if name not in READS and not changes_records(fn))
+	assert not unknown, f"whitelisted methods neither listed as reads nor whitelist_action: {unknown}"
+	for name, fn in methods.items():
+		if changes_records(fn):
+			assert frappe.allowed_http_methods_for_whitelisted_func[fn] == ["POST"], name
+	stale = sorted(set(READS) - set(methods))
+	assert not stale, f"READS lists methods that are gone: {stale}"
+
+
+def document_actions() -> list[tuple[str, str]]:
+	"""(DocType, method) of every state-changing document method of the app."""
+	out = []
+	for fn in app_whitelisted().values():
+		if not changes_records(fn) or "." not in fn.__qualname__:
+			continue
+		cls = fn.__qualname__.split(".")[0]
+		doctype = next(
+			dt
+			for dt in frappe.get_all(
+				"DocType",
+				filters={"module": ("in", frappe.get_module_list("community_consultation"))},
+				pluck="name",
+			)
+			if dt.replace(" ", "").replace("'", "") == cls
+		)
+		out.append((doctype, fn.__name__))
+	return sorted(out)
+
+
+def test_state_changing_document_methods_refuse_get(world):
+	"""`GET /api/method/run_doc_method` and `GET /api/resource/<doctype>/<name>?run_method=` of every
+	state-changing document method are refused (403), even for Administrator, and change nothing: a link
+	in a page cannot make a signed-in clerk's browser act."""
+	client = Client(world.admin_token)
+	actions = document_actions()
+	assert len(actions) >= 12, actions
+	answered = []
+	for doctype, method in actions:
+		name = world.own.records[doctype][0]
+		frappe.db.rollback()
+		before = frappe.db.get_value(doctype, name, "modified")
+		via_method = client.get(
+			"/api/method/run_doc_method", {"dt": doctype, "dn": name, "method": method, "args": "{}"}
+		)
+		via_resource = client.get(resource(doctype, name), {"run_method": method})
+		frappe.db.rollback()
+		for response in (via_method, via_resource):
+			if response.status_code != 403:
+				answered.append(f"{doctype}.{method}: HTTP {response.status_code}")
+		assert frappe.db.get_value(doctype, name, "modified") == before, f"{doctype}.{method} changed {name}"
+	assert not answered, "\n".join(answered)
+
+
+# Every read of the app: (command, its arguments) aimed at the other county's records, tried as a
+# resident, a guest and a clerk of the own county; `open` marks what guests may read by design.
+def _target(world, doctype: str, index: int = 0) -> str:
+	return world.target.records[doctype][index]
+
+
+READS = {
+	"community_consultation.overrides.desk_endpoints.get_count": lambda w: {
+		"doctype": "Stakeholder",
+		"filters": json.dumps({"community_unit": w.target.units.village_a}),
+	},
+	"community_consultation.overrides.desk_endpoints.search_link": lambda w: {
+		"doctype": "Stakeholder",
+		"txt": "写乙",
+		"ignore_user_permissions": 1,
+		"page_length": 50,
+	},
+	"community_consultation.overrides.desk_endpoints.search_widget": lambda w: {
+		"doctype": "Stakeholder",
+		"txt": "写乙",
+		"ignore_user_permissions": 1,
+		"page_length": 50,
+	},
+	"community_consultation.overrides.desk_endpoints.get_link_title": lambda w: {
+		"doctype": "Stakeholder",
+		"docname": w.target.people[0],
+	},
+	"community_consultation.overrides.desk_endpoints.global_search": lambda w: {"text": "写乙"},
+	"community_consultation.overrides.desk_endpoints.get_dashboard_chart": lambda w: {
+		"chart_name": frappe.get_all(
+			"Dashboard Chart",
+			filters={"document_type": "Consultation Topic", "chart_type": "Group By"},
+			pluck="name",
+			limit=1,
+		)[0],
+		"filters": json.dumps([["Consultation Topic", "community_unit", "=", w.target.units.village_a]]),
+	},
+	"community_consultation.overrides.desk_endpoints.get_group_by_count": lambda w: {
+		"doctype": "Stakeholder",
+		"current_filters": "[]",
+		"field": "community_unit",
+	},
+	"community_consultation.overrides.desk_endpoints.get_submitted_linked_docs": lambda w: {
+		"doctype": "Consultation Outcome",
+		"name": _target(w, "Consultation Outcome"),
+	},
+	"community_consultation.overrides.desk_endpoints.get_transitions": lambda w: {
+		"doc": json.dumps({"doctype": "Consultation Topic", "name": _target(w, "Consultation Topic")}),
+	},
+	"community_consultation.overrides.desk_endpoints.getdoc": lambda w: {
+		"doctype": "Consultation Topic",
+		"name": _target(w, "Consultation Topic"),
+	},
+	"community_consultation.overrides.desk_endpoints.get_docinfo": lambda w: {
+		"doctype": "Consultation Topic",
+		"name": _target(w, "Consultation Topic"),
+	},
+	"community_consultation.overrides.read_only_endpoints.number_card_result": lambda w: {
+		"doc": json.dumps(
+			{
+				"doctype": "Number Card",
+				"type": "Document Type",
+				"document_type": "Stakeholder",
+				"function": "Count",
+				"filters_json": "[]",
+			}
+		),
+		"filters": json.dumps([["Stakeholder", "community_unit", "=", w.target.units.village_a]]),
+	},
+	"community_consultation.overrides.read_only_endpoints.number_card_percentage_difference": lambda w: {
+		"doc": json.dumps(
+			{
+				"doctype": "Number Card",
+				"type": "Document Type",
+				"document_type": "Stakeholder",
+				"function": "Count",
+				"filters_json": "[]",
+				"stats_time_interval": "Daily",
+			}
+		),
+		"filters": json.dumps([["Stakeholder", "community_unit", "=", w.target.units.village_a]]),
+		"result": 0,
+	},
+	"community_consultation.overrides.read_only_endpoints.export_query": lambda w: {
+		"report_name": "Topic Register",
+		"file_format_type": "CSV",
+		"filters": json.dumps({"community_unit": w.target.units.village_a}),
+		"visible_idx": "[]",
+	},
+	"community_consultation.overrides.accounts.reset_password": None,  # tested on its own below
+	"community_consultation.township.township_matters": lambda w: {"unit": w.target.units.village_a},
+	"community_consultation.township.links_of_topic": lambda w: {"topic": _target(w, "Consultation Topic")},
+	"community_consultation.township.silent_villages": lambda w: {"township": w.target.units.township},
+	"community_consultation.township.silent_villages_card": lambda w: {},
+	"community_consultation.api.number_cards.open_topics": lambda w: {},
+	"community_consultation.api.number_cards.outcomes_in_publicity": lambda w: {},
+	"community_consultation.api.number_cards.overdue_outcomes": lambda w: {},
+	"community_consultation.api.number_cards.meetings_this_year": lambda w: {},
+	"community_consultation.api.number_cards.meetings_not_quorate": lambda w: {},
+	"community_consultation.community_consultation.doctype.consultation_plan.consultation_plan.get_events": lambda w: {
+		"start": add_days(nowdate(), -400),
+		"end": add_days(nowdate(), 400),
+	},
+	"community_consultation.portal.session_calendar.get_events": lambda w: {
+		"start": add_days(nowdate(), -30),
+		"end": add_days(nowdate(), 30),
+	},
+	"community_consultation.community_consultation.dashboard_chart_source.outcomes_by_status.outcomes_by_status.get": lambda w: {},
+	"community_consultation.community_consultation.dashboard_chart_source.sessions_per_month.sessions_per_month.get": lambda w: {},
+	"community_consultation.prepared_returns.run": lambda w: {
+		"report_name": "Topic Register",
+		"filters": json.dumps({"community_unit": w.target.units.village_a}),
+	},
+	# public by design (open data of published outcomes, for guests): no personal data
+	"community_consultation.portal.open_data.outcomes_csv": lambda w: {"unit": w.target.units.village_a},
+	"community_consultation.portal.open_data.outcomes_json": lambda w: {"unit": w.target.units.village_a},
+	"community_consultation.portal.open_data.sessions_ics": lambda w: {"unit": w.target.units.village_a},
+}
+OPEN_DATA = {name for name in READS if ".open_data." in name}
+POST_READS = {"community_consultation.overrides.read_only_endpoints.export_query"}
+
+
+def counted_something(body) -> bool:
+	"""A count, card or chart that counted records (of the other county, by the arguments)."""
+	message = body.get("message") if isinstance(body, dict) else None
+	if isinstance(message, int | float):
+		return message > 0
+	if isinstance(message, dict):
+		if isinstance(message.get("value"), int | float):
+			return message["value"] > 0
+		values = [v for d in message.get("datasets") or [] for v in d.get("values") or []]
+		return any(v for v in values if isinstance(v, int | float))
+	if isinstance(message, list):
+		return bool(message)
+	return False
+
+
+def test_every_whitelisted_read_keeps_to_the_callers_role_and_units(world):
+	"""Each read of the app, called by a resident, a guest and a clerk of the own county with arguments
+	naming the other county's records, returns none of them: refused (4xx), or empty, or without a
+	trace of the other county (its names carry 写乙); a resident and a guest are refused outright unless
+	the read is public by design (open data, which carries no personal data)."""
+	callers = {
+		"resident": Client(world.resident_token),
+		"guest": Client(),
+		"clerk": Client(world.clerk_token),
+		"unitless": Client(world.unitless_token),
+	}
+	leaks = []
+	for name, arguments in READS.items():
+		if arguments is None:
+			continue
+		params = arguments(world)
+		for key, client in callers.items():
+			http = "post" if name in POST_READS else "get"
+			response = client.method(name, http=http, **params)
+			body = response.json if response.is_json else {}
+			text = response.get_data(as_text=True)
+			if response.status_code >= 500:
+				leaks.append(f"{name} as {key}: HTTP {response.status_code}")
+				continue
+			if response.status_code >= 400:
+				continue
+			if name in OPEN_DATA:
+				if "写乙居民" in text:
+					leaks.append(f"{name} as {key}: a resident's name in open data")
+				continue
+			if key in ("resident", "guest"):
+				leaks.append(f"{name} as {key}: answered {response.status_code}")
+			elif "写乙" in text or (counted_something(body) and key == "unitless"):
+				leaks.append(f"{name} as {key}: {text[:200]}")
+			elif name.endswith(("get_count", "number_card_result")) and counted_something(body):
+				leaks.append(f"{name} as {key}: counted the other county: {text[:200]}")
+	assert not leaks, "\n".join(leaks)
+
+
+# ------------------------------------------------------------------------------------ fail-closed
+
+
+def test_a_staff_user_without_a_unit_sees_nothing_and_is_told_why(world):
+	"""A township officer whom no administrator has given a unit lists no record, reads none, writes none,
+	and the desk tells them an administrator must give them a unit."""
+	from community_consultation.permissions import boot_session, lacks_unit, unit_scope
+
+	client = Client(world.unitless_token)
+	for doctype in ("Consultation Topic", "Stakeholder", "Consultation Session", "Community Unit"):
+		listed = client.get(resource(doctype), {"limit_page_length": 0})
+		assert listed.status_code == 200 and listed.json["data"] == [], (doctype, listed.json)
+	topic = world.own.records["Consultation Topic"][0]
+	assert client.get(resource("Consultation Topic", topic)).status_code == 403
+	created = client.request(
+		"post",
+		resource("Consultation Topic"),
+		json={
+			"title": "无单位议题",
+			"community_unit": world.own.units.village_a,
+			"category": "法律法规和政策规定要求协商的事项",
+		},
+	)
+	assert created.status_code == 403
+	assert unit_scope(world.unitless) == [] and lacks_unit(world.unitless)
+	bootinfo = frappe._dict()
+	from community_consultation.tests.users import as_user
+
+	with as_user(world.unitless):
+		boot_session(bootinfo)
+	assert "administrator" in bootinfo.consultation_no_unit.lower()
+	# administrators and the unit-free roles stay unrestricted; a unit's staff see their unit
+	assert unit_scope("Administrator") is None
+	assert not lacks_unit(world.clerk)
+
+
+def test_the_demo_users_hold_exactly_the_units_they_claim():
+	from community_consultation import demo
+
+	made = set()
+	for county, townships in demo.UNITS.items():
+		made.add(county)
+		for township, villages in townships.items():
+			made.add(township)
+			for village, (_type, groups) in villages.items():
+				made.update((village, *groups))
+	staff = [(email, unit) for email, _name, roles, unit in demo.USERS if roles != ["Resident"]]
+	missing = [(email, unit) for email, unit in staff if unit and unit not in made]
+	assert not missing, missing
+	unit_free = {"Consultation Administrator", "System Manager"}
+	assert all(
+		unit or set(roles) & unit_free for _email, _name, roles, unit in demo.USERS if roles != ["Resident"]
+	)
+
+
+# --------------------------------------------------------------------- residents' progress notices
+
+
+def test_proposal_progress_notices_are_written_by_the_system_only(world):
+	"""Clerks read the notices their residents were sent, and neither forge, change nor delete one."""
+	notice = frappe.get_all("Proposal Progress Notice", pluck="name", limit=1)
+	client = Client(world.clerk_token)
+	forged = client.request(
+		"post",
+		resource("Proposal Progress Notice"),
+		json={
+			"topic": world.own.records["Consultation Topic"][0],
+			"community_unit": world.own.units.village_a,
+			"stage": "Implemented",
+			"user": world.resident,
+		},
+	)
+	assert forged.status_code == 403, forged.json
+	meta = frappe.get_meta("Proposal Progress Notice")
+	for perm in meta.permissions:
+		if perm.role != "System Manager":
+			assert not (perm.create or perm.write or perm.delete), perm.role
+	if notice:
+		assert (
+			client.request(
+				"put", resource("Proposal Progress Notice", notice[0]), json={"stage": "Closed"}
+			).status_code
+			== 403
+		)
+		assert client.request("delete", resource("Proposal Progress Notice", notice[0])).status_code == 403
+
+
+# ------------------------------------------------------------------------------------- residents
+
+
+def propose_over_http(client: Client, unit: str, title: str, ip: str = "127.0.0.1"):
+	from community_consultation.portal.web_form import WEB_FORM
+	from community_consultation.tests.factory import DEFAULT_CATEGORY
+
+	data = {
+		"community_unit": unit,
+		"category": DEFAULT_CATEGORY,
+		"title": title,
+		"description": "<p>夜间出行不便，希望尽快维修。</p>",
+	}
+	return client.request(
+		"post",
+		"/api/method/frappe.website.doctype.web_form.web_form.accept",
+		json={"web_form": WEB_FORM, "data": json.dumps(data)},
+		environ_base={"REMOTE_ADDR": ip},
+	)
+
+
+def test_a_resident_proposes_only_into_their_own_village(world):
+	"""A resident whose Stakeholder record is in the own village proposes there (or in a group of it), not
+	into another village by naming it in the payload."""
+	with committed_records():
+		resident = make_user("w-villager@example.com", ["Resident"], user_type="Website User")
+		stakeholder = make_people(world.own.units.village_a, 1, prefix="写甲网民")[0]
+		frappe.db.set_value("Stakeholder", stakeholder, "user", resident)
+		client = Client(api_token(resident))
+		frappe.db.commit()
+		elsewhere = propose_over_http(client, world.target.units.village_a, "越村提议")
+		assert elsewhere.status_code == 403, elsewhere.json
+		other_village = propose_over_http(client, world.own.units.village_b, "邻村提议")
+		assert other_village.status_code == 403, other_village.json
+		home = propose_over_http(client, world.own.units.building, "本组提议")
+		assert home.status_code == 200, home.json
+		frappe.db.rollback()
+		proposed = frappe.get_all("Consultation Topic", {"owner": resident}, ["community_unit", "proposer"])
+		assert proposed == [{"community_unit": world.own.units.building, "proposer": stakeholder}]
+
+
+def test_simultaneous_proposals_keep_to_the_hourly_limit_and_make_one_stakeholder(world):
+	"""Thirty proposals sent at once by one resident (from thirty addresses, past Frappe's own limit per
+	address): at most the hourly limit is accepted, and the resident has exactly one Stakeholder."""
+	import threading
+
+	from community_consultation.portal.web_form import submissions_per_hour
+
+	with committed_records():
+		resident = make_user("w-burst@example.com", ["Resident"], user_type="Website User")
+		client = Client(api_token(resident))
+		frappe.db.commit()
+		start = threading.Barrier(30)
+		answers = [None] * 30
+
+		def send(i):
+			start.wait(timeout=60)
+			answers[i] = propose_over_http(
+				client, world.own.units.village_a, f"同时提议{i}", ip=f"10.9.0.{i + 1}"
+			)
+
+		threads = [threading.Thread(target=send, args=(i,)) for i in range(30)]
+		for t in threads:
+			t.start()
+		for t in threads:
+			t.join(timeout=300)
+		codes = [a.status_code if a is not None else None for a in answers]
+		frappe.db.rollback()
+		accepted = frappe.db.count("Consultation Topic", {"owner": resident})
+		assert 1 <= accepted <= submissions_per_hour(), codes
+		assert codes.count(200) == accepted, codes
+		assert all(c in (200, 417, 429) for c in codes), codes
+		assert frappe.db.count("Stakeholder", {"user": resident}) == 1
+
+
+# --------------------------------------------------------------------------------------- accounts
+
+
+def test_password_reset_answers_known_and_unknown_addresses_alike(world):
+	guest = Client()
+	known = guest.method("frappe.core.doctype.user.user.reset_password", http="post", user=world.clerk)
+	unknown = guest.method(
+		"frappe.core.doctype.user.user.reset_password", http="post", user="nobody-here@example.com"
+	)
+	assert known.status_code == unknown.status_code == 200
+	assert known.json["message"] == unknown.json["message"]
+
+
+def test_a_locked_account_is_told_so_with_a_4xx_not_a_server_error(world):
+	from frappe.tests.utils import change_settings
+
+	guest = Client()
+	with change_settings(
+		"System Settings", {"allow_consecutive_login_attempts": 2, "allow_login_after_fail": 60}
+	):
+		frappe.db.commit()
+		try:
+			answers = [
+				guest.request(
+					"post",
+					"/api/method/login",
+					json={"usr": world.clerk, "pwd": "wrong"},
+					environ_base={"REMOTE_ADDR": "10.8.0.1"},
+				)
+				for _ in range(5)
+			]
+			assert answers[0].status_code == 401
+			locked = answers[-1]
+			assert locked.status_code == 429, locked.get_data(as_text=True)[:300]
+			assert "locked" in locked.json["message"]
+			assert "Traceback" not in locked.get_data(as_text=True)
+		finally:
+			frappe.cache.delete_keys("login_failed_count")
+			frappe.cache.delete_keys("login_failed_time")
+	frappe.db.commit()
+
+
+def test_guests_get_no_tracebacks():
+	assert not frappe.get_system_settings("allow_error_traceback")
+	guest = Client()
+	broken = guest.get(
+		"/api/method/community_consultation.portal.open_data.outcomes_json", {"unit": "没有这个单位"}
+	)
+	assert broken.status_code < 500
+	assert "Traceback" not in broken.get_data(as_text=True)

@@ -30,6 +30,7 @@ from community_consultation.community_consultation.doctype.meeting_rule.meeting_
 )
 from community_consultation.lifecycle import LifeCycle, State, correction_states
 from community_consultation.locking import ensure_series_row, lock_row, own_connection
+from community_consultation.permissions import whitelist_action
 from community_consultation.procedure import ProcedureDocument
 
 VILLAGERS_MEETING = "Villagers' Meeting"
@@ -617,7 +618,7 @@ class CommunityMeeting(ProcedureDocument):
 		for row in self.agenda:
 			update_topic_status(row.topic)
 
-	@frappe.whitelist()
+	@whitelist_action
 	def load_sign_in_list(self):
 		"""Fill the attendance from the representatives' roster (a representatives' meeting), unticked:
 		the clerk ticks those who signed the paper sheet."""

@@ -19,7 +19,7 @@ from frappe.utils import cint, getdate, now_datetime, nowdate
 
 from community_consultation.locking import ensure_series_row, existing_record, lock_row
 from community_consultation.overrides.row_locking import RowLocking
-from community_consultation.permissions import unit_scope
+from community_consultation.permissions import unit_scope, whitelist_action
 from community_consultation.reporting import RETURN_FIGURES, get_return_rows
 from community_consultation.unit_tree import COUNTY, unit_in_ranges
 from community_consultation.validation import PayloadGuard, validate_field_types
@@ -209,7 +209,7 @@ class ConsultationAnnualReturn(PayloadGuard, RowLocking, Document):
 
 	# ------------------------------------------------------------------ actions
 
-	@frappe.whitelist()
+	@whitelist_action
 	def fill_from_report(self):
 		"""Fill the figures from the Yearly Consultation Return for the county and year.
 

@@ -10,7 +10,7 @@ from community_consultation.notices.catalogue import CORRECTION_OVERDUE
 from community_consultation.notices.delivery import send_notice
 from community_consultation.notices.recipients import unit_users, user_recipient
 from community_consultation.overrides.row_locking import RowLocking
-from community_consultation.permissions import validate_unit_access
+from community_consultation.permissions import validate_unit_access, whitelist_action
 from community_consultation.scheduling import each_on_its_own
 from community_consultation.township import VILLAGE_TYPES, unit_type
 from community_consultation.validation import PayloadGuard, validate_field_types
@@ -179,7 +179,7 @@ class ConsultationInspection(PayloadGuard, RowLocking, Document):
 		else:
 			self.status = "Corrections Open"
 
-	@frappe.whitelist()
+	@whitelist_action
 	def close_correction(self, row: str):
 		"""The inspectors close a correction the village has answered."""
 		self.check_permission("write")

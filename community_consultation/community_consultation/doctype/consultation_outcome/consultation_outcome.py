@@ -27,6 +27,7 @@ from community_consultation.notices.delivery import (
 	send_notices_of_the_day,
 	send_outcome_notice,
 )
+from community_consultation.permissions import whitelist_action
 from community_consultation.procedure import ProcedureDocument
 from community_consultation.scheduling import each_on_its_own
 from community_consultation.validation import validate_field_types
@@ -479,7 +480,7 @@ class ConsultationOutcome(ProcedureDocument):
 
 	# ------------------------------------------------------------------ actions
 
-	@frappe.whitelist()
+	@whitelist_action
 	def notify_stakeholders(self):
 		"""§二(五)4: notify every stakeholder of the topic of the filed outcome."""
 		self.check_permission("write")

@@ -15,6 +15,7 @@ from community_consultation.community_consultation.doctype.consultation_topic.co
 from community_consultation.lifecycle import LifeCycle, State
 from community_consultation.locking import ensure_series_row, existing_record, lock_row
 from community_consultation.notices.delivery import send_session_notice
+from community_consultation.permissions import whitelist_action
 from community_consultation.procedure import ProcedureDocument
 from community_consultation.validation import validate_field_types
 
@@ -425,7 +426,7 @@ class ConsultationSession(ProcedureDocument):
 
 	# ------------------------------------------------------------------ actions
 
-	@frappe.whitelist()
+	@whitelist_action
 	def publish_notice(self, channels: list[str] | str | None = None):
 		"""§二(五)2: publish the notice now through the given channels; the participants are told once
 		the save has passed every rule (`notify_participants_of_new_notice`)."""
@@ -471,7 +472,7 @@ class ConsultationSession(ProcedureDocument):
 			if row.notified_on:
 				row.db_update()
 
-	@frappe.whitelist()
+	@whitelist_action
 	def make_outcome(self) -> str:
 		"""Start the outcome of this concluded session; a second call returns the same outcome."""
 		self.check_permission("read")

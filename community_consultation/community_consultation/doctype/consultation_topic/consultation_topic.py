@@ -8,6 +8,7 @@ from frappe.utils import escape_html, format_datetime, getdate, nowdate
 from community_consultation.four_deliberations import validate_stages
 from community_consultation.lifecycle import LifeCycle, State
 from community_consultation.locking import ensure_series_row, existing_record, lock_row
+from community_consultation.permissions import whitelist_action
 from community_consultation.portal.web_form import after_topic_insert, before_topic_insert
 from community_consultation.procedure import ProcedureDocument
 from community_consultation.unit_tree import get_consultation_level
@@ -302,7 +303,7 @@ class ConsultationTopic(ProcedureDocument):
 		"""After a session or outcome of the topic changed: store the status its facts now give."""
 		self.set_status(update=True)
 
-	@frappe.whitelist()
+	@whitelist_action
 	def accept(self, party_consent_on: str | None = None):
 		"""The Party organisation's review accepts the topic."""
 		self.check_permission("write")
@@ -313,7 +314,7 @@ class ConsultationTopic(ProcedureDocument):
 			self.save()
 		return self.status
 
-	@frappe.whitelist()
+	@whitelist_action
 	def reject(self, reason: str):
 		"""The Party organisation's review rejects the topic, with its reason."""
 		self.check_permission("write")
@@ -323,7 +324,7 @@ class ConsultationTopic(ProcedureDocument):
 			self.save()
 		return self.status
 
-	@frappe.whitelist()
+	@whitelist_action
 	def escalate(self) -> str:
 		"""§二(一): a building-level topic that reached no agreement goes up to community-level
 		consultation, as a new topic of the village or community above, linked by `escalated_from` and

@@ -10,7 +10,7 @@ from community_consultation.notices.catalogue import REPORT_BACK_OVERDUE
 from community_consultation.notices.delivery import send_notice
 from community_consultation.notices.recipients import unit_users, user_recipient
 from community_consultation.overrides.row_locking import RowLocking
-from community_consultation.permissions import validate_unit_access
+from community_consultation.permissions import validate_unit_access, whitelist_action
 from community_consultation.scheduling import each_on_its_own
 from community_consultation.township import (
 	NotATownshipError,
@@ -123,7 +123,7 @@ class TownshipAssignment(PayloadGuard, RowLocking, Document):
 			return "Reported Back"
 		return "Overdue" if "Overdue" in statuses else "Assigned"
 
-	@frappe.whitelist()
+	@whitelist_action
 	def assign(self) -> list[str]:
 		"""Each listed village without its topic gets one: the matter, a Government Entrustment topic of
 		the village, for the village's own review and consultation. Calling it again makes no duplicate."""
