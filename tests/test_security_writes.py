@@ -545,13 +545,10 @@ READS = {
 	},
 	"community_consultation.overrides.desk_endpoints.global_search": lambda w: {"text": "写乙"},
 	"community_consultation.overrides.desk_endpoints.get_dashboard_chart": lambda w: {
-		"chart_name": frappe.get_all(
-			"Dashboard Chart",
-			filters={"document_type": "Consultation Topic", "chart_type": "Group By"},
-			pluck="name",
-			limit=1,
-		)[0],
-		"filters": json.dumps([["Consultation Topic", "community_unit", "=", w.target.units.village_a]]),
+		"chart_name": "Referrals by Status",
+		"filters": json.dumps(
+			[["Township Referral", unit_field_of("Township Referral"), "=", w.target.units.village_a]]
+		),
 	},
 	"community_consultation.overrides.desk_endpoints.get_group_by_count": lambda w: {
 		"doctype": "Stakeholder",
@@ -635,6 +632,14 @@ READS = {
 	"community_consultation.portal.open_data.sessions_ics": lambda w: {"unit": w.target.units.village_a},
 }
 OPEN_DATA = {name for name in READS if ".open_data." in name}
+# reads whose arguments name only the other county's records: whatever they count is a leak
+TARGETED = {
+	"community_consultation.overrides.desk_endpoints.get_count",
+	"community_consultation.overrides.desk_endpoints.get_dashboard_chart",
+	"community_consultation.overrides.read_only_endpoints.number_card_result",
+	"community_consultation.township.silent_villages",
+	"community_consultation.township.township_matters",
+}
 POST_READS = {"community_consultation.overrides.read_only_endpoints.export_query"}
 
 
