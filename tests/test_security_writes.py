@@ -909,3 +909,43 @@ def test_guests_get_no_tracebacks():
 	)
 	assert broken.status_code < 500
 	assert "Traceback" not in broken.get_data(as_text=True)
+
+
+def test_data_import_writes_no_row_into_another_countys_record(world):
+	"""Data Import writes each row as `Importer.insert_record` / `update_record` do
+	(frappe/core/doctype/data_import/importer.py): `frappe.new_doc(doctype).update(row).insert()`, and for an
+	update `frappe.get_doc(doctype, name).update(row).save()`. Done here as a clerk of the own county (an
+	administrator may give a clerk import rights): a child DocType imported on its own, and the other
+	county's session updated with a new participant row, are both refused and change nothing."""
+	from community_consultation.tests.users import as_user
+
+	session = world.target.records["Consultation Session"][0]
+	rows = table_state("Consultation Session", session, "participants")
+	clerk = world.clerk
+	with as_user(clerk):
+		frappe.flags.in_import = True
+		try:
+			with pytest.raises(frappe.PermissionError):
+				frappe.new_doc("Consultation Participant").update(
+					{
+						**row_payload(rows[0]),
+						"participant_role": "Observer",
+						"parent": session,
+						"parenttype": "Consultation Session",
+						"parentfield": "participants",
+					}
+				).insert()
+			with pytest.raises(frappe.PermissionError):
+				doc = frappe.get_doc("Consultation Session", session)
+				doc.update(
+					{
+						"participants": [
+							*[r.as_dict() for r in doc.participants],
+							{**row_payload(rows[0]), "participant_role": "Observer"},
+						]
+					}
+				)
+				doc.save()
+		finally:
+			frappe.flags.in_import = False
+	assert table_state("Consultation Session", session, "participants") == rows
