@@ -11,8 +11,8 @@ import zlib
 import frappe
 from frappe.utils import add_days, add_to_date, now_datetime, nowdate
 
-from community_consultation.demo_meetings import make_meeting_demo
-from community_consultation.demo_township import make_township_demo
+from community_consultation.demo.meetings import make_meeting_demo
+from community_consultation.demo.township import make_township_demo
 from community_consultation.setup.records import (
 	held_values,
 	make_stakeholder,
@@ -22,7 +22,7 @@ from community_consultation.setup.records import (
 	session_values,
 )
 from community_consultation.setup.site import set_default_workspace
-from community_consultation.unit_tree import BUILDING_LEVEL_TYPES, VILLAGE_TYPES
+from community_consultation.units.tree import BUILDING_LEVEL_TYPES, VILLAGE_TYPES
 
 DEMO_PASSWORD = "Demo@2026"
 

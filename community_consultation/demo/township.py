@@ -19,9 +19,6 @@ Running it again adds nothing once the township has its assignment."""
 import frappe
 from frappe.utils import add_days, add_months, getdate, nowdate
 
-from community_consultation.community_consultation.doctype.consultation_plan.consultation_plan import (
-	send_plan_reminders,
-)
 from community_consultation.setup.records import (
 	make_assignment,
 	make_inspection,
@@ -30,6 +27,9 @@ from community_consultation.setup.records import (
 	make_report,
 	make_stakeholder,
 	make_topic,
+)
+from community_consultation.township.doctype.consultation_plan.consultation_plan import (
+	send_plan_reminders,
 )
 
 TOWNSHIP = "太和镇"

@@ -16,7 +16,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, flt, now_datetime, nowdate, strip_html
 
-from community_consultation import unit_tree
+from community_consultation.units import tree as unit_tree
 
 SOURCE_CHANNEL = "Online Submission"
 WEB_FORM = "propose-a-consultation-topic"

@@ -29,13 +29,13 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from community_consultation import lifecycle
+from community_consultation.notices.proposal_progress import notify_proposer
 from community_consultation.overrides.child_links import validate_links
+from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
 from community_consultation.overrides.row_locking import RowLocking
 from community_consultation.permissions import validate_unit_access
-from community_consultation.resident_updates import notify_proposer
-from community_consultation.township import share_with_concerned_villages
-from community_consultation.validation import PayloadGuard, validate_field_types
+from community_consultation.procedure import lifecycle
+from community_consultation.township.sharing import share_with_concerned_villages
 
 
 class ProcedureFactError(frappe.ValidationError):

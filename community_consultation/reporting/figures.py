@@ -42,19 +42,19 @@ from frappe import _
 from frappe.utils import add_days, cint, flt, get_first_day, get_last_day, getdate, nowdate
 from frappe.utils.caching import site_cache
 
-from community_consultation import unit_tree
-from community_consultation.community_consultation.doctype.community_meeting.community_meeting import (
-	LIFE_CYCLE as MEETING_LIFE_CYCLE,
-)
 from community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome import (
 	LIFE_CYCLE as OUTCOME_LIFE_CYCLE,
 )
 from community_consultation.community_consultation.doctype.consultation_session.consultation_session import (
 	LIFE_CYCLE as SESSION_LIFE_CYCLE,
 )
-from community_consultation.four_deliberations import RESULT_PUBLIC
+from community_consultation.decision_bodies.doctype.community_meeting.community_meeting import (
+	LIFE_CYCLE as MEETING_LIFE_CYCLE,
+)
+from community_consultation.decision_bodies.four_deliberations import RESULT_PUBLIC
 from community_consultation.permissions import unit_condition_sql, unit_scope
-from community_consultation.unit_tree import VILLAGE_TYPES, within_sql
+from community_consultation.units import tree as unit_tree
+from community_consultation.units.tree import VILLAGE_TYPES, within_sql
 
 REFERRED = "Referred to Villagers' Meeting"
 
@@ -397,7 +397,7 @@ def get_return_rows(
 
 
 def township_return_parts(part, scope: "UnitScope", from_date, to_date) -> list[str]:
-	from community_consultation.community_consultation.doctype.consultation_plan.consultation_plan import (
+	from community_consultation.township.doctype.consultation_plan.consultation_plan import (
 		KEPT_SQL,
 	)
 

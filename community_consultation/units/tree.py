@@ -17,6 +17,7 @@ where `lft >= … and rgt <= …` would read the index to its end.
 """
 
 import frappe
+from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import cint
 
@@ -24,6 +25,7 @@ UNIT_DOCTYPE = "Community Unit"
 
 COUNTY = "County"
 TOWNSHIP = "Township"
+TOWNSHIP_TYPES = (TOWNSHIP,)
 # community-level consultation is held by villages and communities (村、社区)
 VILLAGE_TYPES = ("Village", "Community")
 # building-level micro-consultation (楼栋、小区、村民小组)
@@ -53,8 +55,9 @@ def get_consultation_level(unit: str | None) -> str:
 	return "Building" if unit_type(unit) in BUILDING_LEVEL_TYPES else "Community"
 
 
-def village_of(unit: str, type_of_unit: str | None, parent: str | None) -> str:
-	"""The village or community a village-level or building-level unit belongs to (itself, or its parent)."""
+def row_village(unit: str, type_of_unit: str | None, parent: str | None) -> str:
+	"""The village or community of a village-level or building-level unit read with its type and parent
+	(itself, or its parent), without a query: `village_of` for a unit given by name."""
 	return parent if type_of_unit in BUILDING_LEVEL_TYPES else unit
 
 
@@ -182,3 +185,57 @@ def units_within(ranges: list[Range] | None) -> list[str]:
 		return []
 	unit = DocType(UNIT_DOCTYPE)
 	return frappe.qb.from_(unit).select(unit.name).where(within_criterion(unit, ranges)).run(pluck=True)
+
+
+# ------------------------------------------------------------------------- the unit a unit belongs to
+
+
+def is_township(unit: str | None) -> bool:
+	return unit_type(unit) in TOWNSHIP_TYPES
+
+
+def township_of(unit: str | None) -> str | None:
+	"""The township (street office) a unit belongs to: itself, or the nearest one above it."""
+	return enclosing_unit(unit, TOWNSHIP_TYPES)
+
+
+def village_of(unit: str | None) -> str | None:
+	"""The village or community a unit belongs to: itself, or the one above it (a building's village)."""
+	return enclosing_unit(unit, VILLAGE_TYPES)
+
+
+def enclosing_unit(unit: str | None, unit_types: tuple[str, ...]) -> str | None:
+	"""`unit` itself when it is of one of `unit_types`, else the nearest unit of those types above it."""
+	if not unit:
+		return None
+	row = frappe.db.get_value("Community Unit", unit, ["lft", "rgt", "unit_type"], as_dict=True)
+	if not row:
+		return None
+	if row.unit_type in unit_types:
+		return unit
+	found = frappe.db.sql(
+		"""select name from `tabCommunity Unit` where unit_type in %(types)s and lft < %(lft)s
+		and rgt > %(rgt)s order by lft desc limit 1""",
+		{"types": unit_types, "lft": row.lft, "rgt": row.rgt},
+	)
+	return found[0][0] if found else None
+
+
+def validate_village_of_township(village: str, township: str, label: str | None = None):
+	"""§三(二): a village or community of this township (not one of another township, not a building)."""
+	if unit_type(village) not in VILLAGE_TYPES or township_of(village) != township:
+		frappe.throw(
+			_("{0} is not a village or community of {1}.").format(
+				frappe.bold(village), frappe.bold(township)
+			),
+			VillageOutsideTownshipError,
+			title=label or _("Not of this township"),
+		)
+
+
+class NotATownshipError(frappe.ValidationError):
+	"""A record of the township's own work given a unit that is no township or street office."""
+
+
+class VillageOutsideTownshipError(frappe.ValidationError):
+	"""A village or community that does not belong to the township."""

@@ -12,11 +12,11 @@ from community_consultation.community_consultation.doctype.consultation_topic.co
 	CLOSED_TO_SESSIONS,
 	update_topic_status,
 )
-from community_consultation.lifecycle import LifeCycle, State
-from community_consultation.locking import ensure_series_row, existing_record, lock_row
 from community_consultation.notices.delivery import send_session_notice
-from community_consultation.procedure import ProcedureDocument
-from community_consultation.validation import validate_field_types
+from community_consultation.overrides.payload_guard import validate_field_types
+from community_consultation.overrides.row_locking import ensure_series_row, existing_record, lock_row
+from community_consultation.procedure.controller import ProcedureDocument
+from community_consultation.procedure.lifecycle import LifeCycle, State
 
 CONSENSUS = "Consensus"
 NO_CONSENSUS = "No Consensus"
@@ -61,7 +61,7 @@ class SessionInUseError(frappe.ValidationError):
 	"""A session with an outcome or a later round is kept."""
 
 
-# §二(五)2–3: a session's states, judged in this order (community_consultation/lifecycle.py)
+# §二(五)2–3: a session's states, judged in this order (community_consultation/procedure/lifecycle.py)
 LIFE_CYCLE = LifeCycle(
 	"Consultation Session",
 	(
@@ -215,7 +215,7 @@ class ConsultationSession(ProcedureDocument):
 
 	def validate_topic_not_with_township(self):
 		"""§三(二): a topic the village referred to the township waits for the township's decision."""
-		from community_consultation.community_consultation.doctype.township_referral.township_referral import (
+		from community_consultation.township.doctype.township_referral.township_referral import (
 			TopicWithTownshipError,
 			awaiting_township,
 		)

@@ -23,14 +23,14 @@ from frappe.utils import cint, date_diff, get_datetime, getdate, now_datetime
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	update_topic_status,
 )
-from community_consultation.community_consultation.doctype.meeting_basis.meeting_basis import basis_in_force
-from community_consultation.community_consultation.doctype.meeting_rule.meeting_rule import (
+from community_consultation.decision_bodies.doctype.meeting_basis.meeting_basis import basis_in_force
+from community_consultation.decision_bodies.doctype.meeting_rule.meeting_rule import (
 	reaches,
 	rule_in_force,
 )
-from community_consultation.lifecycle import LifeCycle, State, correction_states
-from community_consultation.locking import ensure_series_row, lock_row, own_connection
-from community_consultation.procedure import ProcedureDocument
+from community_consultation.overrides.row_locking import ensure_series_row, lock_row, own_connection
+from community_consultation.procedure.controller import ProcedureDocument
+from community_consultation.procedure.lifecycle import LifeCycle, State, correction_states
 
 VILLAGERS_MEETING = "Villagers' Meeting"
 VILLAGERS_REPRESENTATIVES = "Villagers' Representatives' Meeting"
@@ -150,7 +150,7 @@ class MeetingResolutionRequiredError(frappe.ValidationError):
 	"""Implementation of a reserved matter without a passing resolution of the right meeting."""
 
 
-# §二(一), 二(五)3: a meeting's states, judged in this order (community_consultation/lifecycle.py)
+# §二(一), 二(五)3: a meeting's states, judged in this order (community_consultation/procedure/lifecycle.py)
 LIFE_CYCLE = LifeCycle(
 	"Community Meeting",
 	(

@@ -7,7 +7,7 @@
 import frappe
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 
-from community_consultation.community_consultation.doctype.community_meeting.community_meeting import (
+from community_consultation.decision_bodies.doctype.community_meeting.community_meeting import (
 	AttendanceExceedsBasisError,
 	AttendanceRecordError,
 	ItemDecidedTwiceError,
@@ -20,10 +20,10 @@ from community_consultation.community_consultation.doctype.community_meeting.com
 	TopicOfAnotherUnitError,
 	VotesExceedAttendanceError,
 )
-from community_consultation.community_consultation.doctype.meeting_rule.meeting_rule import (
+from community_consultation.decision_bodies.doctype.meeting_rule.meeting_rule import (
 	OverlappingMeetingRuleError,
 )
-from community_consultation.four_deliberations import FourDeliberationsError
+from community_consultation.decision_bodies.four_deliberations import FourDeliberationsError
 from community_consultation.tests.factory import (
 	full_case,
 	make_outcome,

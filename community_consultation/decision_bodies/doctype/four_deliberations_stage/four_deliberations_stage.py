@@ -1,7 +1,7 @@
 # Copyright (c) 2026, community_consultation developers and contributors
 # For license information, please see license.txt
 
-"""A stage of a topic's 四议两公开 (`community_consultation.four_deliberations`), with the supervision
+"""A stage of a topic's 四议两公开 (`community_consultation.decision_bodies.four_deliberations`), with the supervision
 committee's remarks on it: the Supervision Remarks on the topic naming the stage, which the reader may
 read, in the reader's language (never copied into the row)."""
 
@@ -10,7 +10,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import formatdate
 
-from community_consultation.validation import PayloadGuard
+from community_consultation.overrides.payload_guard import PayloadGuard
 
 
 class FourDeliberationsStage(PayloadGuard, Document):

@@ -11,8 +11,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, getdate
 
+from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
 from community_consultation.permissions import validate_unit_access
-from community_consultation.validation import PayloadGuard, validate_field_types
 
 MEETING_UNIT_TYPES = ("Village", "Community", "Villager Group")
 

@@ -15,7 +15,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, getdate
 
-from community_consultation.validation import PayloadGuard, validate_field_types
+from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
 
 BASES = ("adults", "households", "members")
 

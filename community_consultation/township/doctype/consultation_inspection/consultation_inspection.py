@@ -9,10 +9,10 @@ from frappe.utils import format_date, getdate, nowdate
 from community_consultation.notices.catalogue import CORRECTION_OVERDUE
 from community_consultation.notices.delivery import send_notice
 from community_consultation.notices.recipients import unit_users, user_recipient
+from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
 from community_consultation.permissions import validate_unit_access
-from community_consultation.scheduling import each_on_its_own
-from community_consultation.township import VILLAGE_TYPES, unit_type
-from community_consultation.validation import PayloadGuard, validate_field_types
+from community_consultation.procedure.scheduling import each_on_its_own
+from community_consultation.units.tree import VILLAGE_TYPES, unit_type
 
 INSPECTORS = ("Township Officer", "Consultation Administrator", "System Manager")
 

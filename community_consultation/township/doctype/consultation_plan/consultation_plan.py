@@ -11,10 +11,10 @@ from frappe.utils import add_days, cint, date_diff, format_date, getdate, nowdat
 from community_consultation.notices.catalogue import PLAN_REMINDER
 from community_consultation.notices.delivery import send_notice
 from community_consultation.notices.recipients import unit_users, user_recipient
+from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
 from community_consultation.permissions import validate_unit_access
-from community_consultation.scheduling import each_on_its_own
-from community_consultation.township import VILLAGE_TYPES, unit_type
-from community_consultation.validation import PayloadGuard, validate_field_types
+from community_consultation.procedure.scheduling import each_on_its_own
+from community_consultation.units.tree import VILLAGE_TYPES, unit_type
 
 # planned dates kept: a concluded session of the unit (or beneath it) that started on the planned day
 KEPT_SQL = """exists(select 1 from `tabConsultation Session` s

@@ -9,7 +9,7 @@ frappe.views.calendar["Consultation Plan"] = {
 		color: "color",
 	},
 	get_events_method:
-		"community_consultation.community_consultation.doctype.consultation_plan.consultation_plan.get_events",
+		"community_consultation.township.doctype.consultation_plan.consultation_plan.get_events",
 	options: {
 		editable: false,
 	},

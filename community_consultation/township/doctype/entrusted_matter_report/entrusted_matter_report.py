@@ -6,11 +6,11 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, nowdate, strip_html
 
-from community_consultation.community_consultation.doctype.township_assignment.township_assignment import (
+from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
+from community_consultation.permissions import validate_unit_access
+from community_consultation.township.doctype.township_assignment.township_assignment import (
 	assignment_of_topic,
 )
-from community_consultation.permissions import validate_unit_access
-from community_consultation.validation import PayloadGuard, validate_field_types
 
 
 class NotAnEntrustedMatterError(frappe.ValidationError):

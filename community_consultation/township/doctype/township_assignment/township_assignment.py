@@ -9,15 +9,11 @@ from frappe.utils import escape_html, format_date, getdate, nowdate
 from community_consultation.notices.catalogue import REPORT_BACK_OVERDUE
 from community_consultation.notices.delivery import send_notice
 from community_consultation.notices.recipients import unit_users, user_recipient
+from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
 from community_consultation.permissions import validate_unit_access
-from community_consultation.scheduling import each_on_its_own
-from community_consultation.township import (
-	NotATownshipError,
-	is_township,
-	report_status,
-	validate_village_of_township,
-)
-from community_consultation.validation import PayloadGuard, validate_field_types
+from community_consultation.procedure.scheduling import each_on_its_own
+from community_consultation.township.queries import report_status
+from community_consultation.units.tree import NotATownshipError, is_township, validate_village_of_township
 
 
 class ReportBackDateError(frappe.ValidationError):

@@ -6,14 +6,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import nowdate
 
+from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
 from community_consultation.permissions import unit_scope, validate_unit_access
-from community_consultation.township import (
-	VILLAGE_TYPES,
-	township_of,
-	unit_type,
-)
-from community_consultation.unit_tree import unit_in_ranges
-from community_consultation.validation import PayloadGuard, validate_field_types
+from community_consultation.units.tree import VILLAGE_TYPES, township_of, unit_in_ranges, unit_type
 
 # a village topic in these states is no longer the village's to refer
 NOT_REFERABLE = ("Rejected", "Escalated", "Referred", "Agreed", "Closed")

@@ -10,12 +10,13 @@ import frappe
 from frappe import _
 from frappe.utils import add_months, get_first_day, get_last_day, getdate, nowdate
 
-from community_consultation import unit_tree
 from community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome import (
 	LIFE_CYCLE as OUTCOME_LIFE_CYCLE,
 )
 from community_consultation.permissions import unit_condition_sql
-from community_consultation.township import VILLAGE_TYPES, silent_village_months
+from community_consultation.township.queries import silent_village_months
+from community_consultation.units import tree as unit_tree
+from community_consultation.units.tree import VILLAGE_TYPES
 
 OPEN_TOPIC_STATUSES = ("Accepted", "In Consultation", "Awaiting Second Round", "Referred")
 OPEN_CORRECTIONS = ("Open", "Overdue")
