@@ -17,7 +17,7 @@ from frappe import _
 from frappe.utils import get_url, getdate, now_datetime, nowdate
 
 from community_consultation.portal.qr import unit_page_path
-from community_consultation.portal.web_form import SOURCE_CHANNEL
+from community_consultation.procedure.online_proposals import SOURCE_CHANNEL
 
 PAGE_ROUTE = "my-proposals"
 RECEIVED = "Received"
@@ -243,7 +243,7 @@ def send_stage_notice(topic, user: str, stage: str):
 
 
 def notify_proposer(doc, method=None):
-	"""After a topic, session or outcome is saved (`procedure.ProcedureDocument`): the proposer hears of
+	"""After a topic, session or outcome is saved (`controller.ProcedureDocument`): the proposer hears of
 	the topic's new stage, whichever of its documents moved it."""
 	topic = doc.name if doc.doctype == "Consultation Topic" else doc.get("topic")
 	follow_topic(topic)

@@ -40,7 +40,7 @@ import frappe
 class RowLocking:
 	"""Controller mixin: save without locking index gaps (see the module's docstring).
 
-	Put it before `Document`, as `procedure.ProcedureDocument` does."""
+	Put it before `Document`, as `controller.ProcedureDocument` does."""
 
 	def load_from_db(self):
 		"""With `for_update`, lock the document's row only, then read it and its children."""

@@ -5,7 +5,7 @@ parts are the methods named in brackets, in its controller):
 
 0. Frappe's link check, the child rows' links in one query per linked DocType
    (`overrides.child_links`).
-1. `before_validate`: the payload's field types (`validation.validate_field_types`) and the facts only
+1. `before_validate`: the payload's field types (`payload_guard.validate_field_types`) and the facts only
    the procedure makes (`guard_procedure_facts`, from the controller's `PROCEDURE_FACTS`): a value a
    payload sent for such a field is refused (`ProcedureFactError`).
 2. `validate`: the unit the user may write in (`permissions.validate_unit_access`), the DocType's
@@ -16,8 +16,8 @@ parts are the methods named in brackets, in its controller):
 4. After the write: the DocType's side effects (`after_update`, `after_submit`,
    `after_update_after_submit`, `after_cancel`), then the workflow state the facts reached
    (`lifecycle.follow_state`), then the resident who proposed the topic hears of its new stage
-   (`resident_updates.notify_proposer`: once per stage), then the users of the villages a township's
-   record concerns are given read of it (`township.share_with_concerned_villages`).
+   (`proposal_progress.notify_proposer`: once per stage), then the users of the villages a township's
+   record concerns are given read of it (`sharing.share_with_concerned_villages`).
 
 So a controller shows its rules in `validate_rules` (and `before_submit`), its side effects in the
 `after_*` methods, and its states in `LIFE_CYCLE`; what is common to the three DocTypes is here.

@@ -87,7 +87,7 @@ READ_BY_CONCERNED_VILLAGES = ("Consultation Topic", "Consultation Session", "Con
 def share_with_concerned_villages(doc):
 	"""§三(二): the villages a township topic concerns see what the township does about it — its topic,
 	sessions and outcome, read-only. Called after every save, submit and cancel of a topic, session or
-	outcome (`procedure.ProcedureDocument`); does nothing for a village's own records.
+	outcome (`controller.ProcedureDocument`); does nothing for a village's own records.
 
 	Frappe v15 cannot grant this through permission hooks: a `has_permission` hook can only deny, and a
 	`permission_query_conditions` condition only narrows, what the User Permissions allow, and a village

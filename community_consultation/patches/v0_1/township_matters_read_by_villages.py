@@ -1,5 +1,5 @@
 """Township topics recorded before the villages they concern could read them: the users of those
-villages are given their read-only shares (`township.sync_village_reads`)."""
+villages are given their read-only shares (`sharing.sync_village_reads`)."""
 
 import frappe
 

@@ -130,7 +130,7 @@ DATED_STATES = ("Filed", "Publicised", "In Implementation")
 
 
 class ConsultationOutcome(ProcedureDocument):
-	"""A consultation outcome (协商成果), §二(五)4, 二(六). Saving it runs `procedure.ProcedureDocument`'s
+	"""A consultation outcome (协商成果), §二(五)4, 二(六). Saving it runs `controller.ProcedureDocument`'s
 	order: payload and procedure facts, unit, `validate_rules` (after submit
 	`validate_rules_after_submit`), the status from `LIFE_CYCLE` and the workflow state; `before_submit`
 	files it; after the write the stakeholders hear of the filing and of the publicity

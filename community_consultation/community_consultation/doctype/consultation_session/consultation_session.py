@@ -94,7 +94,7 @@ LIFE_CYCLE = LifeCycle(
 
 
 class ConsultationSession(ProcedureDocument):
-	"""A consultation session (协商会议), §二(五)2–3. Saving it runs `procedure.ProcedureDocument`'s
+	"""A consultation session (协商会议), §二(五)2–3. Saving it runs `controller.ProcedureDocument`'s
 	order: payload and procedure facts, unit, `validate_rules`, the status from `LIFE_CYCLE` and the
 	workflow state; `before_submit` concludes it; after the write `after_update` tells the
 	participants of a notice just published and updates the topic."""

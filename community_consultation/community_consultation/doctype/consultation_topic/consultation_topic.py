@@ -8,9 +8,9 @@ from frappe.utils import escape_html, format_datetime, getdate, nowdate
 from community_consultation.decision_bodies.four_deliberations import validate_stages
 from community_consultation.overrides.payload_guard import validate_field_types
 from community_consultation.overrides.row_locking import ensure_series_row, existing_record, lock_row
-from community_consultation.portal.web_form import after_topic_insert, before_topic_insert
 from community_consultation.procedure.controller import ProcedureDocument
 from community_consultation.procedure.lifecycle import LifeCycle, State
+from community_consultation.procedure.online_proposals import after_topic_insert, before_topic_insert
 from community_consultation.units.tree import get_consultation_level
 
 # statuses in which the topic takes no further session
@@ -127,7 +127,7 @@ LIFE_CYCLE = LifeCycle(
 
 
 class ConsultationTopic(ProcedureDocument):
-	"""A consultation topic (协商议题), §二(五)1. Saving it runs `procedure.ProcedureDocument`'s order:
+	"""A consultation topic (协商议题), §二(五)1. Saving it runs `controller.ProcedureDocument`'s order:
 	payload and procedure facts, unit, `validate_rules`, the status from `LIFE_CYCLE` and the workflow
 	state; after the write `after_update`."""
 

@@ -12,7 +12,7 @@ meeting) and the Urban Residents' Committees Organic Law (the residents' meeting
 here: they are the `Meeting Rule` in force on the meeting's date and the `Meeting Basis` of its unit,
 both dated data; the meeting keeps which it applied.
 
-Saving it runs `procedure.ProcedureDocument`'s order (payload and procedure facts, unit,
+Saving it runs `controller.ProcedureDocument`'s order (payload and procedure facts, unit,
 `validate_rules`, the status from `LIFE_CYCLE`); `before_submit` concludes it, and a concluded meeting
 is locked: it is corrected by cancel and amend, with the reason."""
 
@@ -642,7 +642,7 @@ DECIDED_BY_SQL = """select m.name from `tabMeeting Agenda Item` i
 
 def decided_by(topic: str, exclude: str | None = None, committed: bool = False) -> str | None:
 	"""The concluded, quorate meeting that passed or rejected `topic`, as this transaction sees it or,
-	with `committed`, also as committed by anyone now (`locking.own_connection`)."""
+	with `committed`, also as committed by anyone now (`row_locking.own_connection`)."""
 	values = (topic, exclude or "")
 	rows = frappe.db.sql(DECIDED_BY_SQL, values)
 	if not rows and committed:
