@@ -10,7 +10,7 @@ required_apps = []
 # developer mode)
 export_python_type_annotations = True
 
-# public pages for residents: accessibility (README "Accessibility")
+# public pages for residents: accessibility (docs/accessibility.md)
 web_include_css = "/assets/community_consultation/css/public_a11y.css"
 web_include_js = [
 	"/assets/community_consultation/js/public_a11y.js",

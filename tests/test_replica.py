@@ -236,7 +236,7 @@ def call(cmd: str, http_method: str = "GET", **form):
 
 
 def test_dashboards_calendar_public_pages_and_exports_read_from_the_replica(world, reading_from_replica):
-	"""Deliverable of the README's "what reads where": each of these reads on the replica only."""
+	"""Deliverable of docs/deployment.md's "What reads where": each of these reads on the replica only."""
 	from community_consultation.www.consultation import index as public_index
 
 	replica = reading_from_replica
