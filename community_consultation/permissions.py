@@ -25,8 +25,8 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import cint
 
-from community_consultation import unit_tree
-from community_consultation.unit_tree import UNIT_DOCTYPE, unit_field, unit_in_ranges
+from community_consultation.units import tree as unit_tree
+from community_consultation.units.tree import UNIT_DOCTYPE, unit_field, unit_in_ranges
 
 # roles that see every unit without a User Permission (the administrators); every other user needs one
 UNIT_FREE_ROLES = ("Consultation Administrator", "System Manager")

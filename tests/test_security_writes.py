@@ -193,7 +193,7 @@ def make_attacker(world, parent: str) -> str:
 
 
 def unit_field_of(doctype: str) -> str:
-	from community_consultation.unit_tree import unit_field
+	from community_consultation.units.tree import unit_field
 
 	return unit_field(doctype)
 
@@ -603,16 +603,16 @@ READS = {
 		"visible_idx": "[]",
 	},
 	"community_consultation.overrides.accounts.reset_password": None,  # tested on its own below
-	"community_consultation.township.township_matters": lambda w: {"unit": w.target.units.village_a},
-	"community_consultation.township.links_of_topic": lambda w: {"topic": _target(w, "Consultation Topic")},
-	"community_consultation.township.silent_villages": lambda w: {"township": w.target.units.township},
-	"community_consultation.township.silent_villages_card": lambda w: {},
+	"community_consultation.township.queries.township_matters": lambda w: {"unit": w.target.units.village_a},
+	"community_consultation.township.queries.links_of_topic": lambda w: {"topic": _target(w, "Consultation Topic")},
+	"community_consultation.township.queries.silent_villages": lambda w: {"township": w.target.units.township},
+	"community_consultation.api.number_cards.silent_villages_card": lambda w: {},
 	"community_consultation.api.number_cards.open_topics": lambda w: {},
 	"community_consultation.api.number_cards.outcomes_in_publicity": lambda w: {},
 	"community_consultation.api.number_cards.overdue_outcomes": lambda w: {},
 	"community_consultation.api.number_cards.meetings_this_year": lambda w: {},
 	"community_consultation.api.number_cards.meetings_not_quorate": lambda w: {},
-	"community_consultation.community_consultation.doctype.consultation_plan.consultation_plan.get_events": lambda w: {
+	"community_consultation.township.doctype.consultation_plan.consultation_plan.get_events": lambda w: {
 		"start": add_days(nowdate(), -400),
 		"end": add_days(nowdate(), 400),
 	},
@@ -622,7 +622,7 @@ READS = {
 	},
 	"community_consultation.community_consultation.dashboard_chart_source.outcomes_by_status.outcomes_by_status.get": lambda w: {},
 	"community_consultation.community_consultation.dashboard_chart_source.sessions_per_month.sessions_per_month.get": lambda w: {},
-	"community_consultation.prepared_returns.run": lambda w: {
+	"community_consultation.overrides.prepared_returns.run": lambda w: {
 		"report_name": "Topic Register",
 		"filters": json.dumps({"community_unit": w.target.units.village_a}),
 	},
@@ -637,8 +637,8 @@ TARGETED = {
 	"community_consultation.overrides.desk_endpoints.get_count",
 	"community_consultation.overrides.desk_endpoints.get_dashboard_chart",
 	"community_consultation.overrides.read_only_endpoints.number_card_result",
-	"community_consultation.township.silent_villages",
-	"community_consultation.township.township_matters",
+	"community_consultation.township.queries.silent_villages",
+	"community_consultation.township.queries.township_matters",
 }
 POST_READS = {"community_consultation.overrides.read_only_endpoints.export_query"}
 
@@ -830,7 +830,7 @@ def test_simultaneous_proposals_keep_to_the_hourly_limit_and_make_one_stakeholde
 	address): at most the hourly limit is accepted, and the resident has exactly one Stakeholder."""
 	import threading
 
-	from community_consultation.portal.web_form import submissions_per_hour
+	from community_consultation.procedure.online_proposals import submissions_per_hour
 
 	with committed_records():
 		resident = make_user("w-burst@example.com", ["Resident"], user_type="Website User")

@@ -38,7 +38,7 @@ from community_consultation.notices.recipients import (
 	unit_users,
 	user_recipient,
 )
-from community_consultation.scheduling import each_on_its_own
+from community_consultation.procedure.scheduling import each_on_its_own
 
 # ------------------------------------------------------------------------------------ the notices
 

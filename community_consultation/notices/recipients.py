@@ -2,8 +2,8 @@
 
 import frappe
 
-from community_consultation import unit_tree
 from community_consultation.notices.catalogue import COMMITTEE_TYPE
+from community_consultation.units import tree as unit_tree
 
 # ------------------------------------------------------------------------------------ recipients
 

@@ -4,7 +4,7 @@
 parent_doctype=…)` checks that the user may read the parent DocType, and `DatabaseQuery`
 (frappe/model/db_query.py) applies User Permissions to the parent's list, never to its child rows:
 `child_table_query_conditions` keeps the rows of parents inside the user's units. (A row read, written or
-deleted on its own is its parent's: `community_consultation.child_rows.ChildRow`, the base class of the
+deleted on its own is its parent's: `community_consultation.procedure.child_rows.ChildRow`, the base class of the
 app's child-table controllers.)
 
 After a Frappe upgrade: check that `DatabaseQuery.get_permission_query_conditions` still reads the "*"
@@ -15,7 +15,7 @@ hook, and run `scripts/test tests/test_permissions.py tests/test_rest_permission
 import frappe
 
 from community_consultation.permissions import unit_condition_sql, unit_scope
-from community_consultation.unit_tree import unit_field
+from community_consultation.units.tree import unit_field
 
 
 def child_table_query_conditions(user: str | None = None, doctype: str | None = None) -> str:

@@ -3,7 +3,7 @@
 
 # import frappe
 
-from community_consultation.child_rows import ChildRow
+from community_consultation.procedure.child_rows import ChildRow
 
 
 class ConsultationMaterial(ChildRow):

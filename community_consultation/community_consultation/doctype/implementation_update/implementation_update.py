@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
-from community_consultation.child_rows import ChildRow
+from community_consultation.procedure.child_rows import ChildRow
 
 
 class ProgressError(frappe.ValidationError):
