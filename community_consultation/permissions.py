@@ -13,9 +13,10 @@ County staff who see their whole county hold a permission on the county; city st
 Frappe applies User Permissions itself to list views, forms, `/api/resource`, link search and
 reports built on them. `frappe.get_all`, `frappe.qb` and `frappe.db.sql` do not: code that
 aggregates with them applies `unit_condition_sql` inside its query, so no total ever counts a unit
-the user may not see. What User Permissions cannot express on Frappe's own paths (child rows read on
-their own, File, desk endpoints) is in `community_consultation/overrides/`; the tree itself in
-`unit_tree`.
+the user may not see. What User Permissions cannot express on Frappe's own paths (lists of child rows,
+File, desk endpoints) is in `community_consultation/overrides/`; a child row written on its own goes
+through its parent (`procedure/child_rows.py`); the tree itself is `units/tree.py`. State-changing
+whitelisted methods are `whitelist_action`s (below).
 """
 
 import functools
