@@ -522,6 +522,14 @@ def _target(world, doctype: str, index: int = 0) -> str:
 	return world.target.records[doctype][index]
 
 
+STAKEHOLDER_CARD = {
+	"doctype": "Number Card",
+	"type": "Document Type",
+	"document_type": "Stakeholder",
+	"function": "Count",
+	"filters_json": "[]",
+}
+
 READS = {
 	"community_consultation.overrides.desk_endpoints.get_count": lambda w: {
 		"doctype": "Stakeholder",
@@ -571,28 +579,11 @@ READS = {
 		"name": _target(w, "Consultation Topic"),
 	},
 	"community_consultation.overrides.read_only_endpoints.number_card_result": lambda w: {
-		"doc": json.dumps(
-			{
-				"doctype": "Number Card",
-				"type": "Document Type",
-				"document_type": "Stakeholder",
-				"function": "Count",
-				"filters_json": "[]",
-			}
-		),
+		"doc": json.dumps(STAKEHOLDER_CARD),
 		"filters": json.dumps([["Stakeholder", "community_unit", "=", w.target.units.village_a]]),
 	},
 	"community_consultation.overrides.read_only_endpoints.number_card_percentage_difference": lambda w: {
-		"doc": json.dumps(
-			{
-				"doctype": "Number Card",
-				"type": "Document Type",
-				"document_type": "Stakeholder",
-				"function": "Count",
-				"filters_json": "[]",
-				"stats_time_interval": "Daily",
-			}
-		),
+		"doc": json.dumps({**STAKEHOLDER_CARD, "stats_time_interval": "Daily"}),
 		"filters": json.dumps([["Stakeholder", "community_unit", "=", w.target.units.village_a]]),
 		"result": 0,
 	},
