@@ -816,6 +816,15 @@ def test_a_resident_proposes_only_into_their_own_village(world):
 		frappe.db.rollback()
 		proposed = frappe.get_all("Consultation Topic", {"owner": resident}, ["community_unit", "proposer"])
 		assert proposed == [{"community_unit": world.own.units.building, "proposer": stakeholder}]
+		# the web form offers them only their own village and the units in it
+		from community_consultation.community_consultation.web_form.propose_a_consultation_topic.propose_a_consultation_topic import (
+			unit_options,
+		)
+		from community_consultation.tests.users import as_user
+
+		with as_user(resident):
+			offered = {o["value"] for o in unit_options()}
+		assert offered == {world.own.units.village_a, world.own.units.building}
 
 
 def test_simultaneous_proposals_keep_to_the_hourly_limit_and_make_one_stakeholder(world):
