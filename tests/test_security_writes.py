@@ -172,7 +172,8 @@ def world():
 
 def make_attacker(world, parent: str) -> str:
 	"""A user of the own county whose role may write `parent` (else any unit role that reads it), limited
-	to the own unit of the level of the target record's unit."""
+	to the own unit their role works in: a township officer to the own township (to the county for a
+	county's record), anyone else to the own unit of the level of the target record's unit."""
 	roles = [
 		p.role
 		for p in frappe.get_meta(parent).permissions
@@ -184,6 +185,8 @@ def make_attacker(world, parent: str) -> str:
 	own_unit = next(
 		u for u in world.own.units.values() if frappe.db.get_value("Community Unit", u, "unit_type") == level
 	)
+	if role == "Township Officer" and level != "County":
+		own_unit = world.own.units.township
 	key = (role, own_unit)
 	if key not in world.users:
 		email = f"w-{len(world.users)}-{frappe.scrub(role)}@example.com"
