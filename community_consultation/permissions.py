@@ -213,12 +213,13 @@ def _stakeholder_links(doc):
 def whitelist_action(fn):
 	"""`@frappe.whitelist(methods=["POST"])` for a method that changes records, holding on every path.
 
-	Frappe v15 checks a whitelisted function's HTTP methods only when it is the request's own command
-	(`frappe.handler.is_valid_http_method`). A document method is called through `run_doc_method` or
-	`/api/resource/<doctype>/<name>?run_method=…`, which answer GET too, without Frappe's CSRF check: a
-	link or an image could make a signed-in clerk's browser send notices again. So the method itself
-	refuses any request but a POST (calls made outside a request, by the scheduler or the code, are not
-	requests)."""
+	Frappe v15 checks a whitelisted function's HTTP methods when it is the request's command and in
+	`run_doc_method` (`frappe.handler.is_valid_http_method`), but not when a document method is run by
+	`GET /api/resource/<doctype>/<name>?run_method=…` (frappe/api/v1.py `read_doc` → `execute_doc_method`,
+	which only asks for read permission) nor `/api/v2/document/…/method/…` (frappe/api/v2.py): without
+	Frappe's CSRF check, a link or an image could make a signed-in clerk's browser send the notices again.
+	So the method itself refuses any request but a POST (calls made outside a request, by the scheduler
+	or the code, are not requests)."""
 
 	@functools.wraps(fn)
 	def action(*args, **kwargs):
