@@ -13,6 +13,7 @@ The records are committed once for the module (requests see only committed data)
 """
 
 import json
+from urllib.parse import quote
 
 import frappe
 import pytest
@@ -496,8 +497,8 @@ def document_actions() -> list[tuple[str, str]]:
 
 
 def test_state_changing_document_methods_refuse_get(world):
-	"""`GET /api/method/run_doc_method` and `GET /api/resource/<doctype>/<name>?run_method=` of every
-	state-changing document method are refused (403), even for Administrator, and change nothing: a link
+	"""`GET /api/method/run_doc_method`, `GET /api/resource/<doctype>/<name>?run_method=` and
+	`GET /api/v2/document/<doctype>/<name>/method/<method>` of every state-changing document method are refused (403), even for Administrator, and change nothing: a link
 	in a page cannot make a signed-in clerk's browser act."""
 	client = Client(world.admin_token)
 	actions = document_actions()
@@ -511,8 +512,9 @@ def test_state_changing_document_methods_refuse_get(world):
 			"/api/method/run_doc_method", {"dt": doctype, "dn": name, "method": method, "args": "{}"}
 		)
 		via_resource = client.get(resource(doctype, name), {"run_method": method})
+		via_v2 = client.get(f"/api/v2/document/{quote(doctype)}/{quote(name)}/method/{method}")
 		frappe.db.rollback()
-		for response in (via_method, via_resource):
+		for response in (via_method, via_resource, via_v2):
 			if response.status_code != 403:
 				answered.append(f"{doctype}.{method}: HTTP {response.status_code}")
 		assert frappe.db.get_value(doctype, name, "modified") == before, f"{doctype}.{method} changed {name}"
