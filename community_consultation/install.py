@@ -1,5 +1,6 @@
 import frappe
 
+from community_consultation.setup.branding import apply_branding
 from community_consultation.setup.defaults import create_defaults
 from community_consultation.setup.desk import restrict_frappe_workspaces, unrestrict_frappe_workspaces
 from community_consultation.setup.roles import create_roles, delete_roles
@@ -15,6 +16,7 @@ def after_install():
 	create_defaults()
 	create_default_workflows()
 	restrict_frappe_workspaces()
+	apply_branding(keep_existing=True)
 
 
 def before_uninstall():

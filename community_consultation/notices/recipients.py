@@ -22,9 +22,16 @@ def stakeholder_recipient(stakeholder: str) -> frappe._dict | None:
 		stakeholder=contact.name,
 		user=user.name if user else None,
 		name=contact.stakeholder_name,
-		email=contact.email or (user and user.email),
+		email=reachable_email(contact.email or (user and user.email)),
 		mobile=contact.mobile_no or (user and user.mobile_no),
 	)
+
+
+def reachable_email(email: str | None) -> str | None:
+	"""An address that receives mail: not the placeholder of an account known by its mobile number."""
+	from community_consultation.portal.sms_login import is_mobile_account_email
+
+	return None if is_mobile_account_email(email) else email
 
 
 def user_recipient(user: str) -> frappe._dict | None:
@@ -38,7 +45,7 @@ def user_recipient(user: str) -> frappe._dict | None:
 		stakeholder=None,
 		user=row.name,
 		name=row.full_name or row.name,
-		email=row.email,
+		email=reachable_email(row.email),
 		mobile=row.mobile_no,
 	)
 

@@ -6,7 +6,7 @@ from frappe import _
 
 from community_consultation.portal.outcomes import use_public_language
 from community_consultation.portal.web_form import WEB_FORM_ROUTE
-from community_consultation.resident_updates import PAGE_ROUTE, my_proposals
+from community_consultation.resident_updates import PAGE_ROUTE, my_proposals, my_residence
 
 no_cache = 1
 
@@ -18,6 +18,7 @@ def get_context(context):
 		raise frappe.Redirect
 	context.title = _("My proposals")
 	context.proposals = my_proposals(frappe.session.user)
+	context.residence = my_residence(frappe.session.user)
 	context.web_form_route = WEB_FORM_ROUTE
 	context.show_sidebar = False
 	context.metatags = {"title": context.title}

@@ -1,0 +1,21 @@
+# Copyright (c) 2026, community_consultation developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+from community_consultation.validation import PayloadGuard
+
+
+class ConsultationWeChatSettings(PayloadGuard, Document):
+	"""The county's WeChat Official Account: sign-in in WeChat's browser, notices as template or
+	subscription messages, share cards (community_consultation/notices/wechat.py)."""
+
+	def validate(self):
+		from community_consultation.notices.wechat import validate_template_rows
+
+		validate_template_rows(self)
+
+	def on_update(self):
+		from community_consultation.notices.wechat import forget_tokens
+
+		forget_tokens()

@@ -1,0 +1,11 @@
+# Copyright (c) 2026, community_consultation developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+from community_consultation.validation import PayloadGuard
+
+
+class WeChatBinding(PayloadGuard, Document):
+	"""A resident's openid of the county's Official Account, bound after the SMS check
+	(community_consultation/portal/wechat_login.py). Written by the system only."""
