@@ -72,6 +72,7 @@ jinja = {
 		"community_consultation.portal.qr.consultation_qr",
 		"community_consultation.portal.meetings.meeting_resolution",
 		"community_consultation.portal.meetings.meeting_quorum",
+		"community_consultation.portal.wechat_login.consultation_wechat_share",
 	],
 }
 

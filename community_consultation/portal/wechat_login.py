@@ -85,3 +85,8 @@ def share_config(url: str) -> dict | None:
 	if not url.startswith(get_url() + "/") and url != get_url():
 		return None
 	return wechat.js_sdk_config(url)
+
+
+def consultation_wechat_share() -> bool:
+	"""Jinja: a public page in WeChat's browser carries the share card's script (templates/public_page.html)."""
+	return wechat.share_cards_enabled() and wechat.in_wechat_browser()

@@ -269,3 +269,92 @@ class WeChatApi(ProviderServer):
 		code = uuid.uuid4().hex
 		self.codes[code] = openid
 		return code
+
+
+# ------------------------------------------------------------------------------------ settings
+
+
+def sms_templates(provider: str) -> list[dict]:
+	"""A template for every kind of message, as a county would register them: Alibaba Cloud's templates
+	name their variables, Tencent Cloud's number them."""
+	import frappe
+
+	from community_consultation.notices.sms import MESSAGE_KINDS
+
+	rows = []
+	for i, (kind, (label, params)) in enumerate(MESSAGE_KINDS.items()):
+		names = list(params) or ["subject"]
+		if provider == "Alibaba Cloud":
+			parameters = "\n".join(f"{name}={name}" for name in names)
+			code = f"SMS_{470000000 + i}"
+		else:
+			parameters = "\n".join(f"{n}={name}" for n, name in enumerate(names, 1))
+			code = str(2000000 + i)
+		rows.append({"kind": label, "template_code": code, "parameters": parameters})
+	frappe.local.sms_template_codes = {row["kind"]: row["template_code"] for row in rows}
+	return rows
+
+
+def use_sms_provider(provider: str, server: ProviderServer, templates: list[dict] | None = None):
+	"""Consultation SMS Settings pointed at a local provider (undone by the test's rollback and
+	`forget_providers`)."""
+	import frappe
+
+	settings = frappe.get_single("Consultation SMS Settings")
+	alibaba = provider == "Alibaba Cloud"
+	settings.update(
+		{
+			"provider": provider,
+			"sign_name": "城乡社区协商",
+			"access_key_id": ALIBABA_KEY_ID if alibaba else TENCENT_SECRET_ID,
+			"access_key_secret": ALIBABA_SECRET if alibaba else TENCENT_SECRET_KEY,
+			"sdk_app_id": None if alibaba else TENCENT_SDK_APP_ID,
+			"region": "ap-guangzhou",
+			"endpoint": server.url,
+		}
+	)
+	settings.set("templates", templates if templates is not None else sms_templates(provider))
+	settings.save(ignore_permissions=True)
+	return settings
+
+
+def wechat_templates() -> list[dict]:
+	from community_consultation.notices.sms import MESSAGE_KINDS
+
+	rows = []
+	for i, (kind, (label, params)) in enumerate(MESSAGE_KINDS.items()):
+		if kind in ("verification_code", "staff_initial_password"):
+			continue
+		fields = "\n".join(f"thing{n}={name}" for n, name in enumerate(params or ("subject",), 1))
+		rows.append({"kind": label, "message_type": "Template Message", "template_id": f"tpl-{kind}", "fields": fields})
+	return rows
+
+
+def use_wechat(server: WeChatApi, share_cards: bool = True):
+	import frappe
+
+	settings = frappe.get_single("Consultation WeChat Settings")
+	settings.update(
+		{
+			"enabled": 1,
+			"app_id": WECHAT_APP_ID,
+			"app_secret": WECHAT_SECRET,
+			"share_cards": int(share_cards),
+			"api_base_url": server.url,
+			"oauth_base_url": server.url,
+		}
+	)
+	settings.set("templates", wechat_templates())
+	settings.save(ignore_permissions=True)
+	return settings
+
+
+def forget_providers():
+	"""After a test's rollback: no cached settings or tokens of the providers it used."""
+	import frappe
+
+	from community_consultation.notices.wechat import forget_tokens
+
+	for doctype in ("Consultation SMS Settings", "Consultation WeChat Settings", "SMS Settings"):
+		frappe.clear_document_cache(doctype, doctype)
+	forget_tokens()
