@@ -22,7 +22,9 @@ def consultation_demo(context):
 
 
 @click.command("consultation-setup")
-@click.option("--platform-name", default="", help="The platform's name residents see (default 城乡社区协商平台)")
+@click.option(
+	"--platform-name", default="", help="The platform's name residents see (default 城乡社区协商平台)"
+)
 @click.option("--platform-logo", default="", help="URL of the platform's logo (default the app's emblem)")
 @pass_context
 def consultation_setup(context, platform_name="", platform_logo=""):

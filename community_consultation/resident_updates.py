@@ -239,13 +239,42 @@ def follow_topic(topic_name: str | None):
 
 
 def send_stage_notice(topic, user: str, stage: str):
-	from community_consultation.notices.delivery import Message, deliver_to, log_notice
+	from frappe.translate import print_language
+
+	from community_consultation.notices.delivery import deliver_to, log_notice
 	from community_consultation.notices.recipients import user_recipient
-	from community_consultation.notices.sms import PROPOSAL_PROGRESS
 
 	recipient = user_recipient(user)
 	if not recipient:
 		return
+	# in the resident's language, whoever moved the topic
+	language = frappe.db.get_value("User", user, "language") or frappe.db.get_default("lang") or "zh"
+	with print_language(language):
+		message = stage_message(topic, stage)
+	doc = frappe.get_doc("Consultation Topic", topic.name)
+	via, deliveries = deliver_to(recipient, message, doc)
+	if deliveries:
+		log_notice(
+			PROGRESS_NOTICE, doc, topic.community_unit, recipient, via, message.subject, stage, deliveries
+		)
+	frappe.get_doc(
+		{
+			"doctype": "Proposal Progress Notice",
+			"topic": topic.name,
+			"community_unit": topic.community_unit,
+			"stage": stage,
+			"user": user,
+			"sent_on": now_datetime(),
+			"channels": ", ".join(via),
+		}
+	).insert(ignore_permissions=True)
+
+
+def stage_message(topic, stage: str):
+	"""What the proposer is told of the stage: subject, HTML and the SMS / WeChat parameters."""
+	from community_consultation.notices.delivery import Message
+	from community_consultation.notices.sms import PROPOSAL_PROGRESS
+
 	link = get_url("/" + PAGE_ROUTE)
 	subject = _("Your proposal “{0}”: {1}").format(topic.title, _(stage))
 	reason = (
@@ -261,7 +290,7 @@ def send_stage_notice(topic, user: str, stage: str):
 			f'<p><a href="{link}">{frappe.utils.escape_html(_("See where your proposals stand"))}</a></p>',
 		]
 	)
-	message = Message(
+	return Message(
 		subject=subject,
 		html=html,
 		kind=PROPOSAL_PROGRESS,
@@ -273,21 +302,6 @@ def send_stage_notice(topic, user: str, stage: str):
 			"text": " ".join(part for part in (subject, reason, link) if part),
 		},
 	)
-	doc = frappe.get_doc("Consultation Topic", topic.name)
-	via, deliveries = deliver_to(recipient, message, doc)
-	if deliveries:
-		log_notice(PROGRESS_NOTICE, doc, topic.community_unit, recipient, via, subject, stage, deliveries)
-	frappe.get_doc(
-		{
-			"doctype": "Proposal Progress Notice",
-			"topic": topic.name,
-			"community_unit": topic.community_unit,
-			"stage": stage,
-			"user": user,
-			"sent_on": now_datetime(),
-			"channels": ", ".join(via),
-		}
-	).insert(ignore_permissions=True)
 
 
 def notify_proposer(doc, method=None):

@@ -21,7 +21,13 @@ from community_consultation.tests.factory import (
 	make_unit_tree,
 	session_values,
 )
-from community_consultation.tests.providers import AlibabaSms, WeChatApi, forget_providers, use_sms_provider, use_wechat
+from community_consultation.tests.providers import (
+	AlibabaSms,
+	WeChatApi,
+	forget_providers,
+	use_sms_provider,
+	use_wechat,
+)
 from community_consultation.tests.users import as_user, make_user
 
 
@@ -34,7 +40,10 @@ class TestNoticeChannels(FrappeTestCase):
 		village = cls.units.village_a
 		cls.clerk = make_user("ch-clerk@example.com", ["Committee Clerk"], [village])
 		cls.wechat_user = make_user(
-			mobile_account_email("13500000002"), ["Resident"], mobile_no="13500000002", user_type="Website User"
+			mobile_account_email("13500000002"),
+			["Resident"],
+			mobile_no="13500000002",
+			user_type="Website User",
 		)
 		cls.texted = make_stakeholder("只有手机的村民", village, mobile_no="13500000001")
 		cls.on_wechat = make_stakeholder("绑定微信的村民", village, user=cls.wechat_user)
@@ -49,8 +58,13 @@ class TestNoticeChannels(FrappeTestCase):
 		use_sms_provider("Alibaba Cloud", self.sms)
 		use_wechat(self.api)
 		frappe.get_doc(
-			{"doctype": "WeChat Binding", "user": self.wechat_user, "openid": "o-channel-1",
-			 "app_id": "wx0123456789abcdef", "bound_on": now_datetime()}
+			{
+				"doctype": "WeChat Binding",
+				"user": self.wechat_user,
+				"openid": "o-channel-1",
+				"app_id": "wx0123456789abcdef",
+				"bound_on": now_datetime(),
+			}
 		).insert(ignore_permissions=True)
 
 	def tearDown(self):
@@ -63,7 +77,9 @@ class TestNoticeChannels(FrappeTestCase):
 	def draft_session(self):
 		topic = make_topic(self.units.village_a, stakeholders=self.people, title="渠道测试：修缮文化室")
 		doc = frappe.get_doc(
-			session_values(topic, self.people, notice_published_on=None, notice_channels=[], venue="文化室门口")
+			session_values(
+				topic, self.people, notice_published_on=None, notice_channels=[], venue="文化室门口"
+			)
 		)
 		for p in doc.participants:
 			p.notified_on = p.notified_via = None
@@ -90,8 +106,7 @@ class TestNoticeChannels(FrappeTestCase):
 		assert "WeChat" in rows[self.on_wechat].notified_via
 		assert not rows[self.unreachable].notified_on
 
-		(sms,) = self.sms.sent()
-		assert sms["params"]["PhoneNumbers"] == "13500000001"
+		(sms,) = [r for r in self.sms.sent() if r["params"]["PhoneNumbers"] == "13500000001"]
 		assert sms["params"]["TemplateCode"] == frappe.local.sms_template_codes["Session Notice"]
 		values = sms["template_param"]
 		assert values["topic"] == "渠道测试：修缮文化室" and values["place"] == "文化室门口"
@@ -132,10 +147,12 @@ class TestNoticeChannels(FrappeTestCase):
 
 		# not yet due: nothing is tried
 		retry_failed_deliveries()
-		assert len(self.sms.requests) == 1
+		assert len(self.sms.to("13500000001")) == 1
 
 		self.sms.refuse = None
-		frappe.db.set_value("Notice Delivery", delivery.name, "next_attempt_on", add_to_date(now_datetime(), minutes=-1))
+		frappe.db.set_value(
+			"Notice Delivery", delivery.name, "next_attempt_on", add_to_date(now_datetime(), minutes=-1)
+		)
 		retry_failed_deliveries()
 
 		log.reload()
@@ -153,13 +170,18 @@ class TestNoticeChannels(FrappeTestCase):
 		session = self.draft_session()
 		self.publish(session, ["SMS"])
 		log = self.log_of(session, self.texted)
-		frappe.db.set_value("Notice Delivery", log.deliveries[0].name, "next_attempt_on", add_to_date(now_datetime(), minutes=-1))
+		frappe.db.set_value(
+			"Notice Delivery",
+			log.deliveries[0].name,
+			"next_attempt_on",
+			add_to_date(now_datetime(), minutes=-1),
+		)
 		retry_failed_deliveries()
 		log.reload()
 		assert log.deliveries[0].status == "Given Up" and log.deliveries[0].attempts == 2
 		assert "isv.OUT_OF_SERVICE" in log.deliveries[0].error
 		retry_failed_deliveries()
-		assert len(self.sms.requests) == 2
+		assert len(self.sms.to("13500000001")) == 2
 
 	def test_publishing_again_retries_what_failed_at_once(self):
 		self.sms.refuse = "isv.BUSINESS_LIMIT_CONTROL"
@@ -168,8 +190,13 @@ class TestNoticeChannels(FrappeTestCase):
 		self.sms.refuse = None
 		rows = self.publish(session, [])
 		assert rows[self.texted].notified_on
-		assert len(self.sms.sent()) == 1
-		assert frappe.db.count("Consultation Notice Log", {"reference_name": session.name, "stakeholder": self.texted}) == 1
+		assert len([r for r in self.sms.sent() if r["params"]["PhoneNumbers"] == "13500000001"]) == 1
+		assert (
+			frappe.db.count(
+				"Consultation Notice Log", {"reference_name": session.name, "stakeholder": self.texted}
+			)
+			== 1
+		)
 
 	def test_an_outcome_with_wechat_only_tells_its_stakeholders_by_wechat_not_sms(self):
 		topic = make_topic(self.units.village_a, stakeholders=self.people, title="渠道测试：成果")
@@ -186,17 +213,17 @@ class TestNoticeChannels(FrappeTestCase):
 
 	def test_a_proposers_stage_notice_goes_by_sms_as_plain_text(self):
 		resident = make_user(
-			mobile_account_email("13500000009"), ["Resident"], mobile_no="13500000009", user_type="Website User"
+			mobile_account_email("13500000009"),
+			["Resident"],
+			mobile_no="13500000009",
+			user_type="Website User",
 		)
 		topic = make_topic(
-			self.units.village_a, accepted=False, title='路灯&nbsp;"><b>坏了</b>', source_channel="Online Submission"
+			self.units.village_a, title='路灯&nbsp;"><b>坏了</b>', source_channel="Online Submission"
 		)
 		topic.db_set("owner", resident)
 		from community_consultation.resident_updates import follow_topic
 
-		topic.reload()
-		topic.review_decision = "Accepted"
-		topic.save()
 		follow_topic(topic.name)
 		texts = [r for r in self.sms.sent() if r["params"]["PhoneNumbers"] == "13500000009"]
 		assert texts, self.sms.requests

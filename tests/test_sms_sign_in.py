@@ -39,7 +39,9 @@ def world():
 				user_type="Website User",
 				first_name="老住户",
 			)
-			staff = make_user("sms-staff@example.com", ["Committee Clerk"], [units.village_a], mobile_no="13700000002")
+			staff = make_user(
+				"sms-staff@example.com", ["Committee Clerk"], [units.village_a], mobile_no="13700000002"
+			)
 			from frappe.utils.password import update_password
 
 			update_password(staff, "Staff@2026pw")
@@ -103,20 +105,47 @@ def test_a_new_number_signs_up_after_the_notice_and_the_village_and_is_signed_in
 	assert post(client, SEND, mobile_no="13700000009").status_code == 200
 	code = last_code(world.server)
 	assert re.fullmatch(r"\d{6}", code)
-	stored = frappe.db.get_value(CODES, {"mobile_no": "13700000009"}, ["code_hash", "expires_on"], as_dict=True)
+	stored = frappe.db.get_value(
+		CODES, {"mobile_no": "13700000009"}, ["code_hash", "expires_on"], as_dict=True
+	)
 	assert stored.code_hash == code_hash("13700000009", code) and code not in stored.code_hash
 
 	answer = post(client, VERIFY, mobile_no="13700000009", code=code).json["message"]
 	assert answer["sign_up"] and answer["ticket"]
 	ticket = answer["ticket"]
 
-	refused(post(client, SIGN_UP, ticket=ticket, full_name="新村民", community_unit=world.units.village_a, accept_notice=0),
-		"Please read and accept the personal information notice to sign up.")
-	refused(post(client, SIGN_UP, ticket=ticket, full_name="新村民", community_unit=world.units.township, accept_notice=1),
-		"Choose your village or community.")
+	refused(
+		post(
+			client,
+			SIGN_UP,
+			ticket=ticket,
+			full_name="新村民",
+			community_unit=world.units.village_a,
+			accept_notice=0,
+		),
+		"Please read and accept the personal information notice to sign up.",
+	)
+	refused(
+		post(
+			client,
+			SIGN_UP,
+			ticket=ticket,
+			full_name="新村民",
+			community_unit=world.units.township,
+			accept_notice=1,
+		),
+		"Choose your village or community.",
+	)
 	assert not frappe.db.exists("User", {"mobile_no": "13700000009"})
 
-	done = post(client, SIGN_UP, ticket=ticket, full_name="新村民", community_unit=world.units.village_a, accept_notice=1)
+	done = post(
+		client,
+		SIGN_UP,
+		ticket=ticket,
+		full_name="新村民",
+		community_unit=world.units.village_a,
+		accept_notice=1,
+	)
 	assert done.status_code == 200, done.get_data(as_text=True)
 	assert done.json["message"]["signed_in"]
 	frappe.db.rollback()
@@ -131,8 +160,17 @@ def test_a_new_number_signs_up_after_the_notice_and_the_village_and_is_signed_in
 	assert page.status_code == 200
 	assert "尚未确认" in page.get_data(as_text=True) or "not yet confirmed" in page.get_data(as_text=True)
 	# the ticket was used up
-	refused(post(phone(), SIGN_UP, ticket=ticket, full_name="冒名", community_unit=world.units.village_a, accept_notice=1),
-		"Your sign-up has expired. Sign in with your mobile number again.")
+	refused(
+		post(
+			phone(),
+			SIGN_UP,
+			ticket=ticket,
+			full_name="冒名",
+			community_unit=world.units.village_a,
+			accept_notice=1,
+		),
+		"Your sign-up has expired. Sign in with your mobile number again.",
+	)
 
 
 def test_a_resident_with_an_account_signs_in_with_a_code(world):
@@ -147,29 +185,54 @@ def test_a_resident_with_an_account_signs_in_with_a_code(world):
 def test_two_codes_to_one_number_within_a_minute_are_refused_without_an_sms(world):
 	client = phone()
 	assert post(client, SEND, mobile_no="13700000003").status_code == 200
-	refused(post(client, SEND, mobile_no="13700000003"), "A code was just sent to this number. You can ask for another in {0} seconds.")
+	refused(
+		post(client, SEND, mobile_no="13700000003"),
+		"A code was just sent to this number. You can ask for another in {0} seconds.",
+	)
 	assert len(world.server.sent()) == 1
 
 
 def test_the_eleventh_code_of_a_day_is_refused_without_an_sms(world):
 	earlier = add_to_date(now_datetime(), minutes=-30)
 	for i in range(10):
-		frappe.get_doc({"doctype": CODES, "mobile_no": "13700000004", "code_hash": "x", "ip_address": f"10.0.0.{i}",
-			"expires_on": earlier, "sent": 1}).db_insert()
+		frappe.get_doc(
+			{
+				"doctype": CODES,
+				"mobile_no": "13700000004",
+				"code_hash": "x",
+				"ip_address": f"10.0.0.{i}",
+				"expires_on": earlier,
+				"sent": 1,
+			}
+		).db_insert()
 	frappe.db.sql(f"update `tab{CODES}` set creation=%s, modified=%s", (earlier, earlier))
 	frappe.db.commit()
-	refused(post(phone(), SEND, mobile_no="13700000004"), "This number has had {0} codes today, the most allowed. Try again tomorrow.")
+	refused(
+		post(phone(), SEND, mobile_no="13700000004"),
+		"This number has had {0} codes today, the most allowed. Try again tomorrow.",
+	)
 	assert world.server.requests == []
 
 
 def test_the_eleventh_code_of_a_day_from_one_address_is_refused(world):
 	earlier = add_to_date(now_datetime(), minutes=-30)
 	for i in range(10):
-		frappe.get_doc({"doctype": CODES, "mobile_no": f"1370000010{i}", "code_hash": "x", "ip_address": "127.0.0.1",
-			"expires_on": earlier, "sent": 1}).db_insert()
+		frappe.get_doc(
+			{
+				"doctype": CODES,
+				"mobile_no": f"1370000010{i}",
+				"code_hash": "x",
+				"ip_address": "127.0.0.1",
+				"expires_on": earlier,
+				"sent": 1,
+			}
+		).db_insert()
 	frappe.db.sql(f"update `tab{CODES}` set creation=%s, modified=%s", (earlier, earlier))
 	frappe.db.commit()
-	refused(post(phone(), SEND, mobile_no="13700000005"), "{0} codes were sent from your network today, the most allowed. Try again tomorrow.")
+	refused(
+		post(phone(), SEND, mobile_no="13700000005"),
+		"{0} codes were sent from your network today, the most allowed. Try again tomorrow.",
+	)
 	assert world.server.requests == []
 
 
@@ -179,13 +242,25 @@ def test_six_wrong_codes_lock_the_number_even_for_the_right_code_and_new_codes(w
 	right = last_code(world.server)
 	wrong = f"{(int(right) + 1) % 10**6:06d}"
 	for _ in range(4):
-		refused(post(client, VERIFY, mobile_no="13700000006", code=wrong), "The code is not right. Check the SMS and enter it again.")
+		refused(
+			post(client, VERIFY, mobile_no="13700000006", code=wrong),
+			"The code is not right. Check the SMS and enter it again.",
+		)
 	# the fifth wrong code locks the number
-	refused(post(client, VERIFY, mobile_no="13700000006", code=wrong), "Too many wrong codes for this number. Try again in {0} minutes.")
-	refused(post(client, VERIFY, mobile_no="13700000006", code=right), "Too many wrong codes for this number. Try again in {0} minutes.")
+	refused(
+		post(client, VERIFY, mobile_no="13700000006", code=wrong),
+		"Too many wrong codes for this number. Try again in {0} minutes.",
+	)
+	refused(
+		post(client, VERIFY, mobile_no="13700000006", code=right),
+		"Too many wrong codes for this number. Try again in {0} minutes.",
+	)
 	frappe.db.sql(f"update `tab{CODES}` set creation=%s", add_to_date(now_datetime(), minutes=-5))
 	frappe.db.commit()
-	refused(post(client, SEND, mobile_no="13700000006"), "Too many wrong codes for this number. Try again in {0} minutes.")
+	refused(
+		post(client, SEND, mobile_no="13700000006"),
+		"Too many wrong codes for this number. Try again in {0} minutes.",
+	)
 	assert len(world.server.sent()) == 1
 
 
@@ -194,20 +269,31 @@ def test_a_code_is_single_use_and_expires(world):
 	post(client, SEND, mobile_no="13700000001")
 	code = last_code(world.server)
 	assert post(client, VERIFY, mobile_no="13700000001", code=code).status_code == 200
-	refused(post(phone(), VERIFY, mobile_no="13700000001", code=code), "This code was already used. Ask for a new one.")
+	refused(
+		post(phone(), VERIFY, mobile_no="13700000001", code=code),
+		"This code was already used. Ask for a new one.",
+	)
 
 	frappe.db.sql(f"update `tab{CODES}` set creation=%s", add_to_date(now_datetime(), minutes=-10))
 	frappe.db.commit()
 	post(phone(), SEND, mobile_no="13700000001")
 	code = last_code(world.server)
-	frappe.db.sql(f"update `tab{CODES}` set expires_on=%s where used_on is null", add_to_date(now_datetime(), minutes=-1))
+	frappe.db.sql(
+		f"update `tab{CODES}` set expires_on=%s where used_on is null",
+		add_to_date(now_datetime(), minutes=-1),
+	)
 	frappe.db.commit()
-	refused(post(phone(), VERIFY, mobile_no="13700000001", code=code), "This code has expired. Ask for a new one.")
+	refused(
+		post(phone(), VERIFY, mobile_no="13700000001", code=code), "This code has expired. Ask for a new one."
+	)
 
 
 @pytest.mark.parametrize("number", ["+852 9123 4567", "12345678901", "0755-12345678", "abc"])
 def test_a_number_outside_the_mainland_is_refused_without_an_sms(world, number):
-	refused(post(phone(), SEND, mobile_no=number), "Enter a mainland China mobile number: 11 digits starting with 1.")
+	refused(
+		post(phone(), SEND, mobile_no=number),
+		"Enter a mainland China mobile number: 11 digits starting with 1.",
+	)
 	assert world.server.requests == []
 	assert not frappe.db.exists(CODES, {"ip_address": "127.0.0.1"})
 
@@ -215,7 +301,10 @@ def test_a_number_outside_the_mainland_is_refused_without_an_sms(world, number):
 def test_staff_sign_in_with_mobile_number_and_password_not_with_a_code(world):
 	client = phone()
 	post(client, SEND, mobile_no="13700000002")
-	refused(post(client, VERIFY, mobile_no="13700000002", code=last_code(world.server)), "Staff sign in with their password.")
+	refused(
+		post(client, VERIFY, mobile_no="13700000002", code=last_code(world.server)),
+		"Staff sign in with their password.",
+	)
 	answer = client.request("post", "/api/method/login", json={"usr": "13700000002", "pwd": "Staff@2026pw"})
 	assert answer.status_code == 200, answer.get_data(as_text=True)
 	assert client.method("frappe.auth.get_logged_user").json["message"] == world.staff
@@ -223,8 +312,14 @@ def test_staff_sign_in_with_mobile_number_and_password_not_with_a_code(world):
 
 def test_a_clerk_confirms_that_the_resident_lives_in_the_village(world):
 	stakeholder = frappe.get_doc(
-		{"doctype": "Stakeholder", "stakeholder_name": "老住户", "stakeholder_type": "户籍居民",
-		 "community_unit": world.units.village_a, "user": world.resident, "mobile_no": "13700000001"}
+		{
+			"doctype": "Stakeholder",
+			"stakeholder_name": "老住户",
+			"stakeholder_type": "户籍居民",
+			"community_unit": world.units.village_a,
+			"user": world.resident,
+			"mobile_no": "13700000001",
+		}
 	).insert(ignore_permissions=True)
 	frappe.db.commit()
 	try:
@@ -242,7 +337,9 @@ def test_a_clerk_confirms_that_the_resident_lives_in_the_village(world):
 		frappe.get_doc("Stakeholder", stakeholder.name).confirm_residence()
 		frappe.set_user("Administrator")
 		frappe.db.commit()
-		confirmed = frappe.db.get_value("Stakeholder", stakeholder.name, ["residence_confirmed_on", "residence_confirmed_by"])
+		confirmed = frappe.db.get_value(
+			"Stakeholder", stakeholder.name, ["residence_confirmed_on", "residence_confirmed_by"]
+		)
 		assert confirmed[0] and confirmed[1] == world.staff
 		assert "确认" in client.get("/my-proposals").get_data(as_text=True)
 		assert "尚未确认" not in client.get("/my-proposals").get_data(as_text=True)

@@ -56,7 +56,10 @@ def world():
 			use_sms_provider("Alibaba Cloud", sms)
 			units = make_unit_tree("微信")
 			resident = make_user(
-				mobile_account_email("13600000001"), ["Resident"], mobile_no="13600000001", user_type="Website User"
+				mobile_account_email("13600000001"),
+				["Resident"],
+				mobile_no="13600000001",
+				user_type="Website User",
 			)
 			frappe.db.commit()
 			yield frappe._dict(api=api, sms=sms, units=units, resident=resident)
@@ -96,7 +99,11 @@ def test_an_unknown_wechat_user_is_bound_only_after_the_sms_check(world):
 	assert not frappe.db.exists("WeChat Binding", {"openid": "o-resident-0001"})
 
 	ticket = parse_qs(urlparse(landing).query)["wechat_ticket"][0]
-	client.request("post", "/api/method/community_consultation.portal.sms_login.send_code", json={"mobile_no": "13600000001"})
+	client.request(
+		"post",
+		"/api/method/community_consultation.portal.sms_login.send_code",
+		json={"mobile_no": "13600000001"},
+	)
 	code = world.sms.sent()[-1]["template_param"]["code"]
 	answer = client.request(
 		"post",
@@ -117,36 +124,60 @@ def test_a_state_is_used_once_and_a_forged_one_signs_nobody_in(world):
 	client = in_wechat()
 	start = client.get(START)
 	state = parse_qs(urlparse(start.headers["Location"]).query)["state"][0]
-	assert client.get(CALLBACK, {"code": world.api.authorize("o-x"), "state": "forged"}).headers["Location"] == "/login"
+	assert (
+		client.get(CALLBACK, {"code": world.api.authorize("o-x"), "state": "forged"}).headers["Location"]
+		== "/login"
+	)
 	client.get(CALLBACK, {"code": world.api.authorize("o-x"), "state": state})
-	assert client.get(CALLBACK, {"code": world.api.authorize("o-x"), "state": state}).headers["Location"] == "/login"
+	assert (
+		client.get(CALLBACK, {"code": world.api.authorize("o-x"), "state": state}).headers["Location"]
+		== "/login"
+	)
 
 
 def test_js_sdk_signature_is_wechats_documented_one():
 	# the example of WeChat's JS-SDK documentation (附录1-JS-SDK使用权限签名算法)
 	ticket = "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg"
-	signature = wechat.js_sdk_signature(ticket, "Wm3WZYTPz0wzccnW", 1414587457, "http://mp.weixin.qq.com?params=value")
+	signature = wechat.js_sdk_signature(
+		ticket, "Wm3WZYTPz0wzccnW", 1414587457, "http://mp.weixin.qq.com?params=value"
+	)
 	assert signature == "0f9de62fce790f9a083d5c99e95740ceb90c27ed"
 
 
 def test_share_card_configuration_for_a_public_page(world):
-	url = frappe.utils.get_url("/consultation")
-	config = in_wechat().method("community_consultation.portal.wechat_login.share_config", url=url).json["message"]
+	url = "http://localhost/consultation?x=1"
+	config = (
+		in_wechat().method("community_consultation.portal.wechat_login.share_config", url=url).json["message"]
+	)
 	assert config["appId"] == WECHAT_APP_ID
-	assert config["signature"] == wechat.js_sdk_signature(world.api.ticket, config["nonceStr"], config["timestamp"], url)
+	assert config["signature"] == wechat.js_sdk_signature(
+		world.api.ticket, config["nonceStr"], config["timestamp"], url
+	)
 	# another site's page is not signed
-	assert in_wechat().method("community_consultation.portal.wechat_login.share_config", url="https://evil.example/x").json.get("message") is None
+	assert (
+		in_wechat()
+		.method("community_consultation.portal.wechat_login.share_config", url="https://evil.example/x")
+		.json.get("message")
+		is None
+	)
 	page = in_wechat().get("/consultation").get_data(as_text=True)
 	assert "jweixin" in page
 
 
-def test_without_an_official_account_nothing_of_wechat_shows():
-	frappe.db.rollback()
+def test_without_an_official_account_nothing_of_wechat_shows(world):
+	frappe.db.set_single_value("Consultation WeChat Settings", "enabled", 0)
+	frappe.db.commit()
 	forget_providers()
-	assert not wechat.wechat_enabled()
-	client = in_wechat()
-	assert client.get(START).headers["Location"].startswith("/login")
-	page = client.get("/login").get_data(as_text=True)
-	assert "wechat_login.start" not in page
-	assert "jweixin" not in client.get("/consultation").get_data(as_text=True)
-	assert wechat.js_sdk_config(frappe.utils.get_url("/consultation")) is None
+	try:
+		assert not wechat.wechat_enabled()
+		client = in_wechat()
+		assert client.get(START).headers["Location"].startswith("/login")
+		page = client.get("/login").get_data(as_text=True)
+		assert "wechat_login.start" not in page
+		assert "jweixin" not in client.get("/consultation").get_data(as_text=True)
+		assert wechat.js_sdk_config("http://localhost/consultation") is None
+		assert wechat.send_wechat("o-resident-0001", "session_notice", {"topic": "x"}).ok is False
+	finally:
+		frappe.db.set_single_value("Consultation WeChat Settings", "enabled", 1)
+		frappe.db.commit()
+		forget_providers()

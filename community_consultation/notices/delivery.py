@@ -434,7 +434,9 @@ def retry_now(log_name: str) -> bool:
 
 def retry_delivery(log, row):
 	payload = frappe.parse_json(row.payload or "{}")
-	values = attempt(row.channel, payload.get("to"), row.kind, payload.get("params") or {}, None, row.attempts or 0)
+	values = attempt(
+		row.channel, payload.get("to"), row.kind, payload.get("params") or {}, None, row.attempts or 0
+	)
 	frappe.db.set_value("Notice Delivery", row.name, {k: v for k, v in values.items() if k != "payload"})
 	row.update(values)
 	if values["status"] == SENT:
@@ -446,14 +448,17 @@ def retry_failed_deliveries():
 	each log on its own (one failing does not stop the others)."""
 	logs = frappe.get_all(
 		"Notice Delivery",
-		filters={"status": FAILED, "next_attempt_on": ("<=", now_datetime()), "parenttype": "Consultation Notice Log"},
+		filters={
+			"status": FAILED,
+			"next_attempt_on": ("<=", now_datetime()),
+			"parenttype": "Consultation Notice Log",
+		},
 		pluck="parent",
 		distinct=True,
 		limit=500,
 	)
 
-	def retry(log_name):
-		log = frappe.get_doc("Consultation Notice Log", log_name)
+	def retry(log):
 		for row in log.deliveries:
 			if row.status == FAILED and row.next_attempt_on and row.next_attempt_on <= now_datetime():
 				retry_delivery(log, row)
@@ -474,7 +479,11 @@ def record_late_delivery(log, channel: str):
 	if log.notice_type == SESSION_NOTICE and log.reference_doctype == "Consultation Session":
 		row = frappe.db.get_value(
 			"Consultation Participant",
-			{"parent": log.reference_name, "parenttype": "Consultation Session", "stakeholder": log.stakeholder},
+			{
+				"parent": log.reference_name,
+				"parenttype": "Consultation Session",
+				"stakeholder": log.stakeholder,
+			},
 			["name", "notified_on", "notified_via"],
 			as_dict=True,
 		)
@@ -489,10 +498,16 @@ def record_late_delivery(log, channel: str):
 			)
 	elif log.notice_type == OUTCOME_FILED and log.reference_doctype == "Consultation Outcome":
 		outcome = frappe.get_doc("Consultation Outcome", log.reference_name)
-		if outcome.docstatus == 1 and not any(n.stakeholder == log.stakeholder and n.notified_on for n in outcome.notices):
+		if outcome.docstatus == 1 and not any(
+			n.stakeholder == log.stakeholder and n.notified_on for n in outcome.notices
+		):
 			row = outcome.append(
 				"notices",
-				{"stakeholder": log.stakeholder, "notified_on": now_datetime(), "notified_via": ", ".join(via)},
+				{
+					"stakeholder": log.stakeholder,
+					"notified_on": now_datetime(),
+					"notified_via": ", ".join(via),
+				},
 			)
 			row.docstatus = 1
 			row.db_insert()

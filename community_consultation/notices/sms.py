@@ -188,7 +188,9 @@ def send_sms(numbers: str | list[str], kind: str, params: dict) -> list[Delivery
 	for raw in numbers:
 		number = mainland_mobile(raw)
 		if not number:
-			results.append(DeliveryResult(str(raw), error=_("{0} is not a mainland China mobile number.").format(raw)))
+			results.append(
+				DeliveryResult(str(raw), error=_("{0} is not a mainland China mobile number.").format(raw))
+			)
 			continue
 		results.append(sender(number))
 	return results
@@ -208,7 +210,9 @@ def provider_sender(kind: str, values: dict):
 	settings = get_settings()
 	row = template_for(kind)
 	if not row:
-		error = _("No SMS template is set for {0} in Consultation SMS Settings.").format(_(MESSAGE_KINDS[kind][0]))
+		error = _("No SMS template is set for {0} in Consultation SMS Settings.").format(
+			_(MESSAGE_KINDS[kind][0])
+		)
 		return lambda number: DeliveryResult(number, provider=settings.provider, error=error)
 	limit = sign_in_limit("max_param_length")
 	variables = [
@@ -314,7 +318,9 @@ class TencentCloudSms:
 		try:
 			response = client.SendSms(request)
 		except TencentCloudSDKException as e:
-			return DeliveryResult(number, status=e.get_code() or "", error=f"{e.get_code()}: {e.get_message()}")
+			return DeliveryResult(
+				number, status=e.get_code() or "", error=f"{e.get_code()}: {e.get_message()}"
+			)
 		status = (response.SendStatusSet or [None])[0]
 		if not status:
 			return DeliveryResult(number, error=_("The provider answered without a status."))

@@ -153,7 +153,12 @@ def openid_from_code(code: str) -> str:
 	answer = call(
 		"GET",
 		"/sns/oauth2/access_token",
-		{"appid": get_settings().app_id, "secret": secret(), "code": code, "grant_type": "authorization_code"},
+		{
+			"appid": get_settings().app_id,
+			"secret": secret(),
+			"code": code,
+			"grant_type": "authorization_code",
+		},
 	)
 	return answer["openid"]
 
@@ -229,12 +234,22 @@ def send_wechat(openid: str, kind: str, params: dict) -> DeliveryResult:
 	the keyword values are plain text, shortened to WeChat's limit. `params["link"]` opens on a tap."""
 	row = template_for(kind)
 	if not wechat_enabled() or not row:
-		return DeliveryResult(openid, provider="WeChat", error=_("No WeChat template is set for this message."))
+		return DeliveryResult(
+			openid, provider="WeChat", error=_("No WeChat template is set for this message.")
+		)
 	values = {name: plain_text(value) for name, value in (params or {}).items()}
-	data = {keyword: {"value": shorten(values.get(parameter, ""), FIELD_LENGTH)} for keyword, parameter in template_fields(row)}
+	data = {
+		keyword: {"value": shorten(values.get(parameter, ""), FIELD_LENGTH)}
+		for keyword, parameter in template_fields(row)
+	}
 	if row.message_type == SUBSCRIPTION_MESSAGE:
 		path = "/cgi-bin/message/subscribe/bizsend"
-		body = {"touser": openid, "template_id": row.template_id, "page": values.get("link", ""), "data": data}
+		body = {
+			"touser": openid,
+			"template_id": row.template_id,
+			"page": values.get("link", ""),
+			"data": data,
+		}
 	else:
 		path = "/cgi-bin/message/template/send"
 		body = {"touser": openid, "template_id": row.template_id, "url": values.get("link", ""), "data": data}
@@ -242,7 +257,9 @@ def send_wechat(openid: str, kind: str, params: dict) -> DeliveryResult:
 		answer = call_with_token("POST", path, body)
 	except WeChatError as e:
 		return DeliveryResult(openid, provider="WeChat", status=str(e.errcode), error=str(e)[:500])
-	return DeliveryResult(openid, ok=True, provider="WeChat", message_id=str(answer.get("msgid") or ""), status="ok")
+	return DeliveryResult(
+		openid, ok=True, provider="WeChat", message_id=str(answer.get("msgid") or ""), status="ok"
+	)
 
 
 # ------------------------------------------------------------------------------------ share cards
@@ -260,7 +277,9 @@ def js_sdk_signature(ticket: str, nonce: str, timestamp: int, url: str) -> str:
 	"""The JS-SDK signature WeChat documents: SHA-1 of the four fields in this order (the page's URL
 	without its #fragment)."""
 	url = url.split("#", 1)[0]
-	return hashlib.sha1(f"jsapi_ticket={ticket}&noncestr={nonce}&timestamp={timestamp}&url={url}".encode()).hexdigest()
+	return hashlib.sha1(
+		f"jsapi_ticket={ticket}&noncestr={nonce}&timestamp={timestamp}&url={url}".encode()
+	).hexdigest()
 
 
 def share_cards_enabled() -> bool:
@@ -274,7 +293,9 @@ def js_sdk_config(url: str) -> dict | None:
 	try:
 		ticket = jsapi_ticket()
 	except WeChatError:
-		frappe.log_error(title=_("WeChat share card not signed"), message=_("WeChat refused the jsapi_ticket."))
+		frappe.log_error(
+			title=_("WeChat share card not signed"), message=_("WeChat refused the jsapi_ticket.")
+		)
 		return None
 	nonce = frappe.generate_hash(length=16)
 	timestamp = int(time.time())

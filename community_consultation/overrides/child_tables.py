@@ -68,7 +68,9 @@ from community_consultation.community_consultation.doctype.meeting_notice_channe
 from community_consultation.community_consultation.doctype.meeting_representative.meeting_representative import (
 	MeetingRepresentative,
 )
-from community_consultation.community_consultation.doctype.notice_delivery.notice_delivery import NoticeDelivery
+from community_consultation.community_consultation.doctype.notice_delivery.notice_delivery import (
+	NoticeDelivery,
+)
 from community_consultation.community_consultation.doctype.outcome_notice.outcome_notice import OutcomeNotice
 from community_consultation.community_consultation.doctype.session_notice_channel.session_notice_channel import (
 	SessionNoticeChannel,

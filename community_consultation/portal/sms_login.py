@@ -116,14 +116,18 @@ def check_send_limits(mobile: str, ip: str):
 		wait = interval - int((now_datetime() - get_datetime(last)).total_seconds())
 		if wait > 0:
 			refuse(
-				_("A code was just sent to this number. You can ask for another in {0} seconds.").format(wait),
+				_("A code was just sent to this number. You can ask for another in {0} seconds.").format(
+					wait
+				),
 				_("Please wait"),
 			)
 	day_ago = add_to_date(now_datetime(), days=-1)
 	per_number = sign_in_limit("codes_per_number_per_day")
 	if frappe.db.count(CODES, {"mobile_no": mobile, "creation": (">", day_ago)}) >= per_number:
 		refuse(
-			_("This number has had {0} codes today, the most allowed. Try again tomorrow.").format(per_number),
+			_("This number has had {0} codes today, the most allowed. Try again tomorrow.").format(
+				per_number
+			),
 			_("Too many codes"),
 		)
 	per_ip = sign_in_limit("codes_per_ip_per_day")
@@ -227,7 +231,9 @@ def sign_up(
 	if not mobile:
 		refuse(_("Your sign-up has expired. Sign in with your mobile number again."), _("Expired"))
 	if not cint(accept_notice):
-		refuse(_("Please read and accept the personal information notice to sign up."), _("Notice not accepted"))
+		refuse(
+			_("Please read and accept the personal information notice to sign up."), _("Notice not accepted")
+		)
 	name = plain_text(full_name)[:NAME_LENGTH]
 	if not name:
 		refuse(_("Enter your name."), _("Name missing"))
@@ -250,7 +256,10 @@ def sign_up(
 	user.flags.no_welcome_mail = True
 	user.insert(ignore_permissions=True)
 	stakeholder = get_or_create_resident_stakeholder(user.name, community_unit)
-	frappe.db.set_value("Stakeholder", stakeholder, "privacy_notice_accepted_on", now_datetime())
+	# the account's placeholder address is no contact
+	frappe.db.set_value(
+		"Stakeholder", stakeholder, {"privacy_notice_accepted_on": now_datetime(), "email": None}
+	)
 	frappe.cache().delete_value(ticket_key(ticket))
 	sign_in(user.name, wechat_ticket)
 	return {"signed_in": True, "redirect": redirect_target()}

@@ -10,7 +10,7 @@ with a code → the code gives the resident's openid (notices/wechat.py):
 Without the Official Account enabled, both endpoints send the browser to the ordinary /login.
 """
 
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 import frappe
 from frappe import _
@@ -82,7 +82,10 @@ def bind_ticket(ticket: str, user: str):
 def share_config(url: str) -> dict | None:
 	"""The JS-SDK configuration of a public page of this site, for its share card in WeChat; None when
 	share cards are off."""
-	if not url.startswith(get_url() + "/") and url != get_url():
+	parsed = urlparse(url or "")
+	request = getattr(frappe.local, "request", None)
+	own_hosts = {urlparse(get_url()).netloc, request.host if request else None}
+	if parsed.scheme not in ("http", "https") or parsed.netloc not in own_hosts:
 		return None
 	return wechat.js_sdk_config(url)
 

@@ -55,9 +55,7 @@ def apply_branding(name: str | None = None, logo: str | None = None, keep_existi
 	)
 	website.flags.ignore_mandatory = True
 	website.save(ignore_permissions=True)
-	frappe.db.set_single_value(
-		"System Settings", {"app_name": name, "allow_login_using_mobile_number": 1}
-	)
+	frappe.db.set_single_value("System Settings", {"app_name": name, "allow_login_using_mobile_number": 1})
 	if frappe.db.exists("DocType", "Navbar Settings"):
 		frappe.db.set_single_value("Navbar Settings", "app_logo", logo)
 	frappe.db.set_default("email_footer_address", name)
@@ -72,4 +70,3 @@ def branding_context(context):
 	context.no_breadcrumbs = 1
 	context.show_sidebar = False
 	return context
-

@@ -37,6 +37,7 @@ class ProviderServer(ThreadingHTTPServer):
 	`refuse` makes the next answers an error of the provider (a business refusal, not a broken request)."""
 
 	daemon_threads = True
+	content_type = "application/json;charset=utf-8"
 
 	def __init__(self):
 		self.requests: list[dict] = []
@@ -50,11 +51,15 @@ class ProviderServer(ThreadingHTTPServer):
 				body = handler.rfile.read(length) if length else b""
 				headers = {k.lower(): v for k, v in handler.headers.items()}
 				status, answer = server.handle(
-					handler.command, url.path, dict(parse_qsl(url.query, keep_blank_values=True)), headers, body
+					handler.command,
+					url.path,
+					dict(parse_qsl(url.query, keep_blank_values=True)),
+					headers,
+					body,
 				)
 				data = json.dumps(answer, ensure_ascii=False).encode()
 				handler.send_response(status)
-				handler.send_header("Content-Type", "application/json;charset=utf-8")
+				handler.send_header("Content-Type", server.content_type)
 				handler.send_header("Content-Length", str(len(data)))
 				handler.end_headers()
 				handler.wfile.write(data)
@@ -76,9 +81,17 @@ class ProviderServer(ThreadingHTTPServer):
 	def handle(self, method, path, query, headers, body):
 		raise NotImplementedError
 
+	def inbox(self) -> list[dict]:
+		"""What reached the phones: [{number, params}] (the test's browser reads its codes here)."""
+		return []
+
 	def sent(self) -> list[dict]:
 		"""The messages the provider took (signed correctly and not refused)."""
 		return [r for r in self.requests if r.get("verified") and r.get("accepted")]
+
+	def to(self, number: str) -> list[dict]:
+		"""The requests (taken or refused) for one mobile number."""
+		return [r for r in self.requests if (r.get("params") or {}).get("PhoneNumbers") == number]
 
 
 # ------------------------------------------------------------------------------------ Alibaba Cloud
@@ -86,9 +99,7 @@ class ProviderServer(ThreadingHTTPServer):
 
 def acs3_signature(method, path, query, headers, signed_headers, payload_hash, secret) -> str:
 	"""The V3 signature as Alibaba Cloud documents it: HMAC-SHA256 of the hashed canonical request."""
-	canonical_query = "&".join(
-		f"{quote(k, safe='~')}={quote(v, safe='~')}" for k, v in sorted(query.items())
-	)
+	canonical_query = "&".join(f"{quote(k, safe='~')}={quote(v, safe='~')}" for k, v in sorted(query.items()))
 	canonical_headers = "".join(f"{h}:{headers.get(h, '').strip()}\n" for h in signed_headers)
 	canonical = "\n".join(
 		[method, path or "/", canonical_query, canonical_headers, ";".join(signed_headers), payload_hash]
@@ -100,7 +111,12 @@ def acs3_signature(method, path, query, headers, signed_headers, payload_hash, s
 class AlibabaSms(ProviderServer):
 	"""Alibaba Cloud's dysmsapi: SendSms with PhoneNumbers, SignName, TemplateCode, TemplateParam (JSON)."""
 
+	def inbox(self):
+		return [{"number": r["params"]["PhoneNumbers"], "params": r["template_param"]} for r in self.sent()]
+
 	def handle(self, method, path, query, headers, body):
+		if path == "/_inbox":
+			return 200, self.inbox()
 		record = {"method": method, "path": path, "query": query, "headers": headers, "body": body}
 		self.requests.append(record)
 		params = {**query, **dict(parse_qsl(body.decode(), keep_blank_values=True))}
@@ -117,7 +133,11 @@ class AlibabaSms(ProviderServer):
 				"RequestId": request_id,
 			}
 		if record["action"] != "SendSms" or record["version"] != "2017-05-25":
-			return 404, {"Code": "InvalidAction.NotFound", "Message": "Specified api is not found", "RequestId": request_id}
+			return 404, {
+				"Code": "InvalidAction.NotFound",
+				"Message": "Specified api is not found",
+				"RequestId": request_id,
+			}
 		if self.refuse:
 			record["accepted"] = False
 			return 200, {"Code": self.refuse, "Message": "触发号码天级流控", "RequestId": request_id}
@@ -158,6 +178,8 @@ class TencentSms(ProviderServer):
 	"""Tencent Cloud's sms (2021-01-11): SendSms with SmsSdkAppId, SignName, TemplateId, TemplateParamSet,
 	PhoneNumberSet (+86…); the answer has a SendStatusSet with a SerialNo per number."""
 
+	content_type = "application/json"
+
 	def handle(self, method, path, query, headers, body):
 		record = {"method": method, "path": path, "headers": headers, "body": body}
 		self.requests.append(record)
@@ -168,26 +190,47 @@ class TencentSms(ProviderServer):
 		if not record["verified"]:
 			return 200, {
 				"Response": {
-					"Error": {"Code": "AuthFailure.SignatureFailure", "Message": "The provided credentials could not be validated."},
+					"Error": {
+						"Code": "AuthFailure.SignatureFailure",
+						"Message": "The provided credentials could not be validated.",
+					},
 					"RequestId": request_id,
 				}
 			}
 		params = json.loads(body or b"{}")
 		record["params"] = params
 		if record["action"] != "SendSms" or record["version"] != "2021-01-11":
-			return 200, {"Response": {"Error": {"Code": "InvalidAction", "Message": "no such action"}, "RequestId": request_id}}
+			return 200, {
+				"Response": {
+					"Error": {"Code": "InvalidAction", "Message": "no such action"},
+					"RequestId": request_id,
+				}
+			}
 		statuses = []
 		for number in params.get("PhoneNumberSet") or []:
 			if self.refuse:
 				statuses.append(
-					{"SerialNo": "", "PhoneNumber": number, "Fee": 0, "SessionContext": "", "Code": self.refuse,
-					 "Message": "the number of sms messages sent from a single mobile number every day exceeds the upper limit",
-					 "IsoCode": "CN"}
+					{
+						"SerialNo": "",
+						"PhoneNumber": number,
+						"Fee": 0,
+						"SessionContext": "",
+						"Code": self.refuse,
+						"Message": "the number of sms messages sent from a single mobile number every day exceeds the upper limit",
+						"IsoCode": "CN",
+					}
 				)
 			else:
 				statuses.append(
-					{"SerialNo": f"5000:{uuid.uuid4().int % 10**18}", "PhoneNumber": number, "Fee": 1,
-					 "SessionContext": "", "Code": "Ok", "Message": "send success", "IsoCode": "CN"}
+					{
+						"SerialNo": f"5000:{uuid.uuid4().int % 10**18}",
+						"PhoneNumber": number,
+						"Fee": 1,
+						"SessionContext": "",
+						"Code": "Ok",
+						"Message": "send success",
+						"IsoCode": "CN",
+					}
 				)
 		record["accepted"] = not self.refuse
 		record["statuses"] = statuses
@@ -210,7 +253,9 @@ class TencentSms(ProviderServer):
 		timestamp = headers.get("x-tc-timestamp", "0")
 		scope = f"{date}/{service}/tc3_request"
 		to_sign = f"TC3-HMAC-SHA256\n{timestamp}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
-		return hmac.compare_digest(tc3_signature(TENCENT_SECRET_KEY, date, service, to_sign), parts.get("Signature", ""))
+		return hmac.compare_digest(
+			tc3_signature(TENCENT_SECRET_KEY, date, service, to_sign), parts.get("Signature", "")
+		)
 
 
 # ------------------------------------------------------------------------------------ WeChat
@@ -245,8 +290,13 @@ class WeChatApi(ProviderServer):
 			openid = self.codes.pop(query.get("code"), None)
 			if not openid:
 				return self.error(40029, "invalid code")
-			return 200, {"access_token": uuid.uuid4().hex, "expires_in": 7200, "refresh_token": "r",
-						 "openid": openid, "scope": "snsapi_base"}
+			return 200, {
+				"access_token": uuid.uuid4().hex,
+				"expires_in": 7200,
+				"refresh_token": "r",
+				"openid": openid,
+				"scope": "snsapi_base",
+			}
 		if query.get("access_token") not in self.tokens:
 			return self.error(40001, "invalid credential, access_token is invalid or not latest")
 		if path == "/cgi-bin/ticket/getticket":
@@ -282,7 +332,7 @@ def sms_templates(provider: str) -> list[dict]:
 	from community_consultation.notices.sms import MESSAGE_KINDS
 
 	rows = []
-	for i, (kind, (label, params)) in enumerate(MESSAGE_KINDS.items()):
+	for i, (_kind, (label, params)) in enumerate(MESSAGE_KINDS.items()):
 		names = list(params) or ["subject"]
 		if provider == "Alibaba Cloud":
 			parameters = "\n".join(f"{name}={name}" for name in names)
@@ -322,11 +372,18 @@ def wechat_templates() -> list[dict]:
 	from community_consultation.notices.sms import MESSAGE_KINDS
 
 	rows = []
-	for i, (kind, (label, params)) in enumerate(MESSAGE_KINDS.items()):
+	for kind, (label, params) in MESSAGE_KINDS.items():
 		if kind in ("verification_code", "staff_initial_password"):
 			continue
 		fields = "\n".join(f"thing{n}={name}" for n, name in enumerate(params or ("subject",), 1))
-		rows.append({"kind": label, "message_type": "Template Message", "template_id": f"tpl-{kind}", "fields": fields})
+		rows.append(
+			{
+				"kind": label,
+				"message_type": "Template Message",
+				"template_id": f"tpl-{kind}",
+				"fields": fields,
+			}
+		)
 	return rows
 
 

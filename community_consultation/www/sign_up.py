@@ -17,7 +17,9 @@ JS_MESSAGES = ("Signing in…", "Something went wrong. Please try again.")
 def get_context(context):
 	ticket = frappe.form_dict.get("ticket") or ""
 	if frappe.session.user != "Guest" or not frappe.cache().get_value(ticket_key(ticket)):
-		frappe.local.flags.redirect_location = "/login" if frappe.session.user == "Guest" else redirect_target()
+		frappe.local.flags.redirect_location = (
+			"/login" if frappe.session.user == "Guest" else redirect_target()
+		)
 		raise frappe.Redirect
 	branding_context(context)
 	context.title = _("Sign up")
