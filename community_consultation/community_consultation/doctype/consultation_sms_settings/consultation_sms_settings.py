@@ -3,12 +3,15 @@
 
 from frappe.model.document import Document
 
-from community_consultation.validation import PayloadGuard
+from community_consultation.validation import PayloadGuard, validate_field_types
 
 
 class ConsultationSMSSettings(PayloadGuard, Document):
 	"""The SMS provider (Alibaba Cloud, Tencent Cloud), its keys and signature, the template of each kind
 	of message, and the limits of residents' sign-in by SMS code (community_consultation/notices/sms.py)."""
+
+	def before_validate(self):
+		validate_field_types(self)
 
 	def validate(self):
 		from community_consultation.notices.sms import validate_template_rows

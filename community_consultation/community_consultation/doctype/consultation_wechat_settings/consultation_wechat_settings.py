@@ -3,12 +3,15 @@
 
 from frappe.model.document import Document
 
-from community_consultation.validation import PayloadGuard
+from community_consultation.validation import PayloadGuard, validate_field_types
 
 
 class ConsultationWeChatSettings(PayloadGuard, Document):
 	"""The county's WeChat Official Account: sign-in in WeChat's browser, notices as template or
 	subscription messages, share cards (community_consultation/notices/wechat.py)."""
+
+	def before_validate(self):
+		validate_field_types(self)
 
 	def validate(self):
 		from community_consultation.notices.wechat import validate_template_rows

@@ -3,12 +3,15 @@
 
 from frappe.model.document import Document
 
-from community_consultation.validation import PayloadGuard
+from community_consultation.validation import PayloadGuard, validate_field_types
 
 
 class SMSVerificationCode(PayloadGuard, Document):
 	"""A code sent to sign in by mobile number: only its hash is kept (community_consultation/portal/
 	sms_login.py). Written by the system only."""
+
+	def before_validate(self):
+		validate_field_types(self)
 
 
 def on_doctype_update():
