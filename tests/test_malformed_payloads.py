@@ -176,7 +176,12 @@ def records():
 			}
 		).insert(ignore_permissions=True)
 		frappe.get_doc(
-			{"doctype": "WeChat Binding", "user": "Administrator", "openid": "o-malformed", "bound_on": now_datetime()}
+			{
+				"doctype": "WeChat Binding",
+				"user": "Administrator",
+				"openid": "o-malformed",
+				"bound_on": now_datetime(),
+			}
 		).insert(ignore_permissions=True)
 		make_user(ZH_USER, ["System Manager"], language="zh", new_password=PASSWORD)
 		case.token = api_token(make_user(API_USER, ["System Manager"]))

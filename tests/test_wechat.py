@@ -181,3 +181,28 @@ def test_without_an_official_account_nothing_of_wechat_shows(world):
 		frappe.db.set_single_value("Consultation WeChat Settings", "enabled", 1)
 		frappe.db.commit()
 		forget_providers()
+
+
+def test_a_notice_mapped_to_a_subscription_message_goes_as_one(world):
+	settings = frappe.get_single("Consultation WeChat Settings")
+	row = next(r for r in settings.templates if r.kind == "Outcome Filed")
+	row.message_type = "Subscription Message"
+	row.fields = "thing1=topic\nthing2=unit"
+	settings.save(ignore_permissions=True)
+	try:
+		result = wechat.send_wechat(
+			"o-sub-1",
+			"outcome_filed",
+			{"topic": "<b>修缮</b>&nbsp;文化室", "unit": "微信甲村", "link": "http://localhost/x"},
+		)
+		assert result.ok and result.message_id
+		request = world.api.requests[-1]
+		assert request["path"] == "/cgi-bin/message/subscribe/bizsend"
+		assert request["message"]["data"] == {
+			"thing1": {"value": "修缮 文化室"},
+			"thing2": {"value": "微信甲村"},
+		}
+		assert request["message"]["page"] == "http://localhost/x"
+	finally:
+		frappe.db.rollback()
+		forget_providers()
