@@ -228,5 +228,5 @@ class TestNoticeChannels(FrappeTestCase):
 		texts = [r for r in self.sms.sent() if r["params"]["PhoneNumbers"] == "13500000009"]
 		assert texts, self.sms.requests
 		values = texts[-1]["template_param"]
-		assert values["stage"] == frappe._("Accepted")
+		assert values["stage"] == frappe._("Accepted", lang="zh")  # in the resident's language
 		assert "&" not in json.dumps(values, ensure_ascii=False) and "<" not in values["topic"]

@@ -13,7 +13,7 @@ from frappe.utils import add_to_date, now_datetime
 
 from community_consultation.portal.sms_login import village_options
 from community_consultation.tests.factory import make_people, session_values
-from community_consultation.tests.providers import AlibabaSms, forget_providers, use_sms_provider
+from community_consultation.tests.providers import AlibabaSms, reset_provider_settings, use_sms_provider
 
 pytestmark = pytest.mark.skipif(bool(chromium_ready()), reason=chromium_ready() or "")
 
@@ -130,14 +130,7 @@ def walk():
 			facts.world = world
 			yield facts
 	finally:
-		frappe.db.rollback()
-		settings = frappe.get_single("Consultation SMS Settings")
-		settings.provider = None
-		settings.set("templates", [])
-		settings.save(ignore_permissions=True)
-		frappe.db.delete("SMS Verification Code")
-		frappe.db.commit()
-		forget_providers()
+		reset_provider_settings()
 		server.stop()
 
 

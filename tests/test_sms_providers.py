@@ -29,21 +29,11 @@ from community_consultation.tests.providers import (
 	AlibabaSms,
 	TencentSms,
 	forget_providers,
+	reset_provider_settings,
 	use_sms_provider,
 )
 from community_consultation.tests.shared import committed_records
 from community_consultation.tests.users import api_token, make_user
-
-
-def reset_settings():
-	"""Committed settings back to none (a committed test's)."""
-	frappe.db.rollback()
-	settings = frappe.get_single("Consultation SMS Settings")
-	settings.provider = None
-	settings.set("templates", [])
-	settings.save(ignore_permissions=True)
-	frappe.db.commit()
-	forget_providers()
 
 
 class ProviderTestCase(FrappeTestCase):
@@ -61,6 +51,14 @@ class ProviderTestCase(FrappeTestCase):
 	def serve(self, server_class):
 		server = server_class()
 		self.servers.append(server)
+		return server
+
+	def with_wrong_secret(self, provider: str, server_class):
+		"""The provider's server, and settings that sign with a secret the provider does not know."""
+		server = self.serve(server_class)
+		settings = use_sms_provider(provider, server)
+		settings.access_key_secret = "not-the-secret"
+		settings.save(ignore_permissions=True)
 		return server
 
 
@@ -84,10 +82,7 @@ class TestAlibabaCloud(ProviderTestCase):
 		assert result.provider == "Alibaba Cloud"
 
 	def test_a_request_signed_with_another_secret_is_refused_by_the_provider(self):
-		server = self.serve(AlibabaSms)
-		settings = use_sms_provider("Alibaba Cloud", server)
-		settings.access_key_secret = "not-the-secret"
-		settings.save(ignore_permissions=True)
+		server = self.with_wrong_secret("Alibaba Cloud", AlibabaSms)
 
 		(result,) = send_sms(["13800138000"], VERIFICATION_CODE, {"code": "111111", "minutes": 5})
 
@@ -156,10 +151,7 @@ class TestTencentCloud(ProviderTestCase):
 		assert result.status == "LimitExceeded.PhoneNumberDailyLimit"
 
 	def test_a_wrong_secret_key_fails_the_signature(self):
-		server = self.serve(TencentSms)
-		settings = use_sms_provider("Tencent Cloud", server)
-		settings.access_key_secret = "wrong-key"
-		settings.save(ignore_permissions=True)
+		server = self.with_wrong_secret("Tencent Cloud", TencentSms)
 
 		(result,) = send_sms(["13900139000"], VERIFICATION_CODE, {"code": "123456", "minutes": 5})
 
@@ -247,5 +239,5 @@ def test_secrets_are_never_returned_by_the_api():
 					read = client.get(resource("Consultation SMS Settings", "Consultation SMS Settings"))
 					assert read.status_code == 200 and read.json["data"]["access_key_id"] == ALIBABA_KEY_ID
 		finally:
-			reset_settings()
+			reset_provider_settings()
 	server.stop()

@@ -15,7 +15,7 @@ from frappe.utils import add_to_date, now_datetime
 from community_consultation.portal.sms_login import CODES, code_hash, mobile_account_email
 from community_consultation.tests.factory import make_unit_tree
 from community_consultation.tests.http import Client
-from community_consultation.tests.providers import AlibabaSms, forget_providers, use_sms_provider
+from community_consultation.tests.providers import AlibabaSms, reset_provider_settings, use_sms_provider
 from community_consultation.tests.shared import committed_records
 from community_consultation.tests.users import make_user
 
@@ -48,14 +48,7 @@ def world():
 			frappe.db.commit()
 			yield frappe._dict(server=server, units=units, resident=resident, staff=staff)
 		finally:
-			frappe.db.rollback()
-			settings = frappe.get_single("Consultation SMS Settings")
-			settings.provider = None
-			settings.set("templates", [])
-			settings.save(ignore_permissions=True)
-			frappe.db.delete(CODES)
-			frappe.db.commit()
-			forget_providers()
+			reset_provider_settings()
 			server.stop()
 
 
@@ -67,6 +60,17 @@ def fresh_limits(world):
 	frappe.cache.delete_keys("rl:")
 	world.server.requests.clear()
 	world.server.refuse = None
+
+
+def sent_earlier(rows: list[dict]):
+	"""Codes sent half an hour ago (committed): the day's count without the minute between two codes."""
+	earlier = add_to_date(now_datetime(), minutes=-30)
+	for row in rows:
+		frappe.get_doc(
+			{"doctype": CODES, "code_hash": "x", "expires_on": earlier, "sent": 1, **row}
+		).db_insert()
+	frappe.db.sql(f"update `tab{CODES}` set creation=%s, modified=%s", (earlier, earlier))
+	frappe.db.commit()
 
 
 def phone() -> Client:
@@ -193,20 +197,7 @@ def test_two_codes_to_one_number_within_a_minute_are_refused_without_an_sms(worl
 
 
 def test_the_eleventh_code_of_a_day_is_refused_without_an_sms(world):
-	earlier = add_to_date(now_datetime(), minutes=-30)
-	for i in range(10):
-		frappe.get_doc(
-			{
-				"doctype": CODES,
-				"mobile_no": "13700000004",
-				"code_hash": "x",
-				"ip_address": f"10.0.0.{i}",
-				"expires_on": earlier,
-				"sent": 1,
-			}
-		).db_insert()
-	frappe.db.sql(f"update `tab{CODES}` set creation=%s, modified=%s", (earlier, earlier))
-	frappe.db.commit()
+	sent_earlier([{"mobile_no": "13700000004", "ip_address": f"10.0.0.{i}"} for i in range(10)])
 	refused(
 		post(phone(), SEND, mobile_no="13700000004"),
 		"This number has had {0} codes today, the most allowed. Try again tomorrow.",
@@ -215,20 +206,7 @@ def test_the_eleventh_code_of_a_day_is_refused_without_an_sms(world):
 
 
 def test_the_eleventh_code_of_a_day_from_one_address_is_refused(world):
-	earlier = add_to_date(now_datetime(), minutes=-30)
-	for i in range(10):
-		frappe.get_doc(
-			{
-				"doctype": CODES,
-				"mobile_no": f"1370000010{i}",
-				"code_hash": "x",
-				"ip_address": "127.0.0.1",
-				"expires_on": earlier,
-				"sent": 1,
-			}
-		).db_insert()
-	frappe.db.sql(f"update `tab{CODES}` set creation=%s, modified=%s", (earlier, earlier))
-	frappe.db.commit()
+	sent_earlier([{"mobile_no": f"1370000010{i}", "ip_address": "127.0.0.1"} for i in range(10)])
 	refused(
 		post(phone(), SEND, mobile_no="13700000005"),
 		"{0} codes were sent from your network today, the most allowed. Try again tomorrow.",

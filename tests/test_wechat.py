@@ -17,6 +17,7 @@ from community_consultation.tests.providers import (
 	AlibabaSms,
 	WeChatApi,
 	forget_providers,
+	reset_provider_settings,
 	use_sms_provider,
 	use_wechat,
 )
@@ -29,22 +30,6 @@ WECHAT_UA = (
 )
 START = "/api/method/community_consultation.portal.wechat_login.start"
 CALLBACK = "/api/method/community_consultation.portal.wechat_login.callback"
-
-
-def reset_wechat():
-	frappe.db.rollback()
-	for doctype in ("Consultation WeChat Settings", "Consultation SMS Settings"):
-		settings = frappe.get_single(doctype)
-		settings.set("templates", [])
-		if doctype == "Consultation WeChat Settings":
-			settings.enabled = 0
-		else:
-			settings.provider = None
-		settings.save(ignore_permissions=True)
-	frappe.db.delete("WeChat Binding")
-	frappe.db.delete("SMS Verification Code")
-	frappe.db.commit()
-	forget_providers()
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +49,7 @@ def world():
 			frappe.db.commit()
 			yield frappe._dict(api=api, sms=sms, units=units, resident=resident)
 		finally:
-			reset_wechat()
+			reset_provider_settings()
 			api.stop()
 			sms.stop()
 

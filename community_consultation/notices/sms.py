@@ -139,10 +139,11 @@ def template_for(kind: str):
 	return next((row for row in get_settings().templates if row.kind == label and row.template_code), None)
 
 
-def template_variables(row) -> list[tuple[str, str]]:
-	"""[(template variable, message parameter)] of a template row, in order: `name=topic` or `code`."""
+def parameter_pairs(text: str | None) -> list[tuple[str, str]]:
+	"""[(template variable or keyword, message parameter)] of a template's mapping, in order: one per
+	line (or comma), `name=topic`, or `code` for `code=code`."""
 	pairs = []
-	for line in re.split(r"[\n,，;；]+", row.parameters or ""):
+	for line in re.split(r"[\n,，;；]+", text or ""):
 		variable, sep, parameter = line.partition("=")
 		variable, parameter = variable.strip(), (parameter if sep else variable).strip()
 		if variable:
@@ -150,13 +151,17 @@ def template_variables(row) -> list[tuple[str, str]]:
 	return pairs
 
 
-def validate_template_rows(settings):
+def template_variables(row) -> list[tuple[str, str]]:
+	return parameter_pairs(row.parameters)
+
+
+def validate_template_rows(settings, mapping_field: str = "parameters"):
 	"""Each template's parameters are ones its kind offers (a typo would send an empty variable)."""
 	labels = {label: kind for kind, (label, _params) in MESSAGE_KINDS.items()}
 	for row in settings.templates:
 		kind = labels.get(row.kind)
 		offered = (*MESSAGE_KINDS[kind][1], *COMMON_PARAMETERS) if kind else ()
-		unknown = [p for _v, p in template_variables(row) if p not in offered]
+		unknown = [p for _v, p in parameter_pairs(row.get(mapping_field)) if p not in offered]
 		if unknown:
 			frappe.throw(
 				_("Row {0}: {1} has no parameter {2}. It offers: {3}").format(

@@ -21,7 +21,14 @@ from urllib.parse import quote, urlencode
 import frappe
 from frappe import _
 
-from community_consultation.notices.sms import MESSAGE_KINDS, DeliveryResult, plain_text, shorten
+from community_consultation.notices.sms import (
+	MESSAGE_KINDS,
+	DeliveryResult,
+	parameter_pairs,
+	plain_text,
+	shorten,
+)
+from community_consultation.notices.sms import validate_template_rows as validate_sms_template_rows
 
 SETTINGS = "Consultation WeChat Settings"
 API_BASE = "https://api.weixin.qq.com"
@@ -203,30 +210,11 @@ def wechat_configured(kind: str) -> bool:
 
 
 def template_fields(row) -> list[tuple[str, str]]:
-	pairs = []
-	for line in re.split(r"[\n,，;；]+", row.fields or ""):
-		keyword, sep, parameter = line.partition("=")
-		keyword, parameter = keyword.strip(), (parameter if sep else keyword).strip()
-		if keyword:
-			pairs.append((keyword, parameter))
-	return pairs
+	return parameter_pairs(row.fields)
 
 
 def validate_template_rows(settings):
-	from community_consultation.notices.sms import COMMON_PARAMETERS
-
-	labels = {label: kind for kind, (label, _params) in MESSAGE_KINDS.items()}
-	for row in settings.templates:
-		kind = labels.get(row.kind)
-		offered = (*MESSAGE_KINDS[kind][1], *COMMON_PARAMETERS) if kind else ()
-		unknown = [p for _k, p in template_fields(row) if p not in offered]
-		if unknown:
-			frappe.throw(
-				_("Row {0}: {1} has no parameter {2}. It offers: {3}").format(
-					row.idx, _(row.kind), ", ".join(unknown), ", ".join(offered)
-				),
-				title=_("Unknown template parameter"),
-			)
+	validate_sms_template_rows(settings, "fields")
 
 
 def send_wechat(openid: str, kind: str, params: dict) -> DeliveryResult:

@@ -122,22 +122,22 @@ def check_send_limits(mobile: str, ip: str):
 				_("Please wait"),
 			)
 	day_ago = add_to_date(now_datetime(), days=-1)
-	per_number = sign_in_limit("codes_per_number_per_day")
-	if frappe.db.count(CODES, {"mobile_no": mobile, "creation": (">", day_ago)}) >= per_number:
-		refuse(
-			_("This number has had {0} codes today, the most allowed. Try again tomorrow.").format(
-				per_number
-			),
-			_("Too many codes"),
-		)
-	per_ip = sign_in_limit("codes_per_ip_per_day")
-	if frappe.db.count(CODES, {"ip_address": ip, "creation": (">", day_ago)}) >= per_ip:
-		refuse(
-			_("{0} codes were sent from your network today, the most allowed. Try again tomorrow.").format(
-				per_ip
-			),
-			_("Too many codes"),
-		)
+	caps = (
+		(
+			{"mobile_no": mobile},
+			"codes_per_number_per_day",
+			_("This number has had {0} codes today, the most allowed. Try again tomorrow."),
+		),
+		(
+			{"ip_address": ip},
+			"codes_per_ip_per_day",
+			_("{0} codes were sent from your network today, the most allowed. Try again tomorrow."),
+		),
+	)
+	for filters, setting, message in caps:
+		limit = sign_in_limit(setting)
+		if frappe.db.count(CODES, {**filters, "creation": (">", day_ago)}) >= limit:
+			refuse(message.format(limit), _("Too many codes"))
 
 
 # ------------------------------------------------------------------------------------ endpoints

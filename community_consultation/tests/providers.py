@@ -415,3 +415,23 @@ def forget_providers():
 	for doctype in ("Consultation SMS Settings", "Consultation WeChat Settings", "SMS Settings"):
 		frappe.clear_document_cache(doctype, doctype)
 	forget_tokens()
+
+
+def reset_provider_settings():
+	"""Committed settings back to no provider and no Official Account, and no codes or bindings (for a
+	test that committed them)."""
+	import frappe
+
+	frappe.db.rollback()
+	for doctype, switch in (
+		("Consultation SMS Settings", "provider"),
+		("Consultation WeChat Settings", "enabled"),
+	):
+		settings = frappe.get_single(doctype)
+		settings.set("templates", [])
+		settings.set(switch, None)
+		settings.save(ignore_permissions=True)
+	frappe.db.delete("SMS Verification Code")
+	frappe.db.delete("WeChat Binding")
+	frappe.db.commit()
+	forget_providers()

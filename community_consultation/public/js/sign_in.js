@@ -43,10 +43,36 @@
 
 	const values = (form) => Object.fromEntries(new FormData(form).entries());
 
+	// a form of the page: `run(form, status)` on submit; a refusal is said in the form's status line
+	function onSubmit(formId, statusId, run) {
+		const form = document.getElementById(formId);
+		if (!form) return null;
+		const status = document.getElementById(statusId);
+		form.addEventListener("submit", async (event) => {
+			event.preventDefault();
+			try {
+				await run(form, status);
+			} catch (e) {
+				say(status, e.message, true);
+			}
+		});
+		return { form, status };
+	}
+
 	// mobile number and SMS code
-	const smsForm = document.getElementById("cc-sms-form");
-	if (smsForm) {
-		const status = document.getElementById("cc-sms-status");
+	const sms = onSubmit("cc-sms-form", "cc-sms-status", async (form, status) => {
+		say(status, __("Signing in…"));
+		const data = values(form);
+		const r = (await post("community_consultation.portal.sms_login.verify_code", data)).message;
+		let next = r.redirect;
+		if (r.sign_up) {
+			next += `&redirect-to=${encodeURIComponent(data["redirect-to"] || "")}`;
+			if (data.wechat_ticket) next += `&wechat_ticket=${data.wechat_ticket}`;
+		}
+		window.location.href = next;
+	});
+	if (sms) {
+		const { form, status } = sms;
 		const sendButton = document.getElementById("cc-send-code");
 		const label = sendButton.textContent;
 		let timer = null;
@@ -64,84 +90,43 @@
 			}, 1000);
 		};
 		sendButton.addEventListener("click", async () => {
-			const mobile = smsForm.mobile_no.value.trim();
+			const mobile = form.mobile_no.value.trim();
 			say(status, __("Sending…"));
 			sendButton.disabled = true;
 			try {
 				const r = (await post("community_consultation.portal.sms_login.send_code", { mobile_no: mobile })).message;
 				say(status, __("A code was sent to {0}. It is valid for {1} minutes.", [mobile, r.valid_minutes]));
 				countDown(r.resend_after || 60);
-				smsForm.code.focus();
+				form.code.focus();
 			} catch (e) {
 				sendButton.disabled = false;
-				say(status, e.message, true);
-			}
-		});
-		smsForm.addEventListener("submit", async (event) => {
-			event.preventDefault();
-			say(status, __("Signing in…"));
-			try {
-				const r = (await post("community_consultation.portal.sms_login.verify_code", values(smsForm))).message;
-				const target = values(smsForm)["redirect-to"];
-				let next = r.redirect;
-				if (r.sign_up) {
-					const ticket = smsForm.wechat_ticket.value;
-					next += `&redirect-to=${encodeURIComponent(target || "")}` + (ticket ? `&wechat_ticket=${ticket}` : "");
-				}
-				window.location.href = next;
-			} catch (e) {
 				say(status, e.message, true);
 			}
 		});
 	}
 
 	// staff: account and password (Frappe's login)
-	const passwordForm = document.getElementById("cc-password-form");
-	if (passwordForm) {
-		const status = document.getElementById("cc-password-status");
-		passwordForm.addEventListener("submit", async (event) => {
-			event.preventDefault();
-			say(status, __("Signing in…"));
-			try {
-				const data = values(passwordForm);
-				const r = await post("login", { usr: data.usr.trim(), pwd: data.pwd });
-				const target = data["redirect-to"];
-				window.location.href = r.home_page === "/app" ? (target && target.startsWith("/app") ? target : "/app") : target || "/";
-			} catch (e) {
-				say(status, e.message, true);
-			}
-		});
-	}
+	onSubmit("cc-password-form", "cc-password-status", async (form, status) => {
+		say(status, __("Signing in…"));
+		const data = values(form);
+		const r = await post("login", { usr: data.usr.trim(), pwd: data.pwd });
+		const target = data["redirect-to"];
+		window.location.href =
+			r.home_page === "/app" ? (target && target.startsWith("/app") ? target : "/app") : target || "/";
+	});
 
-	const forgotForm = document.getElementById("cc-forgot-form");
-	if (forgotForm) {
-		const status = document.getElementById("cc-forgot-status");
-		forgotForm.addEventListener("submit", async (event) => {
-			event.preventDefault();
-			try {
-				await post("frappe.core.doctype.user.user.reset_password", { user: forgotForm.user.value.trim() });
-			} catch (e) {
-				// the same answer whether or not the account exists
-			}
-			say(status, __("If the account exists, an e-mail with a link to set a new password is on its way."));
-		});
-	}
+	// the same answer whether or not the account exists
+	onSubmit("cc-forgot-form", "cc-forgot-status", async (form, status) => {
+		await post("frappe.core.doctype.user.user.reset_password", { user: form.user.value.trim() }).catch(() => {});
+		say(status, __("If the account exists, an e-mail with a link to set a new password is on its way."));
+	});
 
 	// sign-up: the notice accepted, name and village
-	const signUpForm = document.getElementById("cc-sign-up-form");
-	if (signUpForm) {
-		const status = document.getElementById("cc-sign-up-status");
-		signUpForm.addEventListener("submit", async (event) => {
-			event.preventDefault();
-			const data = values(signUpForm);
-			data.accept_notice = signUpForm.accept_notice.checked ? 1 : 0;
-			say(status, __("Signing in…"));
-			try {
-				const r = (await post("community_consultation.portal.sms_login.sign_up", data)).message;
-				window.location.href = r.redirect;
-			} catch (e) {
-				say(status, e.message, true);
-			}
-		});
-	}
+	onSubmit("cc-sign-up-form", "cc-sign-up-status", async (form, status) => {
+		const data = values(form);
+		data.accept_notice = form.accept_notice.checked ? 1 : 0;
+		say(status, __("Signing in…"));
+		const r = (await post("community_consultation.portal.sms_login.sign_up", data)).message;
+		window.location.href = r.redirect;
+	});
 })();
