@@ -74,7 +74,7 @@ def counting_queries():
 
 def hand_written_return(year: int) -> list:
 	"""The floor: the same rows read once, summed per unit, by one hand-written statement."""
-	from community_consultation.reporting import period_indexes
+	from community_consultation.reporting.figures import period_indexes
 
 	start, end = f"{year}-01-01", f"{year}-12-31"
 	# the same index choice as the report's: a hand-written query would name the date index too

@@ -19,7 +19,7 @@
 # Variables: PRIMARY_BUFFER_POOL (bytes) sets the primary's innodb_buffer_pool_size for the run (SET
 # GLOBAL, restored afterwards), KEEP_REPLICA=1 keeps the replica afterwards, REUSE_REPLICA=1 uses it again (instead of
 # copying the site afresh); SITE [load.localhost], FRAPPE_BENCH [/opt/frappe-bench], and those of scripts/replica and
-# scripts/cluster. Prepare the site once (README, Deployment): benchmarks/generate.py, load_setup.py,
+# scripts/cluster. Prepare the site once (docs/deployment.md): benchmarks/generate.py, load_setup.py,
 # replica_load.py --prepare.
 set -euo pipefail
 

@@ -10,7 +10,7 @@ required_apps = []
 # developer mode)
 export_python_type_annotations = True
 
-# public pages for residents: accessibility (README "Accessibility")
+# public pages for residents: accessibility (docs/accessibility.md)
 web_include_css = "/assets/community_consultation/css/public_a11y.css"
 web_include_js = [
 	"/assets/community_consultation/js/public_a11y.js",
@@ -45,7 +45,7 @@ after_request = ["community_consultation.overrides.database_outage.explain_datab
 scheduler_events = {
 	# a Prepared Report whose worker died is marked failed, not left "being generated" for good
 	"cron": {
-		"* * * * *": ["community_consultation.prepared_returns.fail_orphaned_prepared_reports"],
+		"* * * * *": ["community_consultation.overrides.prepared_returns.fail_orphaned_prepared_reports"],
 		# SMS and WeChat messages that failed are tried again (notices/delivery.py)
 		"*/5 * * * *": ["community_consultation.notices.delivery.retry_failed_deliveries"],
 	},
@@ -54,9 +54,9 @@ scheduler_events = {
 		"community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome.follow_the_calendar",
 		"community_consultation.notices.delivery.send_annual_return_reminders",
 		# township and village together: report-backs, inspection corrections, regular consultation
-		"community_consultation.community_consultation.doctype.township_assignment.township_assignment.follow_report_backs",
-		"community_consultation.community_consultation.doctype.consultation_inspection.consultation_inspection.follow_open_corrections",
-		"community_consultation.community_consultation.doctype.consultation_plan.consultation_plan.send_plan_reminders",
+		"community_consultation.township.doctype.township_assignment.township_assignment.follow_report_backs",
+		"community_consultation.township.doctype.consultation_inspection.consultation_inspection.follow_open_corrections",
+		"community_consultation.township.doctype.consultation_plan.consultation_plan.send_plan_reminders",
 	],
 }
 
@@ -86,17 +86,19 @@ permission_query_conditions = {
 	"*": "community_consultation.overrides.child_tables.child_table_query_conditions",
 	"File": "community_consultation.overrides.file_permissions.file_query_conditions",
 	# a prepared yearly return is shown only to users of the unit scope it was prepared for
-	"Prepared Report": "community_consultation.prepared_returns.query_conditions",
+	"Prepared Report": "community_consultation.overrides.prepared_returns.query_conditions",
 }
 
 doc_events = {
-	"Prepared Report": {"before_insert": "community_consultation.prepared_returns.stamp_unit_scope"},
+	"Prepared Report": {
+		"before_insert": "community_consultation.overrides.prepared_returns.stamp_unit_scope"
+	},
 	# §三(二): a village's users read the township's records of the matters that concern the village
 	"User Permission": {
-		"on_update": "community_consultation.township.sync_reads_of_unit_users",
-		"after_delete": "community_consultation.township.sync_reads_of_unit_users",
+		"on_update": "community_consultation.township.sharing.sync_reads_of_unit_users",
+		"after_delete": "community_consultation.township.sharing.sync_reads_of_unit_users",
 	},
-	"User": {"on_update": "community_consultation.township.sync_reads_of_unit_users"},
+	"User": {"on_update": "community_consultation.township.sharing.sync_reads_of_unit_users"},
 }
 
 override_doctype_class = {
@@ -122,9 +124,9 @@ override_doctype_class = {
 
 # §三(二): a Township Officer writes the township's own sessions and outcomes, not the villages'
 has_permission = {
-	"Consultation Session": "community_consultation.township.has_township_permission",
-	"Consultation Outcome": "community_consultation.township.has_township_permission",
-	"Prepared Report": "community_consultation.prepared_returns.has_permission",
+	"Consultation Session": "community_consultation.township.sharing.has_township_permission",
+	"Consultation Outcome": "community_consultation.township.sharing.has_township_permission",
+	"Prepared Report": "community_consultation.overrides.prepared_returns.has_permission",
 }
 
 override_whitelisted_methods = {
@@ -140,7 +142,7 @@ override_whitelisted_methods = {
 	"frappe.desk.form.load.getdoc": "community_consultation.overrides.desk_endpoints.getdoc",
 	"frappe.desk.form.load.get_docinfo": "community_consultation.overrides.desk_endpoints.get_docinfo",
 	# reads on the replica; the county's and the city's yearly return prepared, kept to its unit scope
-	"frappe.desk.query_report.run": "community_consultation.prepared_returns.run",
+	"frappe.desk.query_report.run": "community_consultation.overrides.prepared_returns.run",
 	"frappe.desk.query_report.export_query": "community_consultation.overrides.read_only_endpoints.export_query",
 	"frappe.desk.doctype.number_card.number_card.get_result": "community_consultation.overrides.read_only_endpoints.number_card_result",
 	"frappe.desk.doctype.number_card.number_card.get_percentage_difference": "community_consultation.overrides.read_only_endpoints.number_card_percentage_difference",

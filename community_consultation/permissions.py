@@ -17,8 +17,8 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import cint
 
-from community_consultation import unit_tree
-from community_consultation.unit_tree import UNIT_DOCTYPE, unit_field, unit_in_ranges
+from community_consultation.units import tree as unit_tree
+from community_consultation.units.tree import UNIT_DOCTYPE, unit_field, unit_in_ranges
 
 
 def unit_scope(user: str | None = None, doctype: str | None = None) -> list[unit_tree.Range] | None:

@@ -3,7 +3,7 @@ WCAG 2.1 AA): axe-core in Debian's Chromium at 360 px (a phone, WeChat's user ag
 no serious or critical violation on the public outcome pages, the proposal web form and its
 confirmation, the login page, the resident's proposals page; the pages are in Chinese (lang zh), do
 not scroll sideways at 320 CSS px (a 1280 px window at 200 % zoom is 640), and the proposal form is
-filled and sent by keyboard alone with a visible focus on every stop. See README "Accessibility"."""
+filled and sent by keyboard alone with a visible focus on every stop. See docs/accessibility.md."""
 
 import json
 from pathlib import Path

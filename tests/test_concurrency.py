@@ -21,7 +21,7 @@ import frappe
 import pytest
 from frappe.utils import nowdate
 
-from community_consultation.community_consultation.doctype.community_meeting.community_meeting import (
+from community_consultation.decision_bodies.doctype.community_meeting.community_meeting import (
 	ItemDecidedTwiceError,
 )
 from community_consultation.tests.concurrency import purge_units, race

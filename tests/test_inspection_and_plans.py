@@ -6,23 +6,23 @@ import frappe
 import pytest
 from frappe.utils import add_days, add_months, getdate, now_datetime, nowdate
 
-from community_consultation.community_consultation.doctype.consultation_inspection.consultation_inspection import (
+from community_consultation.tests.factory import make_people, make_session, make_topic, make_unit_tree
+from community_consultation.tests.users import as_user, make_user
+from community_consultation.township.doctype.consultation_inspection.consultation_inspection import (
 	CorrectionChangeError,
 	InspectionDateError,
 	InspectionRightsError,
 	InspectionUnitError,
 	follow_open_corrections,
 )
-from community_consultation.community_consultation.doctype.consultation_plan.consultation_plan import (
+from community_consultation.township.doctype.consultation_plan.consultation_plan import (
 	DuplicatePlanError,
 	PlanDateError,
 	PlanUnitError,
 	planned_dates,
 	send_plan_reminders,
 )
-from community_consultation.tests.factory import make_people, make_session, make_topic, make_unit_tree
-from community_consultation.tests.users import as_user, make_user
-from community_consultation.township import silent_villages
+from community_consultation.township.queries import silent_villages
 
 
 @pytest.fixture

@@ -22,13 +22,13 @@ import pytest
 from frappe.model import table_fields
 from frappe.utils import now_datetime
 
+from community_consultation.overrides.payload_guard import MalformedPayloadError
 from community_consultation.tests.factory import full_case, make_outcome, make_topic, session_values
 from community_consultation.tests.http import Client, api_token, resource, server_messages
 from community_consultation.tests.meetings import make_basis, make_meeting, villagers
 from community_consultation.tests.shared import committed_records
 from community_consultation.tests.township_factory import make_township_records
 from community_consultation.tests.users import make_user
-from community_consultation.validation import MalformedPayloadError
 
 MODULE = "Community Consultation"
 ZH_USER = "malformed-zh@example.com"

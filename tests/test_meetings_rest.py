@@ -13,7 +13,7 @@ import frappe
 import pytest
 from frappe.utils import add_days, nowdate
 
-from community_consultation.community_consultation.doctype.meeting_rule.meeting_rule import rule_in_force
+from community_consultation.decision_bodies.doctype.meeting_rule.meeting_rule import rule_in_force
 from community_consultation.tests.factory import full_case, make_outcome, make_session, make_topic
 from community_consultation.tests.http import Client, api_token, exc_type, resource
 from community_consultation.tests.meetings import make_basis, make_meeting, meeting_values, villagers

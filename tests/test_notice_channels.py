@@ -12,7 +12,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime
 
 from community_consultation.notices.delivery import retry_failed_deliveries
-from community_consultation.portal.sms_login import mobile_account_email
+from community_consultation.notices.recipients import mobile_account_email
 from community_consultation.tests.factory import (
 	make_outcome,
 	make_session,
@@ -222,7 +222,7 @@ class TestNoticeChannels(FrappeTestCase):
 			self.units.village_a, title='路灯&nbsp;"><b>坏了</b>', source_channel="Online Submission"
 		)
 		topic.db_set("owner", resident)
-		from community_consultation.resident_updates import follow_topic
+		from community_consultation.notices.proposal_progress import follow_topic
 
 		follow_topic(topic.name)
 		texts = [r for r in self.sms.sent() if r["params"]["PhoneNumbers"] == "13500000009"]

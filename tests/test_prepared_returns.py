@@ -16,8 +16,9 @@ from frappe.core.doctype.prepared_report.prepared_report import (
 from frappe.desk.query_report import generate_report_result
 from frappe.utils import getdate, nowdate
 
-from community_consultation import prepared_returns
-from community_consultation.reporting import get_return_rows
+from community_consultation.overrides import prepared_returns
+from community_consultation.reporting.by_county import return_rows
+from community_consultation.reporting.figures import get_return_rows
 from community_consultation.tests.factory import make_people, make_topic, make_unit_tree
 from community_consultation.tests.users import as_user, make_user
 
@@ -152,7 +153,7 @@ def test_city_return_county_by_county_equals_the_single_query(counties):
 	year = getdate(nowdate()).year
 	from_date, to_date = getdate(f"{year}-01-01"), getdate(f"{year}-12-31")
 	single, categories, forms = get_return_rows(from_date, to_date)
-	by_county, categories_2, forms_2 = prepared_returns.return_rows(from_date, to_date, by_county=True)
+	by_county, categories_2, forms_2 = return_rows(from_date, to_date, by_county=True)
 	assert (categories, forms) == (categories_2, forms_2)
 	assert len(by_county) == len(single)
 	for mine, theirs in zip(by_county, single, strict=True):

@@ -16,7 +16,7 @@ from frappe.desk.form.save import savedocs
 from frappe.handler import run_doc_method
 from frappe.utils import add_days, now_datetime
 
-from community_consultation.procedure import ProcedureFactError
+from community_consultation.procedure.controller import ProcedureFactError
 from community_consultation.tests.factory import (
 	make_outcome,
 	make_people,

@@ -10,7 +10,7 @@ from frappe.utils import set_request
 from frappe.website.serve import get_response
 from test_resident_proposals import propose
 
-from community_consultation.resident_updates import (
+from community_consultation.notices.proposal_progress import (
 	ACCEPTED,
 	DECIDED,
 	IMPLEMENTED,

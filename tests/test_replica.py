@@ -57,7 +57,7 @@ def replica_script(*args: str) -> str:
 
 
 def ensure_connection():
-	"""The primary may have been restarted once by scripts/replica (to turn its binary log on)."""
+	"""Reconnect when the connection went away while the replica was copied."""
 	try:
 		frappe.db.sql("select 1")
 	except Exception:
@@ -108,6 +108,11 @@ def replica():
 	missing = [c for c in ("mariadbd", "mariadb-install-db", "mariadb-dump") if not shutil.which(c)]
 	if missing:
 		pytest.skip(f"MariaDB server binaries missing: {', '.join(missing)}")
+	if not frappe.db.sql("select @@log_bin")[0][0]:
+		# turning it on restarts MariaDB, which must never happen while tests run (scripts/test does it first)
+		pytest.skip(
+			"the MariaDB binary log is off: run scripts/replica primary once (scripts/test does, before any test)"
+		)
 	frappe.db.commit()
 	replica_script("start", frappe.local.site)
 	ensure_connection()
@@ -231,7 +236,7 @@ def call(cmd: str, http_method: str = "GET", **form):
 
 
 def test_dashboards_calendar_public_pages_and_exports_read_from_the_replica(world, reading_from_replica):
-	"""Deliverable of the README's "what reads where": each of these reads on the replica only."""
+	"""Deliverable of docs/deployment.md's "What reads where": each of these reads on the replica only."""
 	from community_consultation.www.consultation import index as public_index
 
 	replica = reading_from_replica

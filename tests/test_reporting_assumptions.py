@@ -1,6 +1,6 @@
 """What the set-based reports rely on, kept true.
 
-community_consultation/reporting.py joins child rows on `parent` alone, so that the covering indexes
+community_consultation/reporting/figures.py joins child rows on `parent` alone, so that the covering indexes
 (parent, attended) and (parent, percent_complete, update_on) answer the joins without reading the
 rows. That is right only while each of these child tables belongs to one parent table."""
 

@@ -10,7 +10,8 @@ import pytest
 from frappe.utils import nowdate
 from frappe.website.doctype.web_form.web_form import accept
 
-from community_consultation.portal.web_form import ATTACHMENT_FIELD, SOURCE_CHANNEL, WEB_FORM
+from community_consultation.portal.web_form import WEB_FORM
+from community_consultation.procedure.online_proposals import ATTACHMENT_FIELD, SOURCE_CHANNEL
 from community_consultation.tests.factory import DEFAULT_CATEGORY, make_stakeholder, make_topic
 from community_consultation.tests.users import as_user, make_user
 

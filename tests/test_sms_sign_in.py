@@ -12,7 +12,8 @@ import frappe
 import pytest
 from frappe.utils import add_to_date, now_datetime
 
-from community_consultation.portal.sms_login import CODES, code_hash, mobile_account_email
+from community_consultation.notices.recipients import mobile_account_email
+from community_consultation.portal.sms_login import CODES, code_hash
 from community_consultation.tests.factory import make_unit_tree
 from community_consultation.tests.http import Client
 from community_consultation.tests.providers import AlibabaSms, reset_provider_settings, use_sms_provider

@@ -9,22 +9,6 @@ from frappe.utils import add_days, nowdate
 from community_consultation.community_consultation.doctype.consultation_session.consultation_session import (
 	LIFE_CYCLE as SESSION_LIFE_CYCLE,
 )
-from community_consultation.community_consultation.doctype.entrusted_matter_report.entrusted_matter_report import (
-	DuplicateReportError,
-	NotAnEntrustedMatterError,
-	ReportDateError,
-)
-from community_consultation.community_consultation.doctype.township_assignment.township_assignment import (
-	AssignedVillageError,
-	ReportBackDateError,
-	follow_report_backs,
-)
-from community_consultation.community_consultation.doctype.township_referral.township_referral import (
-	DuplicateReferralError,
-	ReferralDecidedError,
-	ReferralNotAllowedError,
-	TopicWithTownshipError,
-)
 from community_consultation.portal.outcomes import public_outcomes
 from community_consultation.tests.factory import (
 	DEFAULT_CATEGORY,
@@ -36,12 +20,25 @@ from community_consultation.tests.factory import (
 	make_unit_tree,
 )
 from community_consultation.tests.users import as_user, make_user
-from community_consultation.township import (
-	NotATownshipError,
-	VillageOutsideTownshipError,
-	concerned_villages,
-	township_matters,
+from community_consultation.township.doctype.entrusted_matter_report.entrusted_matter_report import (
+	DuplicateReportError,
+	NotAnEntrustedMatterError,
+	ReportDateError,
 )
+from community_consultation.township.doctype.township_assignment.township_assignment import (
+	AssignedVillageError,
+	ReportBackDateError,
+	follow_report_backs,
+)
+from community_consultation.township.doctype.township_referral.township_referral import (
+	DuplicateReferralError,
+	ReferralDecidedError,
+	ReferralNotAllowedError,
+	TopicWithTownshipError,
+)
+from community_consultation.township.queries import township_matters
+from community_consultation.township.sharing import concerned_villages
+from community_consultation.units.tree import NotATownshipError, VillageOutsideTownshipError
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ from community_consultation.tests.factory import (
 )
 from community_consultation.tests.township_factory import make_referral
 from community_consultation.tests.users import api_token, as_user, make_user
-from community_consultation.township import READ_BY_CONCERNED_VILLAGES, links_of_topic
+from community_consultation.township.queries import links_of_topic
+from community_consultation.township.sharing import READ_BY_CONCERNED_VILLAGES
 
 TOPIC, SESSION, OUTCOME = READ_BY_CONCERNED_VILLAGES
 

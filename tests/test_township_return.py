@@ -5,13 +5,7 @@ corrections closed — each figure the same as the register (list) it comes from
 import frappe
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 
-from community_consultation.community_consultation.doctype.consultation_plan.consultation_plan import (
-	planned_dates,
-)
-from community_consultation.community_consultation.report.township_overview.township_overview import (
-	execute as township_overview,
-)
-from community_consultation.reporting import get_return_rows
+from community_consultation.reporting.figures import get_return_rows
 from community_consultation.tests.factory import (
 	DEFAULT_CATEGORY,
 	make_people,
@@ -21,6 +15,12 @@ from community_consultation.tests.factory import (
 	make_unit_tree,
 )
 from community_consultation.tests.users import as_user, make_user
+from community_consultation.township.doctype.consultation_plan.consultation_plan import (
+	planned_dates,
+)
+from community_consultation.township.report.township_overview.township_overview import (
+	execute as township_overview,
+)
 
 
 def build():
@@ -156,7 +156,7 @@ def test_township_overview_lists_every_village_of_the_officers_units():
 def test_township_workspace_cards_count_within_the_officers_units():
 	from frappe.desk.doctype.number_card.number_card import get_result
 
-	from community_consultation.township import silent_villages_card
+	from community_consultation.api.number_cards import silent_villages_card
 
 	world = build()
 	other = make_unit("年报外镇", "Township", world.units.county)

@@ -21,9 +21,6 @@ import pytest
 from frappe.utils import add_days, add_months, now_datetime, nowdate
 from test_rest_permissions import Client, resource
 
-from community_consultation.community_consultation.doctype.township_assignment.township_assignment import (
-	follow_report_backs,
-)
 from community_consultation.setup.records import held_values, session_values
 from community_consultation.tests import shared
 from community_consultation.tests.factory import (
@@ -35,6 +32,9 @@ from community_consultation.tests.factory import (
 	make_unit_tree,
 )
 from community_consultation.tests.users import api_token, as_user, make_user
+from community_consultation.township.doctype.township_assignment.township_assignment import (
+	follow_report_backs,
+)
 
 DISPUTE = "甲乙两村交界灌溉水渠清淤与用水分配"
 
@@ -266,13 +266,15 @@ def test_township_and_villages_together_over_rest(world):
 	assert page.status_code == 200 and DISPUTE not in page.get_data(as_text=True)
 
 	# ---- village C held no session for three months: silent; A and B are not
-	silent = ok(officer.get("/api/method/community_consultation.township.silent_villages"))["message"]
+	silent = ok(officer.get("/api/method/community_consultation.township.queries.silent_villages"))["message"]
 	assert [v["name"] for v in silent if v["name"] in villages] == [units.village_c]
 
 	# ---- each clerk sees the township's matters that concern their village, nothing of the others' own
 	for key in ("clerk_a", "clerk_b"):
 		clerk = world.clients[key]
-		matters = ok(clerk.get("/api/method/community_consultation.township.township_matters"))["message"]
+		matters = ok(clerk.get("/api/method/community_consultation.township.queries.township_matters"))[
+			"message"
+		]
 		assert township_topic in [m["name"] for m in matters]
 		for doctype, docname in (
 			("Consultation Topic", township_topic),
@@ -285,7 +287,9 @@ def test_township_and_villages_together_over_rest(world):
 	clerk_c = world.clients["clerk_c"]
 	assert township_topic not in [
 		m["name"]
-		for m in ok(clerk_c.get("/api/method/community_consultation.township.township_matters"))["message"]
+		for m in ok(clerk_c.get("/api/method/community_consultation.township.queries.township_matters"))[
+			"message"
+		]
 	]
 	assert clerk_c.get(resource("Consultation Topic", township_topic)).status_code == 403
 	assert world.clients["clerk_b"].get(resource("Consultation Topic", dispute["name"])).status_code == 403

@@ -9,7 +9,7 @@ import frappe
 import pytest
 
 from community_consultation.notices import wechat
-from community_consultation.portal.sms_login import mobile_account_email
+from community_consultation.notices.recipients import mobile_account_email
 from community_consultation.tests.factory import make_unit_tree
 from community_consultation.tests.http import Client
 from community_consultation.tests.providers import (

@@ -28,7 +28,7 @@ from community_consultation.community_consultation.doctype.consultation_topic.co
 	PartyConsentRequiredError,
 	ReviewError,
 )
-from community_consultation.lifecycle import WorkflowRoleError, WorkflowStateError
+from community_consultation.procedure.lifecycle import WorkflowRoleError, WorkflowStateError
 from community_consultation.setup.workflows import WORKFLOWS, create_default_workflows
 from community_consultation.tests import shared
 from community_consultation.tests.factory import (

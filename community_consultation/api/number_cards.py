@@ -7,16 +7,17 @@ report that shows the same records when clicked (`route`, `route_options`)."""
 import frappe
 from frappe.utils import nowdate
 
-from community_consultation.community_consultation.doctype.community_meeting.community_meeting import (
-	LIFE_CYCLE as MEETING,
-)
 from community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome import (
 	LIFE_CYCLE as OUTCOME,
 )
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	OPEN_STATES,
 )
+from community_consultation.decision_bodies.doctype.community_meeting.community_meeting import (
+	LIFE_CYCLE as MEETING,
+)
 from community_consultation.permissions import unit_condition_sql
+from community_consultation.township.queries import silent_villages
 
 
 def count_within_units(doctype: str, condition: str) -> int:
@@ -88,3 +89,10 @@ def meetings_not_quorate(filters=None) -> dict:
 		["List", "Community Meeting"],
 		{"status": "Not Quorate", "meeting_on": [">=", _this_year()]},
 	)
+
+
+@frappe.whitelist()
+def silent_villages_card(filters: str | dict | None = None) -> dict:
+	"""The Silent Villages number card: how many villages of the user's units are silent, a click from
+	the Township Overview that lists them."""
+	return card(len(silent_villages()), ["query-report", "Township Overview"])

@@ -1,6 +1,6 @@
 """Notices to participants, stakeholders and staff: system notification, email and SMS.
 
-What is sent, when, and to whom (the work plan's §; README "Notices"):
+What is sent, when, and to whom (the work plan's §; docs/procedure.md, "Notices"):
 
 | notice | when | to |
 | --- | --- | --- |

@@ -21,7 +21,7 @@ DEADLINE_REMINDER = "Deadline Reminder"
 DEADLINE_DAY = "Deadline Day"
 OUTCOME_OVERDUE = "Outcome Overdue"
 ANNUAL_RETURN = "Annual Return Reminder"
-# township and village together (community_consultation/township.py)
+# township and village together (community_consultation/township/sharing.py)
 REPORT_BACK_OVERDUE = "Report Back Overdue"
 PLAN_REMINDER = "Plan Reminder"
 CORRECTION_OVERDUE = "Correction Overdue"

@@ -2,8 +2,8 @@
 
 import frappe
 
-from community_consultation import unit_tree
 from community_consultation.notices.catalogue import COMMITTEE_TYPE
+from community_consultation.units import tree as unit_tree
 
 # ------------------------------------------------------------------------------------ recipients
 
@@ -27,11 +27,18 @@ def stakeholder_recipient(stakeholder: str) -> frappe._dict | None:
 	)
 
 
+# the account of a resident known by their mobile number only (portal/sms_login.py): an address that never
+# receives mail (RFC 2606's reserved .invalid), and no notice goes to it
+MOBILE_ACCOUNT_DOMAIN = "mobile.invalid"
+
+
+def mobile_account_email(mobile: str) -> str:
+	return f"{mobile}@{MOBILE_ACCOUNT_DOMAIN}"
+
+
 def reachable_email(email: str | None) -> str | None:
 	"""An address that receives mail: not the placeholder of an account known by its mobile number."""
-	from community_consultation.portal.sms_login import is_mobile_account_email
-
-	return None if is_mobile_account_email(email) else email
+	return None if email and email.lower().endswith("@" + MOBILE_ACCOUNT_DOMAIN) else email
 
 
 def user_recipient(user: str) -> frappe._dict | None:

@@ -38,35 +38,11 @@ from community_consultation.community_consultation.doctype.consultation_material
 from community_consultation.community_consultation.doctype.consultation_participant.consultation_participant import (
 	ConsultationParticipant,
 )
-from community_consultation.community_consultation.doctype.consultation_plan_date.consultation_plan_date import (
-	ConsultationPlanDate,
-)
 from community_consultation.community_consultation.doctype.consultation_topic_stakeholder.consultation_topic_stakeholder import (
 	ConsultationTopicStakeholder,
 )
-from community_consultation.community_consultation.doctype.four_deliberations_stage.four_deliberations_stage import (
-	FourDeliberationsStage,
-)
 from community_consultation.community_consultation.doctype.implementation_update.implementation_update import (
 	ImplementationUpdate,
-)
-from community_consultation.community_consultation.doctype.inspection_correction.inspection_correction import (
-	InspectionCorrection,
-)
-from community_consultation.community_consultation.doctype.meeting_agenda_item.meeting_agenda_item import (
-	MeetingAgendaItem,
-)
-from community_consultation.community_consultation.doctype.meeting_attendance.meeting_attendance import (
-	MeetingAttendance,
-)
-from community_consultation.community_consultation.doctype.meeting_authorisation.meeting_authorisation import (
-	MeetingAuthorisation,
-)
-from community_consultation.community_consultation.doctype.meeting_notice_channel.meeting_notice_channel import (
-	MeetingNoticeChannel,
-)
-from community_consultation.community_consultation.doctype.meeting_representative.meeting_representative import (
-	MeetingRepresentative,
 )
 from community_consultation.community_consultation.doctype.notice_delivery.notice_delivery import (
 	NoticeDelivery,
@@ -75,11 +51,35 @@ from community_consultation.community_consultation.doctype.outcome_notice.outcom
 from community_consultation.community_consultation.doctype.session_notice_channel.session_notice_channel import (
 	SessionNoticeChannel,
 )
-from community_consultation.community_consultation.doctype.township_assignment_village.township_assignment_village import (
-	TownshipAssignmentVillage,
+from community_consultation.decision_bodies.doctype.four_deliberations_stage.four_deliberations_stage import (
+	FourDeliberationsStage,
+)
+from community_consultation.decision_bodies.doctype.meeting_agenda_item.meeting_agenda_item import (
+	MeetingAgendaItem,
+)
+from community_consultation.decision_bodies.doctype.meeting_attendance.meeting_attendance import (
+	MeetingAttendance,
+)
+from community_consultation.decision_bodies.doctype.meeting_authorisation.meeting_authorisation import (
+	MeetingAuthorisation,
+)
+from community_consultation.decision_bodies.doctype.meeting_notice_channel.meeting_notice_channel import (
+	MeetingNoticeChannel,
+)
+from community_consultation.decision_bodies.doctype.meeting_representative.meeting_representative import (
+	MeetingRepresentative,
 )
 from community_consultation.permissions import unit_condition_sql, unit_scope
-from community_consultation.unit_tree import unit_field
+from community_consultation.township.doctype.consultation_plan_date.consultation_plan_date import (
+	ConsultationPlanDate,
+)
+from community_consultation.township.doctype.inspection_correction.inspection_correction import (
+	InspectionCorrection,
+)
+from community_consultation.township.doctype.township_assignment_village.township_assignment_village import (
+	TownshipAssignmentVillage,
+)
+from community_consultation.units.tree import unit_field
 
 
 class RowKnowsItsParent:

@@ -56,7 +56,7 @@ from frappe.utils.data import make_filter_tuple
 
 from community_consultation.overrides.replica import replica_reads
 from community_consultation.permissions import unit_scope
-from community_consultation.unit_tree import unit_field, units_within
+from community_consultation.units.tree import unit_field, units_within
 
 
 def restricted_ranges(doctype: str):

@@ -18,7 +18,7 @@ joins all conditions with AND, then run `scripts/test tests/test_permissions.py 
 import frappe
 
 from community_consultation.permissions import unit_condition_sql, unit_scope
-from community_consultation.unit_tree import unit_field
+from community_consultation.units.tree import unit_field
 
 
 def file_query_conditions(user: str | None = None, doctype: str | None = None) -> str:

@@ -33,7 +33,7 @@ def number_card_percentage_difference(doc, filters, result):
 @frappe.whitelist()
 @replica_reads
 def export_query():
-	from community_consultation.prepared_returns import run
+	from community_consultation.overrides.prepared_returns import run
 
 	frappe_run = query_report.run
 	query_report.run = run  # one request at a time per worker process: restored below

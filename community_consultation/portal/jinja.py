@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import format_time, formatdate, get_datetime, getdate
 
-from community_consultation import unit_tree
+from community_consultation.units import tree as unit_tree
 
 # the stakeholder type of the supervision committee, created at install (二(三))
 SUPERVISION_COMMITTEE_TYPE = "村(居)务监督委员会"

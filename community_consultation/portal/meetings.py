@@ -57,7 +57,7 @@ def meeting_resolution(meeting: str | None, topic: str | None = None) -> frappe.
 def meeting_quorum(doc) -> str:
 	"""The quorum as the meeting's rule counts it, in the reader's language ("412 of 1,030 adults，51 of
 	290 households"), from the stored attendance and basis."""
-	from community_consultation.community_consultation.doctype.community_meeting.community_meeting import (
+	from community_consultation.decision_bodies.doctype.community_meeting.community_meeting import (
 		quorum_counts,
 	)
 

@@ -3,7 +3,7 @@ upcoming public sessions as an iCalendar feed (主动公开协商成果, 二(五
 
 Only what the public pages show (community_consultation.portal.outcomes, the unit's page
 /consultation/<unit>): the same queries, the same fields. Stable URLs, for guests (the columns are
-documented in the README, "Open data"):
+documented in docs/open-data.md):
 
 	/api/method/community_consultation.portal.open_data.outcomes_csv?unit=<unit>
 	/api/method/community_consultation.portal.open_data.outcomes_json?unit=<unit>

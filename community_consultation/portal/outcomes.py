@@ -15,8 +15,8 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import getdate, nowdate, sanitize_html
 
-from community_consultation import unit_tree
-from community_consultation.township import township_outcomes_concerning
+from community_consultation.township.queries import township_outcomes_concerning
+from community_consultation.units import tree as unit_tree
 
 # pages for guests are in Chinese whatever the browser asks for
 PUBLIC_LANGUAGE = "zh"
@@ -159,7 +159,7 @@ def units_with_public_outcomes(today=None) -> list[frappe._dict]:
 	for row in public_outcomes(today=today, with_progress=False):
 		if row.corrected:
 			continue
-		village = unit_tree.village_of(row.community_unit, row.unit_type, row.parent_community_unit)
+		village = unit_tree.row_village(row.community_unit, row.unit_type, row.parent_community_unit)
 		entry = counts.setdefault(village, frappe._dict(outcomes=0, latest=None))
 		entry.outcomes += 1
 		if row.publicity_from and (not entry.latest or getdate(row.publicity_from) > getdate(entry.latest)):

@@ -52,7 +52,7 @@ def planned_events(start, end, filters: list) -> list[dict]:
 	`planned` (and kept or not), within the user's units (`consultation_plan.planned_dates`), for a user
 	who may read the plans. Filtered on a unit, the unit's own; filtered on anything else (a session's
 	status), none: a planned date has no such field."""
-	from community_consultation.community_consultation.doctype.consultation_plan.consultation_plan import (
+	from community_consultation.township.doctype.consultation_plan.consultation_plan import (
 		planned_dates,
 	)
 

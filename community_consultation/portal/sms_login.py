@@ -30,7 +30,7 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 from frappe.utils import add_to_date, cint, get_datetime, now_datetime
 
-from community_consultation import unit_tree
+from community_consultation.notices.recipients import mobile_account_email
 from community_consultation.notices.sms import (
 	VERIFICATION_CODE,
 	mainland_mobile,
@@ -39,13 +39,11 @@ from community_consultation.notices.sms import (
 	sign_in_limit,
 	sms_configured,
 )
+from community_consultation.units import tree as unit_tree
 
 CODES = "SMS Verification Code"
 RESIDENT_ROLE = "Resident"
 TICKET_MINUTES = 15
-# the account of a resident known by their mobile number only: an address that never receives mail
-# (RFC 2606's reserved .invalid); notices never go to it (notices/recipients.py)
-MOBILE_ACCOUNT_DOMAIN = "mobile.invalid"
 SIGN_UP_ROUTE = "sign-up"
 NOTICE_ROUTE = "personal-information"
 NAME_LENGTH = 40
@@ -57,14 +55,6 @@ class SignInRefused(frappe.ValidationError):
 
 def refuse(message: str, title: str | None = None):
 	frappe.throw(message, SignInRefused, title=title or _("Not signed in"))
-
-
-def mobile_account_email(mobile: str) -> str:
-	return f"{mobile}@{MOBILE_ACCOUNT_DOMAIN}"
-
-
-def is_mobile_account_email(email: str | None) -> bool:
-	return bool(email) and email.lower().endswith("@" + MOBILE_ACCOUNT_DOMAIN)
 
 
 def code_hash(mobile: str, code: str) -> str:
@@ -225,7 +215,7 @@ def sign_up(
 	wechat_ticket: str | None = None,
 ) -> dict:
 	"""A new resident: the number checked by SMS (`ticket`), the notice accepted, the village chosen."""
-	from community_consultation.portal.web_form import get_or_create_resident_stakeholder
+	from community_consultation.procedure.online_proposals import get_or_create_resident_stakeholder
 
 	mobile = frappe.cache().get_value(ticket_key(ticket)) if ticket else None
 	if not mobile:

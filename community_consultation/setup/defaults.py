@@ -6,7 +6,7 @@ never re-creates or overwrites what they changed (these are not fixtures).
 
 import frappe
 
-from community_consultation.four_deliberations import DELIBERATION, PROPOSAL, REVIEW
+from community_consultation.decision_bodies.four_deliberations import DELIBERATION, PROPOSAL, REVIEW
 
 # 二(二) 协商事项目录: (no, name, decision route, requires party consent)
 CATEGORIES = (

@@ -1,4 +1,4 @@
-"""The app's roles: who uses the system (the work plan's 三; README "Roles and rights")."""
+"""The app's roles: who uses the system (the work plan's 三; docs/roles-and-permissions.md)."""
 
 import frappe
 

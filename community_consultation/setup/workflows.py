@@ -6,13 +6,13 @@ so an administrator's edits (states added, roles changed, transitions removed, t
 survive `bench migrate` and app updates: these are not fixtures.
 
 The work plan's rules do not depend on these definitions: the controllers enforce them whatever a
-workflow allows, and `community_consultation.lifecycle` keeps each workflow state in step with the
+workflow allows, and `community_consultation.procedure.lifecycle` keeps each workflow state in step with the
 facts it names (see there).
 """
 
 import frappe
 
-from community_consultation.lifecycle import migrate_workflow_states
+from community_consultation.procedure.lifecycle import migrate_workflow_states
 
 ADMIN = "Consultation Administrator"
 SECRETARY = "Community Secretary"

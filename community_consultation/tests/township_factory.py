@@ -1,4 +1,4 @@
-"""Builders of valid township-and-village records (community_consultation/township.py), for tests: a
+"""Builders of valid township-and-village records (community_consultation/township/sharing.py), for tests: a
 referral, an assignment with its topics and a report back, an inspection, a plan (from
 `community_consultation.setup.records`, which the demo data uses too), and one record of each."""
 

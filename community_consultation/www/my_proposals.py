@@ -4,9 +4,9 @@ or not and why, in consultation, agreed, decided, outcome public, implemented). 
 import frappe
 from frappe import _
 
+from community_consultation.notices.proposal_progress import PAGE_ROUTE, my_proposals, my_residence
 from community_consultation.portal.outcomes import use_public_language
 from community_consultation.portal.web_form import WEB_FORM_ROUTE
-from community_consultation.resident_updates import PAGE_ROUTE, my_proposals, my_residence
 
 no_cache = 1
 

@@ -4,7 +4,7 @@ the meetings recorded before, and the stored text goes."""
 
 import frappe
 
-from community_consultation.community_consultation.doctype.community_meeting.community_meeting import (
+from community_consultation.decision_bodies.doctype.community_meeting.community_meeting import (
 	BASIS_ATTENDANCE,
 )
 

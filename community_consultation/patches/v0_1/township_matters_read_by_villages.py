@@ -1,9 +1,10 @@
 """Township topics recorded before the villages they concern could read them: the users of those
-villages are given their read-only shares (`township.sync_village_reads`)."""
+villages are given their read-only shares (`sharing.sync_village_reads`)."""
 
 import frappe
 
-from community_consultation.township import TOWNSHIP_TYPES, sync_village_reads
+from community_consultation.township.sharing import sync_village_reads
+from community_consultation.units.tree import TOWNSHIP_TYPES
 
 
 def execute():

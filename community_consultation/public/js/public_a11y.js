@@ -1,4 +1,4 @@
-// The public pages for residents (README "Accessibility"): what Frappe's website and web form leave
+// The public pages for residents (docs/accessibility.md): what Frappe's website and web form leave
 // to do for GB/T 37668-2019 level 2 / WCAG 2.1 AA. Included on every website page by `web_include_js`.
 // - every form field's label is tied to its input (1.3.1, 4.1.2); the file input is named;
 // - the rich-text editor's toolbar buttons and pickers have Chinese names (4.1.2), and Tab leaves the

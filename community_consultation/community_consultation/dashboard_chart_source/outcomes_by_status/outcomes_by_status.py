@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 
 from community_consultation.overrides.replica import replica_reads
-from community_consultation.reporting import chart_scope
+from community_consultation.reporting.figures import chart_scope
 
 STATUS_ORDER = ("Filed", "Publicised", "In Implementation", "Overdue", "Implemented", "Draft")
 

@@ -13,7 +13,7 @@ from frappe import _
 from frappe.utils import add_months, get_first_day, getdate, nowdate
 
 from community_consultation.overrides.replica import replica_reads
-from community_consultation.reporting import chart_scope
+from community_consultation.reporting.figures import chart_scope
 
 MONTHS = 12
 

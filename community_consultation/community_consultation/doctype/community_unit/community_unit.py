@@ -5,8 +5,8 @@ import frappe
 from frappe import _
 from frappe.utils.nestedset import NestedSet
 
-from community_consultation.unit_tree import ALLOWED_PARENT_TYPES, GROUP_TYPES
-from community_consultation.validation import PayloadGuard, validate_field_types
+from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
+from community_consultation.units.tree import ALLOWED_PARENT_TYPES, GROUP_TYPES
 
 
 class CommunityUnit(PayloadGuard, NestedSet):

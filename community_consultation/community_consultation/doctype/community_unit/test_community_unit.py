@@ -5,7 +5,7 @@ import frappe
 
 from community_consultation.tests.factory import make_unit, make_unit_tree
 from community_consultation.tests.utils import ProcedureTestCase
-from community_consultation.unit_tree import get_consultation_level
+from community_consultation.units.tree import get_consultation_level
 
 
 class TestCommunityUnit(ProcedureTestCase):

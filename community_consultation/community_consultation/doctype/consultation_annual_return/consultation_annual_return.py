@@ -17,11 +17,11 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, getdate, now_datetime, nowdate
 
-from community_consultation.locking import ensure_series_row, existing_record, lock_row
+from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
+from community_consultation.overrides.row_locking import ensure_series_row, existing_record, lock_row
 from community_consultation.permissions import unit_scope
-from community_consultation.reporting import RETURN_FIGURES, get_return_rows
-from community_consultation.unit_tree import COUNTY, unit_in_ranges
-from community_consultation.validation import PayloadGuard, validate_field_types
+from community_consultation.reporting.figures import RETURN_FIGURES, get_return_rows
+from community_consultation.units.tree import COUNTY, unit_in_ranges
 
 FIGURE_FIELDS = tuple(f for f, _label, _type in RETURN_FIGURES)
 

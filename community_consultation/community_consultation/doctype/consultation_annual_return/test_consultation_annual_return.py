@@ -4,7 +4,7 @@
 import frappe
 from frappe.utils import getdate
 
-from community_consultation.reporting import RETURN_FIGURES
+from community_consultation.reporting.figures import RETURN_FIGURES
 from community_consultation.tests.report_data import (
 	EXPECTED_VILLAGE_A,
 	EXPECTED_VILLAGE_B,

@@ -4,7 +4,7 @@
 # import frappe
 from frappe.model.document import Document
 
-from community_consultation.validation import PayloadGuard, validate_field_types
+from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
 
 
 class ConsultationCategory(PayloadGuard, Document):

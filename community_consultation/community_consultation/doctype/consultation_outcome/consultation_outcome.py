@@ -5,10 +5,6 @@ import frappe
 from frappe import _, _lt
 from frappe.utils import add_days, cint, date_diff, flt, getdate, now_datetime, nowdate
 
-from community_consultation.community_consultation.doctype.community_meeting.community_meeting import (
-	MeetingResolutionRequiredError,
-	check_resolution,
-)
 from community_consultation.community_consultation.doctype.consultation_settings.consultation_settings import (
 	get_settings,
 )
@@ -18,18 +14,24 @@ from community_consultation.community_consultation.doctype.consultation_topic.co
 from community_consultation.community_consultation.doctype.implementation_update.implementation_update import (
 	ProgressError,
 )
-from community_consultation.four_deliberations import validate_four_deliberations_before_implementation
-from community_consultation.lifecycle import LifeCycle, State, correction_states, follow_state
-from community_consultation.locking import ensure_series_row, existing_record, lock_row
+from community_consultation.decision_bodies.doctype.community_meeting.community_meeting import (
+	MeetingResolutionRequiredError,
+	check_resolution,
+)
+from community_consultation.decision_bodies.four_deliberations import (
+	validate_four_deliberations_before_implementation,
+)
 from community_consultation.notices.delivery import (
 	notify_outcome_filed,
 	notify_publicity_started,
 	send_notices_of_the_day,
 	send_outcome_notice,
 )
-from community_consultation.procedure import ProcedureDocument
-from community_consultation.scheduling import each_on_its_own
-from community_consultation.validation import validate_field_types
+from community_consultation.overrides.payload_guard import validate_field_types
+from community_consultation.overrides.row_locking import ensure_series_row, existing_record, lock_row
+from community_consultation.procedure.controller import ProcedureDocument
+from community_consultation.procedure.lifecycle import LifeCycle, State, correction_states, follow_state
+from community_consultation.procedure.scheduling import each_on_its_own
 
 VILLAGERS_MEETING_ROUTE = "Villagers' Meeting"
 LEGAL_PROCEDURE_ROUTE = "Legal Procedure"
@@ -69,7 +71,7 @@ class CompletionError(frappe.ValidationError):
 	"""Reported back and dissenters answered before implemented (§二(六))."""
 
 
-# §二(五)4, 二(六): an outcome's states, judged in this order (community_consultation/lifecycle.py)
+# §二(五)4, 二(六): an outcome's states, judged in this order (community_consultation/procedure/lifecycle.py)
 LIFE_CYCLE = LifeCycle(
 	"Consultation Outcome",
 	(
@@ -128,7 +130,7 @@ DATED_STATES = ("Filed", "Publicised", "In Implementation")
 
 
 class ConsultationOutcome(ProcedureDocument):
-	"""A consultation outcome (协商成果), §二(五)4, 二(六). Saving it runs `procedure.ProcedureDocument`'s
+	"""A consultation outcome (协商成果), §二(五)4, 二(六). Saving it runs `controller.ProcedureDocument`'s
 	order: payload and procedure facts, unit, `validate_rules` (after submit
 	`validate_rules_after_submit`), the status from `LIFE_CYCLE` and the workflow state; `before_submit`
 	files it; after the write the stakeholders hear of the filing and of the publicity

@@ -12,11 +12,11 @@ from community_consultation.community_consultation.doctype.consultation_topic.co
 	CLOSED_TO_SESSIONS,
 	update_topic_status,
 )
-from community_consultation.lifecycle import LifeCycle, State
-from community_consultation.locking import ensure_series_row, existing_record, lock_row
 from community_consultation.notices.delivery import send_session_notice
-from community_consultation.procedure import ProcedureDocument
-from community_consultation.validation import validate_field_types
+from community_consultation.overrides.payload_guard import validate_field_types
+from community_consultation.overrides.row_locking import ensure_series_row, existing_record, lock_row
+from community_consultation.procedure.controller import ProcedureDocument
+from community_consultation.procedure.lifecycle import LifeCycle, State
 
 CONSENSUS = "Consensus"
 NO_CONSENSUS = "No Consensus"
@@ -61,7 +61,7 @@ class SessionInUseError(frappe.ValidationError):
 	"""A session with an outcome or a later round is kept."""
 
 
-# §二(五)2–3: a session's states, judged in this order (community_consultation/lifecycle.py)
+# §二(五)2–3: a session's states, judged in this order (community_consultation/procedure/lifecycle.py)
 LIFE_CYCLE = LifeCycle(
 	"Consultation Session",
 	(
@@ -94,7 +94,7 @@ LIFE_CYCLE = LifeCycle(
 
 
 class ConsultationSession(ProcedureDocument):
-	"""A consultation session (协商会议), §二(五)2–3. Saving it runs `procedure.ProcedureDocument`'s
+	"""A consultation session (协商会议), §二(五)2–3. Saving it runs `controller.ProcedureDocument`'s
 	order: payload and procedure facts, unit, `validate_rules`, the status from `LIFE_CYCLE` and the
 	workflow state; `before_submit` concludes it; after the write `after_update` tells the
 	participants of a notice just published and updates the topic."""
@@ -215,7 +215,7 @@ class ConsultationSession(ProcedureDocument):
 
 	def validate_topic_not_with_township(self):
 		"""§三(二): a topic the village referred to the township waits for the township's decision."""
-		from community_consultation.community_consultation.doctype.township_referral.township_referral import (
+		from community_consultation.township.doctype.township_referral.township_referral import (
 			TopicWithTownshipError,
 			awaiting_township,
 		)

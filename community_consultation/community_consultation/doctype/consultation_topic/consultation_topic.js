@@ -107,7 +107,7 @@ frappe.ui.form.on("Consultation Topic", {
 	refresh(frm) {
 		if (frm.is_new()) return;
 		frappe
-			.xcall("community_consultation.township.links_of_topic", { topic: frm.doc.name })
+			.xcall("community_consultation.township.queries.links_of_topic", { topic: frm.doc.name })
 			.then(({ referral, assignment, can_refer, township_matter }) => {
 				if (township_matter) {
 					frm.set_intro(

@@ -5,13 +5,13 @@ import frappe
 from frappe import _, _lt
 from frappe.utils import escape_html, format_datetime, getdate, nowdate
 
-from community_consultation.four_deliberations import validate_stages
-from community_consultation.lifecycle import LifeCycle, State
-from community_consultation.locking import ensure_series_row, existing_record, lock_row
-from community_consultation.portal.web_form import after_topic_insert, before_topic_insert
-from community_consultation.procedure import ProcedureDocument
-from community_consultation.unit_tree import get_consultation_level
-from community_consultation.validation import validate_field_types
+from community_consultation.decision_bodies.four_deliberations import validate_stages
+from community_consultation.overrides.payload_guard import validate_field_types
+from community_consultation.overrides.row_locking import ensure_series_row, existing_record, lock_row
+from community_consultation.procedure.controller import ProcedureDocument
+from community_consultation.procedure.lifecycle import LifeCycle, State
+from community_consultation.procedure.online_proposals import after_topic_insert, before_topic_insert
+from community_consultation.units.tree import get_consultation_level
 
 # statuses in which the topic takes no further session
 CLOSED_TO_SESSIONS = ("Draft", "Rejected", "Escalated", "Referred", "Agreed", "Closed")
@@ -60,7 +60,7 @@ _NOT_ADOPTED = """exists(select 1 from `tabMeeting Agenda Item` mi join `tabComm
 	and m.docstatus = 1 and m.quorate = 1 and mi.result = 'Not Passed')"""
 NOT_PASSED = "Not Passed"
 
-# §二(五), 二(六): a topic's states, judged in this order (community_consultation/lifecycle.py)
+# §二(五), 二(六): a topic's states, judged in this order (community_consultation/procedure/lifecycle.py)
 LIFE_CYCLE = LifeCycle(
 	"Consultation Topic",
 	(
@@ -127,7 +127,7 @@ LIFE_CYCLE = LifeCycle(
 
 
 class ConsultationTopic(ProcedureDocument):
-	"""A consultation topic (协商议题), §二(五)1. Saving it runs `procedure.ProcedureDocument`'s order:
+	"""A consultation topic (协商议题), §二(五)1. Saving it runs `controller.ProcedureDocument`'s order:
 	payload and procedure facts, unit, `validate_rules`, the status from `LIFE_CYCLE` and the workflow
 	state; after the write `after_update`."""
 
@@ -263,7 +263,7 @@ class ConsultationTopic(ProcedureDocument):
 
 	def validate_four_deliberations(self):
 		"""四议两公开 (Organic Law art. 24 matters): the stages in order, none skipped, each proven by its
-		record (`community_consultation.four_deliberations`)."""
+		record (`community_consultation.decision_bodies.four_deliberations`)."""
 		validate_stages(self)
 
 	def has_sessions(self):

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, getdate
 
-from community_consultation.validation import PayloadGuard
+from community_consultation.overrides.payload_guard import PayloadGuard
 
 
 class ProgressError(frappe.ValidationError):

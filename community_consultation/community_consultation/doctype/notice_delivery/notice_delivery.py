@@ -3,7 +3,7 @@
 
 from frappe.model.document import Document
 
-from community_consultation.validation import PayloadGuard
+from community_consultation.overrides.payload_guard import PayloadGuard
 
 
 class NoticeDelivery(PayloadGuard, Document):

@@ -4,7 +4,7 @@
 # import frappe
 from frappe.model.document import Document
 
-from community_consultation.validation import PayloadGuard
+from community_consultation.overrides.payload_guard import PayloadGuard
 
 
 class OutcomeNotice(PayloadGuard, Document):

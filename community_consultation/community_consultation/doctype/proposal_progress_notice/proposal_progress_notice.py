@@ -3,7 +3,7 @@
 
 from frappe.model.document import Document
 
-from community_consultation.validation import PayloadGuard, validate_field_types
+from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
 
 
 class ProposalProgressNotice(PayloadGuard, Document):

@@ -6,9 +6,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import nowdate
 
-from community_consultation.locking import ensure_series_row
+from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
+from community_consultation.overrides.row_locking import ensure_series_row
 from community_consultation.permissions import validate_unit_access
-from community_consultation.validation import PayloadGuard, validate_field_types
 
 
 class Stakeholder(PayloadGuard, Document):

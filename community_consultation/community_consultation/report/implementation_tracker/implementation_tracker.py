@@ -11,13 +11,13 @@ from frappe.utils import cint, nowdate
 from community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome import (
 	LIFE_CYCLE as OUTCOME_LIFE_CYCLE,
 )
-from community_consultation.reporting import (
+from community_consultation.reporting.figures import (
 	UnitScope,
 	ancestor_map_sql,
 	datetime_range,
 	get_period,
 )
-from community_consultation.unit_tree import VILLAGE_TYPES
+from community_consultation.units.tree import VILLAGE_TYPES
 
 
 def execute(filters: dict | None = None):

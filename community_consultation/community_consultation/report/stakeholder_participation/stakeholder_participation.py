@@ -11,14 +11,14 @@ from frappe.utils import cint, flt
 from community_consultation.community_consultation.doctype.consultation_session.consultation_session import (
 	LIFE_CYCLE as SESSION_LIFE_CYCLE,
 )
-from community_consultation.reporting import (
+from community_consultation.reporting.figures import (
 	ROOMY_TEMP_TABLES,
 	UnitScope,
 	ancestor_map_sql,
 	datetime_range,
 	get_period,
 )
-from community_consultation.unit_tree import VILLAGE_TYPES
+from community_consultation.units.tree import VILLAGE_TYPES
 
 
 def execute(filters: dict | None = None):

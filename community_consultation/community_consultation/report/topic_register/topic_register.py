@@ -10,13 +10,13 @@ from frappe import _
 from community_consultation.community_consultation.doctype.consultation_session.consultation_session import (
 	LIFE_CYCLE as SESSION_LIFE_CYCLE,
 )
-from community_consultation.reporting import (
+from community_consultation.reporting.figures import (
 	UnitScope,
 	ancestor_map_sql,
 	date_range,
 	get_period,
 )
-from community_consultation.unit_tree import VILLAGE_TYPES
+from community_consultation.units.tree import VILLAGE_TYPES
 
 OUTCOME_FIELDS = (
 	"outcome",

@@ -6,7 +6,7 @@ import frappe
 from community_consultation.community_consultation.report.yearly_consultation_return.yearly_consultation_return import (
 	execute,
 )
-from community_consultation.reporting import RETURN_FIGURES
+from community_consultation.reporting.figures import RETURN_FIGURES
 from community_consultation.tests.report_data import (
 	EXPECTED_CATEGORIES_A,
 	EXPECTED_CATEGORIES_B,

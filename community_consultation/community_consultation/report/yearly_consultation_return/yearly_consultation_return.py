@@ -5,15 +5,16 @@
 consultation work every year before the end of December).
 
 One row per village or community, under its township and county, with a grand total on top. The
-figures come from one set-based query (`community_consultation.reporting.get_return_rows`) that
+figures come from one set-based query (`community_consultation.reporting.figures.get_return_rows`) that
 applies the user's allowed units inside it.
 """
 
 import frappe
 from frappe import _
 
-from community_consultation.prepared_returns import check_unit_scope, return_rows
-from community_consultation.reporting import RETURN_FIGURES, get_period
+from community_consultation.overrides.prepared_returns import check_unit_scope
+from community_consultation.reporting.by_county import return_rows
+from community_consultation.reporting.figures import RETURN_FIGURES, get_period
 
 LEVEL_LABELS = {"total": "Total", "county": "County", "township": "Township"}
 

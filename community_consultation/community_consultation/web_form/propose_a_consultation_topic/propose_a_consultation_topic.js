@@ -1,4 +1,4 @@
-// The resident's file travels with the proposal (see community_consultation.portal.web_form):
+// The resident's file travels with the proposal (see community_consultation.procedure.online_proposals):
 // it is read in the browser, checked for size, and sent in the HTML field "{{ attachment_field }}".
 frappe.ready(() => {
 	const FIELD = "{{ attachment_field }}";

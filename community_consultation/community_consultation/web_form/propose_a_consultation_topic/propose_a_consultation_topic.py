@@ -1,6 +1,7 @@
 """The resident's web form for proposing a topic (社情民意网络征集渠道): what it offers and lists.
 
-Submission itself is handled by the Consultation Topic hooks in community_consultation.portal.web_form.
+Submission itself is checked by the Consultation Topic's rules for online proposals
+(community_consultation.procedure.online_proposals).
 """
 
 import json
@@ -9,12 +10,11 @@ import frappe
 from frappe import _
 from frappe.query_builder import DocType
 
-from community_consultation.portal.web_form import (
+from community_consultation.portal.web_form import get_own_proposals, proposal_attachments
+from community_consultation.procedure.online_proposals import (
 	ATTACHMENT_FIELD,
 	PROPOSAL_UNIT_TYPES,
-	get_own_proposals,
 	max_attachment_mb,
-	proposal_attachments,
 )
 
 # the messages of propose_a_consultation_topic.js: a web page has only the translations its

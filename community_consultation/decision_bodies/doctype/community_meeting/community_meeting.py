@@ -1,0 +1,747 @@
+# Copyright (c) 2026, community_consultation developers and contributors
+# For license information, please see license.txt
+
+"""A meeting of the village or community that decides by law (§二(一), 二(五)3).
+
+The work plan sends two kinds of matter to it: what the law reserves to the villagers' (residents')
+meeting, which "must be discussed and decided by it, and carried out only once passed" (§二(一)), and
+what consultation cannot settle (§二(五)3). Its rules come from the Organic Law of the Villagers'
+Committees (2018 text: art. 21 notice, art. 22 quorum and majority, art. 24 reserved matters and the
+authorisation of the representatives' meeting, art. 26 the representatives' meeting, art. 28 the group
+meeting) and the Urban Residents' Committees Organic Law (the residents' meeting). The figures are not
+here: they are the `Meeting Rule` in force on the meeting's date and the `Meeting Basis` of its unit,
+both dated data; the meeting keeps which it applied.
+
+Saving it runs `controller.ProcedureDocument`'s order (payload and procedure facts, unit,
+`validate_rules`, the status from `LIFE_CYCLE`); `before_submit` concludes it, and a concluded meeting
+is locked: it is corrected by cancel and amend, with the reason."""
+
+import frappe
+from frappe import _, _lt
+from frappe.utils import cint, date_diff, get_datetime, getdate, now_datetime
+
+from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
+	update_topic_status,
+)
+from community_consultation.decision_bodies.doctype.meeting_basis.meeting_basis import basis_in_force
+from community_consultation.decision_bodies.doctype.meeting_rule.meeting_rule import (
+	reaches,
+	rule_in_force,
+)
+from community_consultation.overrides.row_locking import ensure_series_row, lock_row, own_connection
+from community_consultation.procedure.controller import ProcedureDocument
+from community_consultation.procedure.lifecycle import LifeCycle, State, correction_states
+
+VILLAGERS_MEETING = "Villagers' Meeting"
+VILLAGERS_REPRESENTATIVES = "Villagers' Representatives' Meeting"
+VILLAGERS_GROUP = "Villagers' Group Meeting"
+RESIDENTS_MEETING = "Residents' Meeting"
+RESIDENTS_REPRESENTATIVES = "Residents' Representatives' Meeting"
+
+# the unit each kind of meeting is held in
+KIND_UNIT_TYPES = {
+	VILLAGERS_MEETING: "Village",
+	VILLAGERS_REPRESENTATIVES: "Village",
+	VILLAGERS_GROUP: "Villager Group",
+	RESIDENTS_MEETING: "Community",
+	RESIDENTS_REPRESENTATIVES: "Community",
+}
+# art. 24: the meeting whose recorded authorisation a representatives' meeting needs to decide a matter
+AUTHORISED_BY = {
+	VILLAGERS_REPRESENTATIVES: VILLAGERS_MEETING,
+	RESIDENTS_REPRESENTATIVES: RESIDENTS_MEETING,
+}
+# which attendance rows count towards each basis of the quorum
+BASIS_ATTENDANCE = {
+	"adults": ("Villager", "Household Representative"),
+	"households": ("Household Representative",),
+	"members": ("Representative",),
+}
+
+
+def count_of(basis: str, present: int, total: int) -> str:
+	""" "412 of 1,030 adults": those present on a basis of the quorum, in the reader's language."""
+	present, total = f"{cint(present):,}", f"{cint(total):,}"
+	if basis == "adults":
+		return _("{0} of {1} adults").format(present, total)
+	if basis == "households":
+		return _("{0} of {1} households").format(present, total)
+	return _("{0} of {1} representatives").format(present, total)
+
+
+def quorum_counts(meeting) -> list[str]:
+	"""The quorum as the meeting's rule counts it ("412 of 1,030 adults", "51 of 290 households"), from
+	its stored figures, in the language of whoever reads it: never stored as text."""
+	if not meeting.get("meeting_rule"):
+		return []
+	rule = frappe.get_cached_doc("Meeting Rule", meeting.meeting_rule)
+	present = {
+		"adults": meeting.get("adults_present"),
+		"households": meeting.get("households_present"),
+		"members": meeting.get("members_present"),
+	}
+	total = {
+		"adults": meeting.get("basis_adults"),
+		"households": meeting.get("basis_households"),
+		"members": meeting.get("basis_members"),
+	}
+	return [count_of(b, present[b], total[b]) for b in BASIS_ATTENDANCE if rule.threshold(b)]
+
+
+def quorum_summary(meeting) -> str:
+	"""`quorum_counts` as one line: "412 of 1,030 adults, 51 of 290 households"."""
+	parts = quorum_counts(meeting)
+	line = parts[0] if parts else ""
+	for part in parts[1:]:
+		line = _("{0}, {1}").format(line, part)
+	return line
+
+
+PASSED = "Passed"
+NOT_PASSED = "Not Passed"
+NOT_DECIDED = "Not Decided"
+
+
+class MeetingKindUnitError(frappe.ValidationError):
+	"""A kind of meeting held in a unit that holds no such meeting."""
+
+
+class NoMeetingRuleError(frappe.ValidationError):
+	"""No rule for the kind of meeting is in force on its date."""
+
+
+class NoMeetingBasisError(frappe.ValidationError):
+	"""The unit has no quorum basis dated on or before the meeting."""
+
+
+class NoticePeriodError(frappe.ValidationError):
+	"""The meeting is held before its notice period ended (art. 21), or without notice."""
+
+
+class AttendanceExceedsBasisError(frappe.ValidationError):
+	"""More present than the basis counts (adults, households, representatives)."""
+
+
+class AttendanceRecordError(frappe.ValidationError):
+	"""An attendance row the kind of meeting does not count, or one person or household twice."""
+
+
+class NotQuorateError(frappe.ValidationError):
+	"""The meeting is concluded as deciding while it did not reach its quorum."""
+
+
+class VotesExceedAttendanceError(frappe.ValidationError):
+	"""An item's votes are more than those present."""
+
+
+class TopicOfAnotherUnitError(frappe.ValidationError):
+	"""A resolution on a topic of another village or community."""
+
+
+class ItemDecidedTwiceError(frappe.ValidationError):
+	"""A topic decided twice: listed twice, or already decided by a concluded, quorate meeting."""
+
+
+class MeetingRecordIncompleteError(frappe.ValidationError):
+	"""A meeting concluded without its record: held, minutes, recorder, votes, the correction's reason."""
+
+
+class MeetingResolutionRequiredError(frappe.ValidationError):
+	"""Implementation of a reserved matter without a passing resolution of the right meeting."""
+
+
+# §二(一), 二(五)3: a meeting's states, judged in this order (community_consultation/procedure/lifecycle.py)
+LIFE_CYCLE = LifeCycle(
+	"Community Meeting",
+	(
+		*correction_states("Community Meeting"),
+		State(
+			"Not Quorate",
+			lambda doc: doc.docstatus == 1 and not cint(doc.quorate),
+			"{t}.docstatus = 1 and {t}.quorate = 0",
+		),
+		State("Concluded", lambda doc: doc.docstatus == 1, "{t}.docstatus = 1 and {t}.quorate = 1"),
+		State(
+			"Notice Published",
+			lambda doc: bool(doc.notice_published_on),
+			"{t}.docstatus = 0 and {t}.notice_published_on is not null",
+		),
+		State("Draft", lambda doc: True, "{t}.docstatus = 0"),
+	),
+)
+
+
+class CommunityMeeting(ProcedureDocument):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from community_consultation.overrides.child_tables import (
+			ScopedMeetingAgendaItem,
+			ScopedMeetingAttendance,
+			ScopedMeetingAuthorisation,
+			ScopedMeetingNoticeChannel,
+		)
+
+		adults_present: DF.Int
+		agenda: DF.Table[ScopedMeetingAgendaItem]
+		amended_from: DF.Link | None
+		attendance: DF.Table[ScopedMeetingAttendance]
+		authorised_categories: DF.TableMultiSelect[ScopedMeetingAuthorisation]
+		basis_adults: DF.Int
+		basis_households: DF.Int
+		basis_members: DF.Int
+		chaired_by: DF.Data | None
+		community_unit: DF.Link
+		concluded_by: DF.Link | None
+		concluded_on: DF.Datetime | None
+		convened_by: DF.Data
+		correction_reason: DF.SmallText | None
+		households_present: DF.Int
+		meeting_basis: DF.Link | None
+		meeting_kind: DF.Literal[
+			"Villagers' Meeting",
+			"Villagers' Representatives' Meeting",
+			"Villagers' Group Meeting",
+			"Residents' Meeting",
+			"Residents' Representatives' Meeting",
+		]
+		meeting_on: DF.Datetime
+		meeting_rule: DF.Link | None
+		members_present: DF.Int
+		minutes: DF.TextEditor | None
+		naming_series: DF.Literal["MTG-.YYYY.-.#####"]
+		notice_channels: DF.TableMultiSelect[ScopedMeetingNoticeChannel]
+		notice_days: DF.Int
+		notice_published_on: DF.Date | None
+		present_count: DF.Int
+		quorate: DF.Check
+		quorum_summary: DF.SmallText | None
+		record_as_inquorate: DF.Check
+		recorder: DF.Data | None
+		resolution_published_on: DF.Date | None
+		status: DF.Literal["Draft", "Notice Published", "Concluded", "Not Quorate", "Corrected", "Cancelled"]
+		title: DF.Data | None
+		urgent: DF.Check
+		urgent_reason: DF.SmallText | None
+		venue: DF.Data
+	# end: auto-generated types
+	"""A villagers' (residents') meeting, representatives' meeting or villagers' group meeting."""
+
+	LIFE_CYCLE = LIFE_CYCLE
+	PROCEDURE_FACTS = {
+		"concluded_by": _lt("the conclusion of the meeting"),
+		"concluded_on": _lt("the conclusion of the meeting"),
+	}
+
+	@property
+	def quorum_summary(self) -> str:
+		"""The virtual field Quorum, counted for the reader (`quorum_summary`)."""
+		return quorum_summary(self)
+
+	def before_insert(self):
+		ensure_series_row(self)
+
+	def validate_rules(self):
+		self.validate_kind_fits_unit()
+		self.apply_rule_in_force()
+		self.apply_basis_in_force()
+		self.validate_notice_period()
+		self.validate_attendance()
+		self.count_attendance()
+		self.validate_attendance_within_basis()
+		self.judge_quorum()
+		self.validate_agenda_topics()
+		self.validate_votes()
+		self.set_results()
+		self.validate_correction()
+
+	def before_submit(self):
+		self.validate_quorate_or_recorded_inquorate()
+		self.validate_record_complete()
+		self.lock_agenda_topics()
+		self.validate_not_decided_elsewhere()
+		self.set_results(concluding=True)
+		self.concluded_by = frappe.session.user
+		self.concluded_on = now_datetime()
+
+	def after_insert(self):
+		if self.amended_from:
+			frappe.get_doc("Community Meeting", self.amended_from).set_status(update=True)
+
+	def after_submit(self):
+		self.update_topics()
+
+	def after_cancel(self):
+		self.set_status(update=True)
+		self.update_topics()
+
+	def validate_rules_after_submit(self):
+		"""After the meeting only the publication of its resolution is recorded (§二(一), art. 30)."""
+		if self.resolution_published_on and getdate(self.resolution_published_on) < getdate(self.meeting_on):
+			frappe.throw(
+				_("The resolution cannot be made public before the meeting."), MeetingRecordIncompleteError
+			)
+
+	# ------------------------------------------------------------------ the rule and the basis
+
+	def validate_kind_fits_unit(self):
+		"""Art. 21, 25, 28; Urban Residents' Committees Organic Law: villagers' and representatives'
+		meetings are held in a village, group meetings in a villager group, residents' meetings in a
+		community."""
+		unit_type = frappe.db.get_value("Community Unit", self.community_unit, "unit_type")
+		wanted = KIND_UNIT_TYPES.get(self.meeting_kind)
+		if unit_type != wanted:
+			frappe.throw(
+				_("A {0} is held in a {1}; {2} is a {3}.").format(
+					_(self.meeting_kind),
+					(_(wanted) if wanted else ""),
+					frappe.bold(self.community_unit),
+					(_(unit_type) if unit_type else ""),
+				),
+				MeetingKindUnitError,
+			)
+
+	def apply_rule_in_force(self):
+		"""The rule in force on the meeting's date applies, and the meeting keeps which (the laws were
+		amended 2025-10-28, in force 2026-01-01)."""
+		name = rule_in_force(self.meeting_kind, self.meeting_on)
+		if not name:
+			frappe.throw(
+				_(
+					"No rule for the {0} is in force on {1}: the administrator enters it under Meeting Rule."
+				).format(_(self.meeting_kind), getdate(self.meeting_on)),
+				NoMeetingRuleError,
+			)
+		self.meeting_rule = name
+		self._rule = frappe.get_cached_doc("Meeting Rule", name)
+		self.notice_days = cint(self._rule.notice_days)
+
+	def rule(self):
+		if getattr(self, "_rule", None) is None or self._rule.name != self.meeting_rule:
+			self._rule = frappe.get_doc("Meeting Rule", self.meeting_rule)
+		return self._rule
+
+	def apply_basis_in_force(self):
+		"""Art. 22, 26, 28: the quorum counts against the unit's adults, households and representatives
+		on the latest basis dated on or before the meeting."""
+		name = basis_in_force(self.community_unit, self.meeting_on)
+		if not name:
+			frappe.throw(
+				_(
+					"{0} has no quorum basis (adults, households, representatives) dated on or before {1}: enter it under Meeting Basis."
+				).format(frappe.bold(self.community_unit), getdate(self.meeting_on)),
+				NoMeetingBasisError,
+			)
+		basis = frappe.get_doc("Meeting Basis", name)
+		self.meeting_basis = name
+		self.basis_adults = cint(basis.adults)
+		self.basis_households = cint(basis.households)
+		self.basis_members = len(basis.representatives)
+		self._roster = {r.stakeholder for r in basis.representatives}
+
+	def validate_notice_period(self):
+		"""Art. 21: the villagers are told at least the rule's days before the meeting; an urgent meeting
+		is convened as soon as needed and states why."""
+		if not self.notice_published_on:
+			return
+		days = date_diff(getdate(self.meeting_on), getdate(self.notice_published_on))
+		if days < 0:
+			frappe.throw(_("The notice cannot be published after the meeting."), NoticePeriodError)
+		if self.urgent:
+			if not (self.urgent_reason or "").strip():
+				frappe.throw(_("State the reason for convening an urgent meeting."), NoticePeriodError)
+			return
+		if days < cint(self.notice_days):
+			frappe.throw(
+				_(
+					"The meeting is held {0} days after its notice: the rule {1} requires at least {2} days (or an urgent meeting with its reason)."
+				).format(days, frappe.bold(self.meeting_rule), cint(self.notice_days)),
+				NoticePeriodError,
+			)
+
+	# ------------------------------------------------------------------ attendance and quorum
+
+	def bases(self) -> dict[str, tuple[int, int, bool]]:
+		"""The bases of the quorum the rule sets for this kind (adults, households, members)."""
+		rule = self.rule()
+		return {b: t for b in BASIS_ATTENDANCE if (t := rule.threshold(b))}
+
+	def validate_attendance(self):
+		"""Attendance is recorded by person, household representative or representative, as the kind's
+		rule counts it; one person and one household once; a representative is on the roster."""
+		allowed = {kind for b in self.bases() for kind in BASIS_ATTENDANCE[b]}
+		people, households = set(), set()
+		for row in self.attendance:
+			if row.attends_as not in allowed:
+				frappe.throw(
+					_("Attendance row {0}: a {1} counts no {2}.").format(
+						row.idx, _(self.meeting_kind), _(row.attends_as)
+					),
+					AttendanceRecordError,
+				)
+			person = row.stakeholder or (row.attendee_name or "").strip()
+			if person in people:
+				frappe.throw(
+					_("Attendance row {0}: {1} is recorded twice.").format(row.idx, row.attendee_name),
+					AttendanceRecordError,
+				)
+			people.add(person)
+			if row.attends_as == "Household Representative":
+				household = (row.household or "").strip()
+				if not household:
+					frappe.throw(
+						_(
+							"Attendance row {0}: enter the household a household representative stands for."
+						).format(row.idx),
+						AttendanceRecordError,
+					)
+				if household in households:
+					frappe.throw(
+						_("Attendance row {0}: the household {1} is already represented.").format(
+							row.idx, household
+						),
+						AttendanceRecordError,
+					)
+				households.add(household)
+			if row.attends_as == "Representative" and row.stakeholder not in self._roster:
+				frappe.throw(
+					_("Attendance row {0}: {1} is not on the representatives' roster of {2}.").format(
+						row.idx, row.attendee_name, self.meeting_basis
+					),
+					AttendanceRecordError,
+				)
+
+	def count_attendance(self):
+		present = [r for r in self.attendance if cint(r.present)]
+		self.present_count = len(present)
+		self.households_present = len(
+			{r.household for r in present if r.attends_as == "Household Representative"}
+		)
+		self.members_present = sum(1 for r in present if r.attends_as == "Representative")
+		self.adults_present = sum(1 for r in present if r.attends_as in BASIS_ATTENDANCE["adults"])
+
+	def present_on(self, basis: str) -> int:
+		return {
+			"adults": cint(self.adults_present),
+			"households": cint(self.households_present),
+			"members": cint(self.members_present),
+		}[basis]
+
+	def basis_total(self, basis: str) -> int:
+		return {
+			"adults": self.basis_adults,
+			"households": self.basis_households,
+			"members": self.basis_members,
+		}[basis]
+
+	def validate_attendance_within_basis(self):
+		"""Those present cannot be more than the basis counts."""
+		for basis in BASIS_ATTENDANCE:
+			present, total = self.present_on(basis), self.basis_total(basis)
+			if basis in self.bases() or present:
+				if present > total:
+					frappe.throw(
+						_("Attendance above the basis: {0} (basis {1}).").format(
+							count_of(basis, present, total), self.meeting_basis
+						),
+						AttendanceExceedsBasisError,
+					)
+
+	def judge_quorum(self):
+		"""Art. 22, 26, 28: the meeting may be held when any basis of the rule is reached."""
+		self.quorate = int(
+			any(
+				reaches(self.present_on(basis), self.basis_total(basis), threshold)
+				for basis, threshold in self.bases().items()
+			)
+		)
+
+	def validate_quorate_or_recorded_inquorate(self):
+		"""Art. 22: an inquorate meeting decides nothing. It is concluded only as held and not quorate;
+		a quorate one is not recorded as inquorate."""
+		if not cint(self.quorate) and not cint(self.record_as_inquorate):
+			frappe.throw(
+				_(
+					"Not quorate: {0}. Correct the attendance from the sign-in sheets, or record the meeting as held and not quorate: it then decides nothing and its matters wait for the next meeting."
+				).format(self.quorum_summary),
+				NotQuorateError,
+				title=_("Not quorate"),
+			)
+		if cint(self.quorate) and cint(self.record_as_inquorate):
+			frappe.throw(
+				_("The meeting is quorate ({0}): it cannot be recorded as not quorate.").format(
+					self.quorum_summary
+				),
+				NotQuorateError,
+			)
+
+	# ------------------------------------------------------------------ agenda, votes, resolutions
+
+	def validate_agenda_topics(self):
+		"""§二(一): the meeting decides the matters of its own village or community, each once."""
+		lft, rgt = frappe.db.get_value("Community Unit", self.community_unit, ["lft", "rgt"])
+		seen = set()
+		for row in self.agenda:
+			if row.topic in seen:
+				frappe.throw(
+					_("Agenda row {0}: the topic {1} is on the agenda twice.").format(row.idx, row.topic),
+					ItemDecidedTwiceError,
+				)
+			seen.add(row.topic)
+			topic = frappe.db.get_value(
+				"Consultation Topic", row.topic, ["community_unit", "review_decision", "title"], as_dict=True
+			)
+			bounds = (
+				frappe.db.get_value("Community Unit", topic.community_unit, ["lft", "rgt"]) if topic else None
+			)
+			if not bounds or not (lft <= bounds[0] and bounds[1] <= rgt):
+				frappe.throw(
+					_(
+						"Agenda row {0}: the topic {1} belongs to {2}, not to {3}: a meeting decides only its own matters."
+					).format(row.idx, row.topic, topic.community_unit if topic else "", self.community_unit),
+					TopicOfAnotherUnitError,
+				)
+			if topic.review_decision != "Accepted":
+				frappe.throw(
+					_(
+						"Agenda row {0}: the topic {1} has not been accepted by the Party organisation's review."
+					).format(row.idx, row.topic),
+					TopicOfAnotherUnitError,
+				)
+
+	def lock_agenda_topics(self):
+		"""Two meetings concluding a resolution on one topic at the same moment: the second waits here
+		until the first is concluded, and then sees it (`validate_not_decided_elsewhere`). The topics are
+		locked in the order of their names, so two meetings sharing several topics never wait on each
+		other in a circle."""
+		for topic in sorted({row.topic for row in self.agenda if row.topic}):
+			lock_row("Consultation Topic", topic)
+
+	def validate_not_decided_elsewhere(self):
+		"""A matter is decided once: a topic that a concluded, quorate meeting passed or rejected is not
+		put to the vote again (a correction cancels the first meeting and amends it). It also sees a
+		meeting concluded by someone else since this transaction began (it waited in
+		`lock_agenda_topics`)."""
+		for row in self.agenda:
+			other = decided_by(row.topic, exclude=self.name, committed=True)
+			if other:
+				frappe.throw(
+					_("Agenda row {0}: the topic {1} was already decided by the meeting {2}.").format(
+						row.idx, row.topic, other
+					),
+					ItemDecidedTwiceError,
+				)
+
+	def validate_votes(self):
+		"""Votes never exceed those present; an inquorate meeting takes no vote."""
+		present = cint(self.present_count)
+		for row in self.agenda:
+			votes = cint(row.votes_for) + cint(row.votes_against) + cint(row.votes_abstain)
+			if votes > present:
+				frappe.throw(
+					_("Agenda row {0}: {1} votes, but only {2} present.").format(row.idx, votes, present),
+					VotesExceedAttendanceError,
+				)
+			if votes and cint(self.record_as_inquorate):
+				frappe.throw(
+					_(
+						"Agenda row {0}: a meeting that is not quorate decides nothing: record no votes."
+					).format(row.idx),
+					NotQuorateError,
+				)
+
+	def set_results(self, concluding: bool = False):
+		"""Art. 22, 26, 28: an item passes by the rule's share of those present (over half); the result
+		is derived, never typed. An inquorate meeting decides nothing."""
+		threshold = self.rule().threshold("pass")
+		present = cint(self.present_count)
+		for row in self.agenda:
+			votes = cint(row.votes_for) + cint(row.votes_against) + cint(row.votes_abstain)
+			if not cint(self.quorate):
+				row.result = NOT_DECIDED if (concluding or cint(self.record_as_inquorate)) else None
+			elif not votes:
+				row.result = None
+			else:
+				row.result = PASSED if reaches(cint(row.votes_for), present, threshold) else NOT_PASSED
+
+	def validate_record_complete(self):
+		"""A concluded meeting has its record: held (not in the future), the notice, minutes, recorder,
+		and, when quorate, each item's vote."""
+		if get_datetime(self.meeting_on) > now_datetime():
+			frappe.throw(_("The meeting has not been held yet."), MeetingRecordIncompleteError)
+		if not self.notice_published_on:
+			frappe.throw(_("Record when the notice of the meeting was published."), NoticePeriodError)
+		missing = [
+			_(self.meta.get_label(f))
+			for f in ("minutes", "recorder")
+			if not frappe.utils.strip_html(self.get(f) or "").strip()
+		]
+		if missing:
+			frappe.throw(
+				_("Complete the meeting record before concluding it: {0}.").format(", ".join(missing)),
+				MeetingRecordIncompleteError,
+			)
+		if not cint(self.quorate):
+			return
+		for row in self.agenda:
+			if not row.vote_method or not (
+				cint(row.votes_for) + cint(row.votes_against) + cint(row.votes_abstain)
+			):
+				frappe.throw(
+					_("Agenda row {0}: record the vote (method, for, against, abstain).").format(row.idx),
+					MeetingRecordIncompleteError,
+				)
+
+	def validate_correction(self):
+		"""A concluded meeting is corrected by cancel and amend; the amendment states why."""
+		if self.amended_from and not (self.correction_reason or "").strip():
+			frappe.throw(
+				_("State the reason for correcting the concluded meeting {0}.").format(self.amended_from),
+				MeetingRecordIncompleteError,
+			)
+
+	# ------------------------------------------------------------------ after the write
+
+	def update_topics(self):
+		for row in self.agenda:
+			update_topic_status(row.topic)
+
+	@frappe.whitelist()
+	def load_sign_in_list(self):
+		"""Fill the attendance from the representatives' roster (a representatives' meeting), unticked:
+		the clerk ticks those who signed the paper sheet."""
+		self.check_permission("write")
+		if "members" not in self.bases():
+			frappe.throw(_("Only a representatives' meeting is signed in from the roster."))
+		listed = {r.stakeholder for r in self.attendance}
+		for row in frappe.get_doc("Meeting Basis", self.meeting_basis).representatives:
+			if row.stakeholder not in listed:
+				self.append(
+					"attendance",
+					{
+						"attends_as": "Representative",
+						"stakeholder": row.stakeholder,
+						"attendee_name": row.representative_name,
+						"present": 0,
+					},
+				)
+		self.save()
+		return self.as_dict()
+
+
+DECIDED_BY_SQL = """select m.name from `tabMeeting Agenda Item` i
+	join `tabCommunity Meeting` m on m.name = i.parent and i.parenttype = 'Community Meeting'
+	where i.topic = %s and m.docstatus = 1 and m.quorate = 1 and i.result in ('Passed', 'Not Passed')
+	and m.name != %s limit 1"""
+
+
+def decided_by(topic: str, exclude: str | None = None, committed: bool = False) -> str | None:
+	"""The concluded, quorate meeting that passed or rejected `topic`, as this transaction sees it or,
+	with `committed`, also as committed by anyone now (`row_locking.own_connection`)."""
+	values = (topic, exclude or "")
+	rows = frappe.db.sql(DECIDED_BY_SQL, values)
+	if not rows and committed:
+		with own_connection() as cursor:
+			cursor.execute(DECIDED_BY_SQL, values)
+			rows = cursor.fetchall()
+	return rows[0][0] if rows else None
+
+
+def meeting_results(topic: str) -> list[str]:
+	"""The results of the concluded, quorate meetings' items on `topic`."""
+	return [
+		r[0]
+		for r in frappe.db.sql(
+			"""select i.result from `tabMeeting Agenda Item` i
+			join `tabCommunity Meeting` m on m.name = i.parent and i.parenttype = 'Community Meeting'
+			where i.topic = %s and m.docstatus = 1 and m.quorate = 1""",
+			topic,
+		)
+	]
+
+
+def check_resolution(meeting: str | None, topic: str, category: str | None):
+	"""§二(一), 二(五)3; Organic Law art. 22, 24, 26: a reserved or referred matter is carried out only once
+	a concluded, quorate meeting of the right kind in its village or community passed it — the villagers'
+	(residents') meeting, its group's meeting for a group's matter, or a representatives' meeting holding
+	the meeting's recorded authorisation for the matter's category."""
+	if not meeting:
+		frappe.throw(
+			_(
+				"This matter must be decided by the villagers' (residents') meeting: link the concluded meeting that passed it before implementation starts."
+			),
+			MeetingResolutionRequiredError,
+			title=_("Meeting decision required"),
+		)
+	m = frappe.db.get_value(
+		"Community Meeting",
+		meeting,
+		["name", "docstatus", "quorate", "meeting_kind", "community_unit", "meeting_on"],
+		as_dict=True,
+	)
+	if not m or m.docstatus != 1:
+		frappe.throw(
+			_("The meeting {0} has not been concluded.").format(meeting), MeetingResolutionRequiredError
+		)
+	if not cint(m.quorate):
+		frappe.throw(
+			_("The meeting {0} was not quorate: it decided nothing.").format(meeting),
+			MeetingResolutionRequiredError,
+		)
+	result = frappe.db.get_value(
+		"Meeting Agenda Item",
+		{"parent": meeting, "parenttype": "Community Meeting", "topic": topic},
+		"result",
+	)
+	if result is None:
+		frappe.throw(
+			_("The meeting {0} did not decide the topic {1}.").format(meeting, topic),
+			MeetingResolutionRequiredError,
+		)
+	if result != PASSED:
+		frappe.throw(
+			_("The meeting {0} did not pass the topic {1}: the matter is not adopted.").format(
+				meeting, topic
+			),
+			MeetingResolutionRequiredError,
+		)
+	topic_unit = frappe.db.get_value("Consultation Topic", topic, "community_unit")
+	if m.meeting_kind == VILLAGERS_GROUP and m.community_unit != topic_unit:
+		frappe.throw(
+			_("A villagers' group meeting decides only its own group's matters."),
+			MeetingResolutionRequiredError,
+		)
+	if m.meeting_kind in AUTHORISED_BY and not authorised(m, category):
+		frappe.throw(
+			_(
+				"The {0} {1} holds no authorisation of the {2} to decide matters of the category {3} (Organic Law art. 24)."
+			).format(
+				_(m.meeting_kind), meeting, _(AUTHORISED_BY[m.meeting_kind]), frappe.bold(category or "")
+			),
+			MeetingResolutionRequiredError,
+		)
+
+
+def authorised(meeting, category: str | None) -> bool:
+	"""Art. 24: a concluded, quorate villagers' (residents') meeting of the same unit, held on or before
+	the representatives' meeting, recorded the authorisation for `category`."""
+	if not category:
+		return False
+	return bool(
+		frappe.db.sql(
+			"""select 1 from `tabMeeting Authorisation` a
+			join `tabCommunity Meeting` m on m.name = a.parent and a.parenttype = 'Community Meeting'
+			where a.category = %s and m.docstatus = 1 and m.quorate = 1 and m.meeting_kind = %s
+			and m.community_unit = %s and m.meeting_on <= %s limit 1""",
+			(category, AUTHORISED_BY[meeting.meeting_kind], meeting.community_unit, meeting.meeting_on),
+		)
+	)
+
+
+def on_doctype_update():
+	frappe.db.add_index("Community Meeting", ["community_unit", "meeting_on"])

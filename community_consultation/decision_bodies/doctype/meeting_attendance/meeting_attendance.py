@@ -1,0 +1,26 @@
+# Copyright (c) 2026, community_consultation developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+from community_consultation.overrides.payload_guard import PayloadGuard
+
+
+class MeetingAttendance(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		attendee_name: DF.Data
+		attends_as: DF.Literal["Villager", "Household Representative", "Representative"]
+		household: DF.Data | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		present: DF.Check
+		stakeholder: DF.Link | None
+	# end: auto-generated types

@@ -1,0 +1,22 @@
+# Copyright (c) 2026, community_consultation developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+from community_consultation.overrides.payload_guard import PayloadGuard
+
+
+class MeetingAuthorisation(PayloadGuard, Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		category: DF.Link
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+	# end: auto-generated types

@@ -1,0 +1,129 @@
+# Copyright (c) 2026, community_consultation developers and contributors
+# For license information, please see license.txt
+
+"""Township Overview (§三(二), 三(三)): every village and community of the officer's units, one row each,
+with its open topics, sessions this month, overdue outcomes, entrusted matters awaiting report-back,
+whether it is silent, and its open inspection corrections. One query; every figure within the user's
+units (`permissions.unit_condition_sql`), each a link to the list it counts."""
+
+import frappe
+from frappe import _
+from frappe.utils import add_months, get_first_day, get_last_day, getdate, nowdate
+
+from community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome import (
+	LIFE_CYCLE as OUTCOME_LIFE_CYCLE,
+)
+from community_consultation.permissions import unit_condition_sql
+from community_consultation.township.queries import silent_village_months
+from community_consultation.units import tree as unit_tree
+from community_consultation.units.tree import VILLAGE_TYPES
+
+OPEN_TOPIC_STATUSES = ("Accepted", "In Consultation", "Awaiting Second Round", "Referred")
+OPEN_CORRECTIONS = ("Open", "Overdue")
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	rows = get_data(filters)
+	return get_columns(), rows, None, get_chart(rows)
+
+
+def get_columns():
+	return [
+		{
+			"fieldname": "village",
+			"label": _("Village or Community"),
+			"fieldtype": "Link",
+			"options": "Community Unit",
+			"width": 180,
+		},
+		{
+			# Data, not a Link: Frappe's report rows drop a row whose link the user's units do not hold, and
+			# a village clerk's row names the township above it
+			"fieldname": "township",
+			"label": _("Township or Street"),
+			"fieldtype": "Data",
+			"width": 140,
+		},
+		{"fieldname": "open_topics", "label": _("Open Topics"), "fieldtype": "Int", "width": 110},
+		{
+			"fieldname": "sessions_this_month",
+			"label": _("Sessions This Month"),
+			"fieldtype": "Int",
+			"width": 130,
+		},
+		{"fieldname": "overdue_outcomes", "label": _("Overdue Outcomes"), "fieldtype": "Int", "width": 130},
+		{
+			"fieldname": "awaiting_report_back",
+			"label": _("Entrusted Matters Awaiting Report-back"),
+			"fieldtype": "Int",
+			"width": 170,
+		},
+		{"fieldname": "last_session", "label": _("Last Session"), "fieldtype": "Datetime", "width": 150},
+		{"fieldname": "silent", "label": _("Silent"), "fieldtype": "Check", "width": 70},
+		{
+			"fieldname": "open_corrections",
+			"label": _("Open Inspection Corrections"),
+			"fieldtype": "Int",
+			"width": 150,
+		},
+	]
+
+
+def get_data(filters) -> list[dict]:
+	today = getdate(filters.get("date") or nowdate())
+	since = add_months(today, -silent_village_months())
+	rows = frappe.db.sql(
+		f"""select v.name as village, v.parent_community_unit as township,
+			(select count(*) from `tabConsultation Topic` t join `tabCommunity Unit` u on u.name = t.community_unit
+				where u.lft >= v.lft and u.rgt <= v.rgt and t.status in %(open_topics)s) as open_topics,
+			(select count(*) from `tabConsultation Session` s join `tabCommunity Unit` u on u.name = s.community_unit
+				where u.lft >= v.lft and u.rgt <= v.rgt and s.docstatus < 2
+				and s.starts_on >= %(month_start)s and s.starts_on < date_add(%(month_end)s, interval 1 day)) as sessions_this_month,
+			(select count(*) from `tabConsultation Outcome` o join `tabCommunity Unit` u on u.name = o.community_unit
+				where u.lft >= v.lft and u.rgt <= v.rgt and {OUTCOME_LIFE_CYCLE.sql("Overdue", "o", str(today))}) as overdue_outcomes,
+			(select count(*) from `tabTownship Assignment Village` r join `tabTownship Assignment` a on a.name = r.parent
+				where r.parenttype = 'Township Assignment' and r.village = v.name and a.assigned_on is not null
+				and r.report_status in ('Awaiting Report', 'Overdue')) as awaiting_report_back,
+			(select max(s.starts_on) from `tabConsultation Session` s join `tabCommunity Unit` u on u.name = s.community_unit
+				where u.lft >= v.lft and u.rgt <= v.rgt and s.docstatus = 1) as last_session,
+			(select count(*) from `tabInspection Correction` c join `tabConsultation Inspection` i on i.name = c.parent
+				where c.parenttype = 'Consultation Inspection' and i.docstatus = 1 and i.community_unit = v.name
+				and c.status in %(open_corrections)s) as open_corrections
+		from `tabCommunity Unit` v
+		where v.unit_type in %(types)s
+		and {unit_condition_sql("v.name", None, "Consultation Topic")}
+		and {unit_tree.subtree_sql("v.name", filters.get("community_unit"))}
+		order by v.lft""",
+		{
+			"types": VILLAGE_TYPES,
+			"open_topics": OPEN_TOPIC_STATUSES,
+			"open_corrections": OPEN_CORRECTIONS,
+			"month_start": get_first_day(today),
+			"month_end": get_last_day(today),
+		},
+		as_dict=True,
+	)
+	for row in rows:
+		row.silent = 1 if not row.last_session or getdate(row.last_session) < since else 0
+	return rows
+
+
+def get_chart(rows):
+	if not rows:
+		return None
+	figures = (
+		"open_topics",
+		"sessions_this_month",
+		"overdue_outcomes",
+		"awaiting_report_back",
+		"open_corrections",
+	)
+	labels = {c["fieldname"]: c["label"] for c in get_columns()}
+	return {
+		"data": {
+			"labels": [r.village for r in rows],
+			"datasets": [{"name": labels[f], "values": [r[f] for r in rows]} for f in figures],
+		},
+		"type": "bar",
+	}
