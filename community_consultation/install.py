@@ -23,5 +23,7 @@ def before_uninstall():
 	delete_app_workflows()
 	unrestrict_frappe_workspaces()
 	delete_roles()
-	# Frappe drops the app's tables but keeps single DocTypes' values
-	frappe.db.delete("Singles", {"doctype": "Consultation Settings"})
+	# Frappe drops the app's tables but keeps single DocTypes' values (and their passwords)
+	singles = ("Consultation Settings", "Consultation SMS Settings", "Consultation WeChat Settings")
+	frappe.db.delete("Singles", {"doctype": ("in", singles)})
+	frappe.db.delete("__Auth", {"doctype": ("in", singles)})
