@@ -12,13 +12,12 @@ import frappe
 import pytest
 from frappe.utils import add_to_date, now_datetime
 
-from community_consultation.notices.recipients import mobile_account_email
 from community_consultation.portal.sms_login import CODES, code_hash
 from community_consultation.tests.factory import make_unit_tree
 from community_consultation.tests.http import Client
 from community_consultation.tests.providers import AlibabaSms, reset_provider_settings, use_sms_provider
 from community_consultation.tests.shared import committed_records
-from community_consultation.tests.users import make_user
+from community_consultation.tests.users import make_resident, make_user
 
 SEND = "community_consultation.portal.sms_login.send_code"
 VERIFY = "community_consultation.portal.sms_login.verify_code"
@@ -33,13 +32,7 @@ def world():
 		try:
 			use_sms_provider("Alibaba Cloud", server)
 			units = make_unit_tree("短信")
-			resident = make_user(
-				mobile_account_email("13700000001"),
-				["Resident"],
-				mobile_no="13700000001",
-				user_type="Website User",
-				first_name="老住户",
-			)
+			resident = make_resident("13700000001", first_name="老住户")
 			staff = make_user(
 				"sms-staff@example.com", ["Committee Clerk"], [units.village_a], mobile_no="13700000002"
 			)
@@ -119,28 +112,16 @@ def test_a_new_number_signs_up_after_the_notice_and_the_village_and_is_signed_in
 	assert answer["sign_up"] and answer["ticket"]
 	ticket = answer["ticket"]
 
+	def sign_up(unit, accept):
+		return post(
+			client, SIGN_UP, ticket=ticket, full_name="新村民", community_unit=unit, accept_notice=accept
+		)
+
 	refused(
-		post(
-			client,
-			SIGN_UP,
-			ticket=ticket,
-			full_name="新村民",
-			community_unit=world.units.village_a,
-			accept_notice=0,
-		),
+		sign_up(world.units.village_a, 0),
 		"Please read and accept the personal information notice to sign up.",
 	)
-	refused(
-		post(
-			client,
-			SIGN_UP,
-			ticket=ticket,
-			full_name="新村民",
-			community_unit=world.units.township,
-			accept_notice=1,
-		),
-		"Choose your village or community.",
-	)
+	refused(sign_up(world.units.township, 1), "Choose your village or community.")
 	assert not frappe.db.exists("User", {"mobile_no": "13700000009"})
 
 	done = post(

@@ -9,7 +9,6 @@ import frappe
 import pytest
 
 from community_consultation.notices import wechat
-from community_consultation.notices.recipients import mobile_account_email
 from community_consultation.tests.factory import make_unit_tree
 from community_consultation.tests.http import Client
 from community_consultation.tests.providers import (
@@ -22,7 +21,7 @@ from community_consultation.tests.providers import (
 	use_wechat,
 )
 from community_consultation.tests.shared import committed_records
-from community_consultation.tests.users import make_user
+from community_consultation.tests.users import make_resident
 
 WECHAT_UA = (
 	"Mozilla/5.0 (Linux; Android 13; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 "
@@ -40,12 +39,7 @@ def world():
 			use_wechat(api)
 			use_sms_provider("Alibaba Cloud", sms)
 			units = make_unit_tree("微信")
-			resident = make_user(
-				mobile_account_email("13600000001"),
-				["Resident"],
-				mobile_no="13600000001",
-				user_type="Website User",
-			)
+			resident = make_resident("13600000001")
 			frappe.db.commit()
 			yield frappe._dict(api=api, sms=sms, units=units, resident=resident)
 		finally:
