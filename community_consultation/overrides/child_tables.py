@@ -44,6 +44,9 @@ from community_consultation.community_consultation.doctype.consultation_topic_st
 from community_consultation.community_consultation.doctype.implementation_update.implementation_update import (
 	ImplementationUpdate,
 )
+from community_consultation.community_consultation.doctype.notice_delivery.notice_delivery import (
+	NoticeDelivery,
+)
 from community_consultation.community_consultation.doctype.outcome_notice.outcome_notice import OutcomeNotice
 from community_consultation.community_consultation.doctype.session_notice_channel.session_notice_channel import (
 	SessionNoticeChannel,
@@ -200,4 +203,8 @@ class ScopedMeetingNoticeChannel(RowKnowsItsParent, MeetingNoticeChannel):
 
 
 class ScopedMeetingRepresentative(RowKnowsItsParent, MeetingRepresentative):
+	pass
+
+
+class ScopedNoticeDelivery(RowKnowsItsParent, NoticeDelivery):
 	pass
