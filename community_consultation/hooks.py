@@ -18,6 +18,12 @@ web_include_js = [
 	"/assets/community_consultation/js/editor_labels.js",
 ]
 
+# the platform's emblem where Frappe would show its own logo (setup/branding.py)
+app_logo_url = "/assets/community_consultation/images/platform-logo.svg"
+
+# the website's tab icon: the platform's, not the framework's
+website_context = {"favicon": "/assets/community_consultation/images/platform-logo.svg"}
+
 # desk: tell the clerk when a request failed without an answer the desk can show
 app_include_js = "community_consultation.bundle.js"
 
@@ -46,7 +52,9 @@ after_request = [
 scheduler_events = {
 	# a Prepared Report whose worker died is marked failed, not left "being generated" for good
 	"cron": {
-		"* * * * *": ["community_consultation.overrides.prepared_returns.fail_orphaned_prepared_reports"]
+		"* * * * *": ["community_consultation.overrides.prepared_returns.fail_orphaned_prepared_reports"],
+		# SMS and WeChat messages that failed are tried again (notices/delivery.py)
+		"*/5 * * * *": ["community_consultation.notices.delivery.retry_failed_deliveries"],
 	},
 	"daily": [
 		# each open outcome asked what today means for it: status, workflow state, then notices
@@ -71,6 +79,7 @@ jinja = {
 		"community_consultation.portal.qr.consultation_qr",
 		"community_consultation.portal.meetings.meeting_resolution",
 		"community_consultation.portal.meetings.meeting_quorum",
+		"community_consultation.portal.wechat_login.consultation_wechat_share",
 	],
 }
 

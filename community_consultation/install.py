@@ -1,5 +1,6 @@
 import frappe
 
+from community_consultation.setup.branding import apply_branding
 from community_consultation.setup.defaults import create_defaults
 from community_consultation.setup.desk import restrict_frappe_workspaces, unrestrict_frappe_workspaces
 from community_consultation.setup.roles import create_roles, delete_roles
@@ -17,11 +18,14 @@ def after_install():
 	create_default_workflows()
 	restrict_frappe_workspaces()
 	hide_error_tracebacks()
+	apply_branding(keep_existing=True)
 
 
 def before_uninstall():
 	delete_app_workflows()
 	unrestrict_frappe_workspaces()
 	delete_roles()
-	# Frappe drops the app's tables but keeps single DocTypes' values
-	frappe.db.delete("Singles", {"doctype": "Consultation Settings"})
+	# Frappe drops the app's tables but keeps single DocTypes' values (and their passwords)
+	singles = ("Consultation Settings", "Consultation SMS Settings", "Consultation WeChat Settings")
+	frappe.db.delete("Singles", {"doctype": ("in", singles)})
+	frappe.db.delete("__Auth", {"doctype": ("in", singles)})

@@ -25,7 +25,8 @@ def axe_job(world, base: str) -> dict:
 	pages = [
 		{"path": "/consultation", "zoom_check": True},
 		{"path": f"/consultation/{unit}", "zoom_check": True},
-		{"path": "/login"},
+		{"path": "/login", "zoom_check": True},
+		{"path": "/personal-information", "zoom_check": True},
 		{"path": "/my-proposals", **resident, "zoom_check": True},
 		{"path": "/propose-topic", **resident},
 		{
@@ -72,7 +73,15 @@ def entries(report, path_start: str):
 
 @pytest.mark.parametrize(
 	"path",
-	["/consultation", "/consultation/", "/login", "/my-proposals", "/propose-topic", "/propose-topic/new"],
+	[
+		"/consultation",
+		"/consultation/",
+		"/login",
+		"/personal-information",
+		"/my-proposals",
+		"/propose-topic",
+		"/propose-topic/new",
+	],
 )
 def test_public_page_has_no_serious_or_critical_axe_violation(report, path):
 	for entry in [

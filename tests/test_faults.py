@@ -111,7 +111,7 @@ def test_sms_notice_refused_by_gateway_is_not_recorded_as_sent_and_is_logged(not
 	use_sms_gateway(refused_url())
 	session = noticed_session.session
 
-	session.publish_notice(["Bulletin Board"])
+	session.publish_notice(["Bulletin Board", "SMS"])
 
 	row = participant(session, noticed_session.sms_only)
 	assert not row.notified_on
@@ -125,7 +125,7 @@ def test_sms_notice_failing_at_gateway_is_not_recorded_as_sent(noticed_session, 
 	use_sms_gateway(failing.url)
 	session = noticed_session.session
 
-	session.publish_notice(["Bulletin Board"])
+	session.publish_notice(["Bulletin Board", "SMS"])
 
 	assert failing.received, "the gateway was not called"
 	assert not participant(session, noticed_session.sms_only).notified_on
@@ -135,7 +135,7 @@ def test_sms_notice_failing_at_gateway_is_not_recorded_as_sent(noticed_session, 
 def test_sms_notice_is_retried_and_recorded_once_the_gateway_takes_it(noticed_session, gateway):
 	use_sms_gateway(refused_url())
 	session = noticed_session.session
-	session.publish_notice(["Bulletin Board"])
+	session.publish_notice(["Bulletin Board", "SMS"])
 	assert not participant(session, noticed_session.sms_only).notified_on
 
 	working = gateway(200)

@@ -166,6 +166,23 @@ def records():
 				"sent_on": now_datetime(),
 			}
 		).insert(ignore_permissions=True)
+		frappe.get_doc(
+			{
+				"doctype": "SMS Verification Code",
+				"mobile_no": "13800138000",
+				"code_hash": "0" * 64,
+				"ip_address": "127.0.0.1",
+				"expires_on": now_datetime(),
+			}
+		).insert(ignore_permissions=True)
+		frappe.get_doc(
+			{
+				"doctype": "WeChat Binding",
+				"user": "Administrator",
+				"openid": "o-malformed",
+				"bound_on": now_datetime(),
+			}
+		).insert(ignore_permissions=True)
 		make_user(ZH_USER, ["System Manager"], language="zh", new_password=PASSWORD)
 		case.token = api_token(make_user(API_USER, ["System Manager"]))
 		frappe.db.commit()

@@ -294,7 +294,13 @@ class TestNotices(FrappeTestCase):
 		session.reload()
 		texted = world.people[2]
 		assert not next(p for p in session.participants if p.stakeholder == texted).notified_on
-		assert not frappe.db.exists("Consultation Notice Log", {"stakeholder": texted})
+		# not sent, and not lost: the log shows the failed SMS and why, to be tried again
+		log = frappe.get_doc(
+			"Consultation Notice Log", {"stakeholder": texted, "reference_name": session.name}
+		)
+		assert not log.channels
+		(delivery,) = log.deliveries
+		assert delivery.channel == "SMS" and delivery.status == "Failed" and "500" in delivery.error
 		assert frappe.db.exists(
 			"Error Log", {"reference_doctype": "Consultation Session", "reference_name": session.name}
 		)

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import frappe
 import pytest
-from frappe.utils import add_days, nowdate
+from frappe.utils import add_days, now_datetime, nowdate
 
 from community_consultation.tests.factory import (
 	make_outcome,
@@ -84,6 +84,18 @@ def build_side(prefix: str) -> frappe._dict:
 	inspection = make_inspection(units.village_a)
 	plan = make_plan(units.village_a)
 	referral = make_referral(make_topic(units.village_a, stakeholders=people, title=f"{prefix}两村水渠"))
+	notice = frappe.get_doc(
+		{
+			"doctype": "Consultation Notice Log",
+			"notice_type": "Outcome Filed",
+			"reference_doctype": "Consultation Outcome",
+			"reference_name": outcome.name,
+			"community_unit": units.village_a,
+			"stakeholder": people[0],
+			"sent_on": now_datetime(),
+			"deliveries": [{"channel": "SMS", "status": "Sent", "attempts": 1}],
+		}
+	).insert(ignore_permissions=True)
 	annual = frappe.get_doc(
 		{
 			"doctype": "Consultation Annual Return",
@@ -103,6 +115,7 @@ def build_side(prefix: str) -> frappe._dict:
 		"Consultation Plan": [plan.name],
 		"Consultation Annual Return": [annual.name],
 		"Township Referral": [referral.name],
+		"Consultation Notice Log": [notice.name],
 	}
 	for parent, names in records.items():
 		for name in names:

@@ -40,6 +40,21 @@ NOTIFICATIONS = {
 	CORRECTION_OVERDUE: "Consultation Correction Overdue",
 }
 
+# notice → the parameters its SMS template and WeChat template may use, besides subject, text, site and
+# link (notices/sms.py); every value is plain text (`notice_parameters`)
+NOTICE_PARAMETERS = {
+	SESSION_NOTICE: ("topic", "time", "place", "form", "unit"),
+	OUTCOME_FILED: ("topic", "unit", "deadline"),
+	PUBLICITY_STARTED: ("topic", "unit", "publicity_from", "publicity_to", "place"),
+	DEADLINE_REMINDER: ("topic", "unit", "deadline", "days_left"),
+	DEADLINE_DAY: ("topic", "unit", "deadline"),
+	OUTCOME_OVERDUE: ("topic", "unit", "deadline"),
+	ANNUAL_RETURN: ("county", "year", "due_date"),
+	REPORT_BACK_OVERDUE: ("unit",),
+	PLAN_REMINDER: ("unit",),
+	CORRECTION_OVERDUE: ("unit",),
+}
+
 PARTY_ORGANISATION_TYPE = "村(社区)党组织"
 COMMITTEE_TYPE = "村(居)民委员会"
 SUPERVISION_TYPE = "村(居)务监督委员会"
@@ -119,3 +134,33 @@ def annual_return_context(county: str, year: int) -> dict:
 		"link": link,
 		"county_name": frappe.db.get_value("Community Unit", county, "unit_name") or county,
 	}
+
+
+def notice_kind(notice_type: str) -> str:
+	"""The SMS / WeChat message kind of a notice: "Session Notice" → "session_notice"."""
+	return frappe.scrub(notice_type)
+
+
+def notice_parameters(notice_type: str, doc, context: dict) -> dict:
+	"""The values a notice's SMS or WeChat template may use (NOTICE_PARAMETERS), from the record and the
+	notice's context: plain values, never the rendered message."""
+	unit = context.get("unit_name") or context.get("county_name")
+	if not unit and doc.get("community_unit"):
+		unit = frappe.db.get_value("Community Unit", doc.community_unit, "unit_name") or doc.community_unit
+	values = {
+		"topic": context.get("topic"),
+		"time": context.get("starts_on"),
+		"place": context.get("venue") or context.get("bulletin_board"),
+		"form": context.get("consultation_form"),
+		"unit": unit,
+		"deadline": context.get("deadline"),
+		"days_left": context.get("days_left"),
+		"publicity_from": context.get("publicity_from"),
+		"publicity_to": context.get("publicity_to"),
+		"county": context.get("county_name"),
+		"year": context.get("year"),
+		"due_date": context.get("due_date"),
+		"link": context.get("link"),
+	}
+	wanted = (*NOTICE_PARAMETERS.get(notice_type, ()), "link")
+	return {name: "" if values.get(name) is None else str(values[name]) for name in wanted}

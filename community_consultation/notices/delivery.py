@@ -1,18 +1,16 @@
 """Sending a notice through every channel a recipient has, recording what a channel took, and the
 notices that follow the procedure's steps and the calendar."""
 
-import re
-
 import frappe
 from frappe import _
 from frappe.utils import (
+	add_to_date,
 	cint,
 	date_diff,
 	flt,
 	getdate,
 	now_datetime,
 	nowdate,
-	strip_html,
 )
 
 from community_consultation.notices.catalogue import (
@@ -29,6 +27,8 @@ from community_consultation.notices.catalogue import (
 	SUPERVISION_TYPE,
 	annual_return_context,
 	notice_context,
+	notice_kind,
+	notice_parameters,
 )
 from community_consultation.notices.recipients import (
 	county_staff,
@@ -38,6 +38,8 @@ from community_consultation.notices.recipients import (
 	unit_users,
 	user_recipient,
 )
+from community_consultation.notices.sms import plain_text, send_one, sign_in_limit, sms_configured
+from community_consultation.notices.wechat import openid_of, send_wechat, wechat_configured
 from community_consultation.procedure.scheduling import each_on_its_own
 
 # ------------------------------------------------------------------------------------ the notices
@@ -197,21 +199,36 @@ def send_notice(
 	context: dict | None = None,
 ) -> dict[str, list[str]]:
 	"""Send one notice about `doc` to each recipient (once per recipient and `period` when a period is
-	given); log each one sent. Returns {recipient key: channels that took it}."""
+	given); log each one sent or attempted. Returns {recipient key: channels that took it}."""
 	notification = get_notification(notice_type)
 	if not notification or not recipients:
 		return {}
-	rendered = render_notice(notification, doc, {**notice_context(notice_type, doc), **(context or {})})
+	context = {**notice_context(notice_type, doc), **(context or {})}
+	rendered = render_notice(notification, doc, context)
 	if not rendered:
 		return {}
-	subject, message, sms_text = rendered
+	subject, html, text = rendered
+	message = Message(
+		subject=subject,
+		html=html,
+		kind=notice_kind(notice_type),
+		params={**notice_parameters(notice_type, doc, context), "subject": subject, "text": text},
+	)
+	channels = chosen_channels(doc)
 	sent = {}
 	for recipient in {r.key: r for r in recipients}.values():
-		if period is not None and already_sent(notice_type, doc, recipient, period):
+		earlier = earlier_log(notice_type, doc, recipient, period)
+		if earlier and period is not None:
 			continue
-		via = deliver_to(recipient, subject, message, sms_text, doc, notification)
+		if earlier and retry_now(earlier):
+			via = split_channels(frappe.db.get_value("Consultation Notice Log", earlier, "channels"))
+			if via:
+				sent[recipient.key] = via
+			continue
+		via, deliveries = deliver_to(recipient, message, doc, notification, channels)
+		if via or deliveries:
+			log_notice(notice_type, doc, unit, recipient, via, subject, period, deliveries)
 		if via:
-			log_notice(notice_type, doc, unit, recipient, via, subject, period)
 			sent[recipient.key] = via
 	return sent
 
@@ -232,7 +249,9 @@ def get_notification(notice_type: str):
 
 
 def render_notice(notification, doc, extra: dict) -> tuple[str, str, str] | None:
-	"""(subject, HTML message, SMS text) of the Notification for `doc`, or None when its condition fails."""
+	"""(subject, HTML message, plain text) of the Notification for `doc`, or None when its condition
+	fails. The plain text — for a free-text SMS gateway — is the subject and the message's text, without
+	markup or entities."""
 	from frappe.email.doctype.notification.notification import get_context
 
 	context = {**get_context(doc), "alert": notification, "comments": None, **extra}
@@ -244,28 +263,52 @@ def render_notice(notification, doc, extra: dict) -> tuple[str, str, str] | None
 	message = frappe.render_template(notification.message or "", context)
 	if notification.message_type == "Markdown" and not notification.is_standard:
 		message = frappe.utils.md_to_html(message)
-	text = re.sub(r"\s+", " ", strip_html(message)).strip()
-	return subject, message, f"【{subject}】{text}"[:SMS_LENGTH]
+	subject = plain_text(subject)
+	return subject, message, f"【{subject}】{plain_text(message)}"[:SMS_LENGTH]
 
 
-def deliver_to(recipient, subject: str, message: str, sms_text: str, doc, notification=None) -> list[str]:
-	"""Send through every channel the recipient has; return the channels that took it."""
-	via = []
+class Message(frappe._dict):
+	"""A notice to send: `subject`, `html` (system notification, email), `kind` and `params` (plain
+	values for the SMS and WeChat templates of that kind; `text` is the whole message in plain text)."""
+
+
+def chosen_channels(doc) -> set[str] | None:
+	"""§二(五)2, 二(五)4: the notice channels chosen on the record (a session's, an outcome's), or None when
+	the record chooses none: then every channel the recipient has."""
+	rows = doc.get("notice_channels") if doc.meta.has_field("notice_channels") else None
+	if doc.doctype == "Consultation Session":
+		return {row.channel for row in rows or []}
+	return {row.channel for row in rows} if rows else None
+
+
+def deliver_to(
+	recipient, message: Message, doc, notification=None, channels: set[str] | None = None
+) -> tuple[list[str], list[dict]]:
+	"""Send through every channel the recipient has (SMS and WeChat only where `channels` allows them);
+	return the channels that took it, and the SMS and WeChat attempts to log (each with its provider's
+	message id, or why it failed)."""
+	via, deliveries = [], []
 	system = (
 		notification is None
 		or notification.send_system_notification
 		or notification.channel == "System Notification"
 	)
-	if system and recipient.user and system_notification(recipient.user, subject, message, doc):
+	if system and recipient.user and system_notification(recipient.user, message.subject, message.html, doc):
 		via.append(_("System Notification"))
 	email_channel = notification is None or notification.channel == "Email"
 	if email_channel and recipient.email and frappe.utils.validate_email_address(recipient.email):
-		if queue_email(recipient.email, subject, message, doc):
+		if queue_email(recipient.email, message.subject, message.html, doc):
 			via.append(_("Email"))
-	if recipient.mobile and sms_configured():
-		if send_sms_now(recipient.mobile, sms_text, doc):
-			via.append(_("SMS"))
-	return via
+	for channel, address, configured in (
+		(SMS_CHANNEL, recipient.mobile, lambda: sms_configured(message.kind)),
+		(WECHAT_CHANNEL, openid_of(recipient.user), lambda: wechat_configured(message.kind)),
+	):
+		if address and (channels is None or channel in channels) and configured():
+			delivery = attempt(channel, address, message.kind, message.params, doc)
+			deliveries.append(delivery)
+			if delivery["status"] == SENT:
+				via.append(_(channel))
+	return via, deliveries
 
 
 def queue_email(email: str, subject: str, message: str, doc) -> bool:
@@ -313,75 +356,175 @@ def system_notification(user: str, subject: str, message: str, doc) -> bool:
 	return True
 
 
-def sms_configured() -> bool:
-	return bool(frappe.db.get_single_value("SMS Settings", "sms_gateway_url"))
+# ------------------------------------------------------------------------------------ SMS and WeChat
+# Each message to a person by SMS or WeChat is a Notice Delivery row of the notice's log: its provider's
+# message id once it went out; else why it failed, and when it is tried again (`retry_failed_deliveries`)
+# until it goes out or `max_attempts` failed ("Given Up"). A notice that went out late is recorded as
+# if it had gone out at once (`record_late_delivery`).
+
+SMS_CHANNEL = "SMS"
+WECHAT_CHANNEL = "WeChat"
+SENT = "Sent"
+FAILED = "Failed"
+GIVEN_UP = "Given Up"
 
 
-# Frappe's `send_sms` would send it, but it waits on the gateway without a timeout and cannot say
-# whether the gateway took the message: the request is made here with its settings and helpers.
-SMS_TIMEOUT = 10
+def send_by_channel(channel: str, address: str, kind: str, params: dict):
+	if channel == WECHAT_CHANNEL:
+		return send_wechat(address, kind, params)
+	return send_one(address, kind, params)
 
 
-def send_sms_now(number: str, text: str, doc=None) -> bool:
-	"""One SMS through the gateway of SMS Settings (its parameters, headers, GET/POST/JSON, as Frappe's
-	`send_sms`), with a timeout. True only when the gateway accepted it (2xx), which is logged as an SMS
-	Log where that DocType exists; a refusal or an error is logged in the Error Log and returns False."""
-	import requests
-	from frappe.core.doctype.sms_settings.sms_settings import (
-		create_sms_log,
-		get_headers,
-		validate_receiver_nos,
-	)
-
-	settings = frappe.get_doc("SMS Settings")
-	try:
-		number = validate_receiver_nos([number])[0]
-		args = {settings.message_parameter: text}
-		for d in settings.parameters:
-			if not d.header:
-				args[d.parameter] = d.value
-		args[settings.receiver_parameter] = number
-		headers = get_headers(settings)
-		kwargs = {"headers": headers, "timeout": SMS_TIMEOUT}
-		if headers.get("Content-Type") == "application/json":
-			kwargs["json"] = args
-		elif settings.use_post:
-			kwargs["data"] = args
-		else:
-			kwargs["params"] = args
-		send = requests.post if settings.use_post else requests.get
-		response = send(settings.sms_gateway_url, **kwargs)
-		if not 200 <= response.status_code < 300:
-			raise frappe.ValidationError(
-				_("The SMS gateway answered {0}: {1}").format(response.status_code, response.text[:200])
-			)
-	except Exception:
-		frappe.log_error(
-			title=_("SMS notice failed"),
-			reference_doctype=doc and doc.doctype,
-			reference_name=doc and doc.name,
-		)
-		return False
-	if frappe.db.exists("DocType", "SMS Log"):
-		create_sms_log({"message": text.encode("utf-8"), "receiver_list": [number]}, [number])
-	return True
-
-
-def already_sent(notice_type: str, doc, recipient, period: str) -> bool:
-	filters = {
-		"notice_type": notice_type,
-		"reference_doctype": doc.doctype,
-		"reference_name": doc.name,
-		"period": period,
+def attempt(channel: str, address: str, kind: str, params: dict, doc=None, attempts: int = 0) -> dict:
+	"""One attempt of one SMS or WeChat message: the delivery row to log (or to update)."""
+	result = send_by_channel(channel, address, kind, params)
+	attempts += 1
+	row = {
+		"channel": channel,
+		"kind": kind,
+		"provider": result.provider,
+		"message_id": result.message_id,
+		"attempts": attempts,
+		"last_attempt_on": now_datetime(),
+		"payload": frappe.as_json({"to": address, "params": params}, indent=None),
 	}
+	if result.ok:
+		return {**row, "status": SENT, "error": None, "next_attempt_on": None}
+	given_up = attempts >= max(sign_in_limit("max_attempts"), 1)
+	if doc is not None:
+		frappe.log_error(
+			title=_("{0} notice failed").format(_(channel)),
+			message=result.error,
+			reference_doctype=doc.doctype,
+			reference_name=doc.name,
+		)
+	return {
+		**row,
+		"status": GIVEN_UP if given_up else FAILED,
+		"error": result.error,
+		"next_attempt_on": None
+		if given_up
+		else add_to_date(now_datetime(), minutes=max(sign_in_limit("retry_minutes"), 1)),
+	}
+
+
+def split_channels(value: str | None) -> list[str]:
+	return [c for c in (value or "").split(", ") if c]
+
+
+def earlier_log(notice_type: str, doc, recipient, period: str | None) -> str | None:
+	filters = {"notice_type": notice_type, "reference_doctype": doc.doctype, "reference_name": doc.name}
+	filters["period"] = period if period is not None else ("is", "not set")
 	if recipient.stakeholder:
 		filters["stakeholder"] = recipient.stakeholder
 	else:
 		filters["recipient_user"] = recipient.user
-	return bool(frappe.db.exists("Consultation Notice Log", filters))
+	return frappe.db.get_value("Consultation Notice Log", filters, "name", order_by="creation desc")
 
 
-def log_notice(notice_type: str, doc, unit: str, recipient, via: list[str], subject: str, period: str | None):
+def retry_now(log_name: str) -> bool:
+	"""Try the failed deliveries of a log again at once (the clerk publishes the notice again); True when
+	the log had any to try."""
+	log = frappe.get_doc("Consultation Notice Log", log_name)
+	pending = [row for row in log.deliveries if row.status == FAILED]
+	for row in pending:
+		retry_delivery(log, row)
+	return bool(pending)
+
+
+def retry_delivery(log, row):
+	payload = frappe.parse_json(row.payload or "{}")
+	values = attempt(
+		row.channel, payload.get("to"), row.kind, payload.get("params") or {}, None, row.attempts or 0
+	)
+	frappe.db.set_value("Notice Delivery", row.name, {k: v for k, v in values.items() if k != "payload"})
+	row.update(values)
+	if values["status"] == SENT:
+		record_late_delivery(log, row.channel)
+
+
+def retry_failed_deliveries():
+	"""Every few minutes: SMS and WeChat messages that failed are tried again when their time comes;
+	each log on its own (one failing does not stop the others)."""
+	logs = frappe.get_all(
+		"Notice Delivery",
+		filters={
+			"status": FAILED,
+			"next_attempt_on": ("<=", now_datetime()),
+			"parenttype": "Consultation Notice Log",
+		},
+		pluck="parent",
+		distinct=True,
+		limit=500,
+	)
+
+	def retry(log):
+		for row in log.deliveries:
+			if row.status == FAILED and row.next_attempt_on and row.next_attempt_on <= now_datetime():
+				retry_delivery(log, row)
+
+	each_on_its_own("Consultation Notice Log", logs, retry, _("Retrying a notice failed"))
+
+
+def record_late_delivery(log, channel: str):
+	"""A message that went out on a later attempt: the log, and the record the notice is about (a session
+	participant's `notified_on`, an outcome's `notices`), say so as they would have at once."""
+	via = split_channels(log.channels)
+	if _(channel) not in via:
+		via.append(_(channel))
+	frappe.db.set_value("Consultation Notice Log", log.name, "channels", ", ".join(via))
+	log.channels = ", ".join(via)
+	if not log.stakeholder:
+		return
+	if log.notice_type == SESSION_NOTICE and log.reference_doctype == "Consultation Session":
+		row = frappe.db.get_value(
+			"Consultation Participant",
+			{
+				"parent": log.reference_name,
+				"parenttype": "Consultation Session",
+				"stakeholder": log.stakeholder,
+			},
+			["name", "notified_on", "notified_via"],
+			as_dict=True,
+		)
+		if row:
+			frappe.db.set_value(
+				"Consultation Participant",
+				row.name,
+				{
+					"notified_on": row.notified_on or now_datetime(),
+					"notified_via": ", ".join(dict.fromkeys([*split_channels(row.notified_via), *via])),
+				},
+			)
+	elif log.notice_type == OUTCOME_FILED and log.reference_doctype == "Consultation Outcome":
+		outcome = frappe.get_doc("Consultation Outcome", log.reference_name)
+		if outcome.docstatus == 1 and not any(
+			n.stakeholder == log.stakeholder and n.notified_on for n in outcome.notices
+		):
+			row = outcome.append(
+				"notices",
+				{
+					"stakeholder": log.stakeholder,
+					"notified_on": now_datetime(),
+					"notified_via": ", ".join(via),
+				},
+			)
+			row.docstatus = 1
+			row.db_insert()
+			if not outcome.unnotified_stakeholders() and not outcome.stakeholders_notified_on:
+				outcome.db_set("stakeholders_notified_on", now_datetime(), update_modified=False)
+
+
+def log_notice(
+	notice_type: str,
+	doc,
+	unit: str,
+	recipient,
+	via: list[str],
+	subject: str,
+	period: str | None,
+	deliveries: list[dict] | None = None,
+):
 	frappe.get_doc(
 		{
 			"doctype": "Consultation Notice Log",
@@ -396,5 +539,6 @@ def log_notice(notice_type: str, doc, unit: str, recipient, via: list[str], subj
 			"sent_on": now_datetime(),
 			"subject": subject,
 			"period": period,
+			"deliveries": deliveries or [],
 		}
 	).insert(ignore_permissions=True)

@@ -20,6 +20,8 @@ from community_consultation.portal.qr import unit_page_path
 from community_consultation.procedure.online_proposals import SOURCE_CHANNEL
 
 PAGE_ROUTE = "my-proposals"
+# its SMS and WeChat messages are logged (and retried) as the notices are: Consultation Notice Log
+PROGRESS_NOTICE = "Proposal Progress"
 RECEIVED = "Received"
 NOT_ACCEPTED = "Not Accepted"
 ACCEPTED = "Accepted"
@@ -111,12 +113,21 @@ def my_proposals(user: str | None = None) -> list[frappe._dict]:
 			"proposed_on",
 			"rejection_reason",
 			"source_channel",
+			"proposer",
 			"creation",
 		],
 		order_by="creation desc",
 		limit_page_length=0,
 	)
 	outcomes = _outcomes_by_topic([t.name for t in topics])
+	confirmed = {
+		row.name: row.residence_confirmed_on
+		for row in frappe.get_all(
+			"Stakeholder",
+			{"name": ("in", list({t.proposer for t in topics if t.proposer}) or [""])},
+			["name", "residence_confirmed_on"],
+		)
+	}
 	units = {
 		row.name: row.unit_name
 		for row in frappe.get_all(
@@ -145,7 +156,30 @@ def my_proposals(user: str | None = None) -> list[frappe._dict]:
 			else None
 		)
 		topic.percent_complete = int(outcome.percent_complete or 0) if outcome else None
+		topic.residence_confirmed = bool(confirmed.get(topic.proposer))
 	return topics
+
+
+def my_residence(user: str | None = None) -> list[frappe._dict]:
+	"""The villages where the signed-in resident is registered, and whether each confirmed that they
+	live there (`Stakeholder.confirm_residence`)."""
+	rows = frappe.get_all(
+		"Stakeholder",
+		{"user": user or frappe.session.user, "enabled": 1},
+		["community_unit", "residence_confirmed_on"],
+		order_by="creation asc",
+	)
+	names = dict(
+		frappe.get_all(
+			"Community Unit",
+			{"name": ("in", [r.community_unit for r in rows] or [""])},
+			["name", "unit_name"],
+			as_list=True,
+		)
+	)
+	for row in rows:
+		row.unit_name = names.get(row.community_unit, row.community_unit)
+	return rows
 
 
 # ------------------------------------------------------------------------------------- notices
@@ -205,30 +239,24 @@ def follow_topic(topic_name: str | None):
 
 
 def send_stage_notice(topic, user: str, stage: str):
-	from community_consultation.notices.delivery import deliver_to
+	from frappe.translate import print_language
+
+	from community_consultation.notices.delivery import deliver_to, log_notice
 	from community_consultation.notices.recipients import user_recipient
 
 	recipient = user_recipient(user)
 	if not recipient:
 		return
-	link = get_url("/" + PAGE_ROUTE)
-	subject = _("Your proposal “{0}”: {1}").format(topic.title, _(stage))
-	reason = (
-		_("Reason: {0}").format(topic.rejection_reason)
-		if stage == NOT_ACCEPTED and topic.rejection_reason
-		else ""
-	)
-	explanation = _(STAGE_EXPLANATIONS[stage])
-	message = "".join(
-		[
-			f"<p>{frappe.utils.escape_html(explanation)}</p>",
-			f"<p>{frappe.utils.escape_html(reason)}</p>" if reason else "",
-			f'<p><a href="{link}">{frappe.utils.escape_html(_("See where your proposals stand"))}</a></p>',
-		]
-	)
-	sms = " ".join(part for part in (subject, reason, link) if part)
+	# in the resident's language, whoever moved the topic
+	language = frappe.db.get_value("User", user, "language") or frappe.db.get_default("lang") or "zh"
+	with print_language(language):
+		message = stage_message(topic, stage)
 	doc = frappe.get_doc("Consultation Topic", topic.name)
-	via = deliver_to(recipient, subject, message, sms, doc)
+	via, deliveries = deliver_to(recipient, message, doc)
+	if deliveries:
+		log_notice(
+			PROGRESS_NOTICE, doc, topic.community_unit, recipient, via, message.subject, stage, deliveries
+		)
 	frappe.get_doc(
 		{
 			"doctype": "Proposal Progress Notice",
@@ -240,6 +268,40 @@ def send_stage_notice(topic, user: str, stage: str):
 			"channels": ", ".join(via),
 		}
 	).insert(ignore_permissions=True)
+
+
+def stage_message(topic, stage: str):
+	"""What the proposer is told of the stage: subject, HTML and the SMS / WeChat parameters."""
+	from community_consultation.notices.delivery import Message
+	from community_consultation.notices.sms import PROPOSAL_PROGRESS
+
+	link = get_url("/" + PAGE_ROUTE)
+	subject = _("Your proposal “{0}”: {1}").format(topic.title, _(stage))
+	reason = (
+		_("Reason: {0}").format(topic.rejection_reason)
+		if stage == NOT_ACCEPTED and topic.rejection_reason
+		else ""
+	)
+	explanation = _(STAGE_EXPLANATIONS[stage])
+	html = "".join(
+		[
+			f"<p>{frappe.utils.escape_html(explanation)}</p>",
+			f"<p>{frappe.utils.escape_html(reason)}</p>" if reason else "",
+			f'<p><a href="{link}">{frappe.utils.escape_html(_("See where your proposals stand"))}</a></p>',
+		]
+	)
+	return Message(
+		subject=subject,
+		html=html,
+		kind=PROPOSAL_PROGRESS,
+		params={
+			"topic": topic.title,
+			"stage": _(stage),
+			"link": link,
+			"subject": subject,
+			"text": " ".join(part for part in (subject, reason, link) if part),
+		},
+	)
 
 
 def notify_proposer(doc, method=None):

@@ -22,9 +22,23 @@ def stakeholder_recipient(stakeholder: str) -> frappe._dict | None:
 		stakeholder=contact.name,
 		user=user.name if user else None,
 		name=contact.stakeholder_name,
-		email=contact.email or (user and user.email),
+		email=reachable_email(contact.email or (user and user.email)),
 		mobile=contact.mobile_no or (user and user.mobile_no),
 	)
+
+
+# the account of a resident known by their mobile number only (portal/sms_login.py): an address that never
+# receives mail (RFC 2606's reserved .invalid), and no notice goes to it
+MOBILE_ACCOUNT_DOMAIN = "mobile.invalid"
+
+
+def mobile_account_email(mobile: str) -> str:
+	return f"{mobile}@{MOBILE_ACCOUNT_DOMAIN}"
+
+
+def reachable_email(email: str | None) -> str | None:
+	"""An address that receives mail: not the placeholder of an account known by its mobile number."""
+	return None if email and email.lower().endswith("@" + MOBILE_ACCOUNT_DOMAIN) else email
 
 
 def user_recipient(user: str) -> frappe._dict | None:
@@ -38,7 +52,7 @@ def user_recipient(user: str) -> frappe._dict | None:
 		stakeholder=None,
 		user=row.name,
 		name=row.full_name or row.name,
-		email=row.email,
+		email=reachable_email(row.email),
 		mobile=row.mobile_no,
 	)
 

@@ -1,13 +1,18 @@
 """Complete a new site's setup for a township deployment in China.
 
 Used by scripts/bootstrap (`bench --site S consultation-setup`): the site lands its users in the
-app instead of Frappe's setup wizard, with Asia/Shanghai, CNY and simplified Chinese.
+app instead of Frappe's setup wizard, with Asia/Shanghai, CNY and simplified Chinese, and the platform's
+name and logo (setup/branding.py).
 """
 
 import frappe
 
+from community_consultation.setup.branding import apply_branding
 
-def complete_setup_for_china(language: str = "zh"):
+
+def complete_setup_for_china(
+	language: str = "zh", platform_name: str | None = None, platform_logo: str | None = None
+):
 	if not frappe.db.exists("Language", language):
 		frappe.get_doc(
 			{"doctype": "Language", "language_code": language, "language_name": "简体中文"}
@@ -37,6 +42,7 @@ def complete_setup_for_china(language: str = "zh"):
 	frappe.db.set_single_value("System Settings", "setup_complete", 1)
 	frappe.db.set_value("User", "Administrator", {"language": language, "time_zone": "Asia/Shanghai"})
 	set_default_workspace("Administrator")
+	apply_branding(platform_name, platform_logo, keep_existing=not (platform_name or platform_logo))
 	frappe.db.commit()
 
 

@@ -43,6 +43,8 @@ TRACKED = (
 	"Consultation Notice Log",
 	"Consultation Annual Return",
 	"Proposal Progress Notice",
+	"SMS Verification Code",
+	"WeChat Binding",
 	"Township Referral",
 	"Township Assignment",
 	"Entrusted Matter Report",

@@ -74,3 +74,12 @@ def api_token(user: str) -> str:
 	doc.api_secret = secret
 	doc.save(ignore_permissions=True)
 	return f"token {doc.api_key}:{secret}"
+
+
+def make_resident(mobile: str, **fields) -> str:
+	"""A resident known by their mobile number, as sign-up by SMS makes them (portal/sms_login.py)."""
+	from community_consultation.notices.recipients import mobile_account_email
+
+	return make_user(
+		mobile_account_email(mobile), ["Resident"], mobile_no=mobile, user_type="Website User", **fields
+	)

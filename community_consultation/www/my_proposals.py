@@ -4,7 +4,7 @@ or not and why, in consultation, agreed, decided, outcome public, implemented). 
 import frappe
 from frappe import _
 
-from community_consultation.notices.proposal_progress import PAGE_ROUTE, my_proposals
+from community_consultation.notices.proposal_progress import PAGE_ROUTE, my_proposals, my_residence
 from community_consultation.portal.outcomes import use_public_language
 from community_consultation.portal.web_form import WEB_FORM_ROUTE
 
@@ -18,6 +18,7 @@ def get_context(context):
 		raise frappe.Redirect
 	context.title = _("My proposals")
 	context.proposals = my_proposals(frappe.session.user)
+	context.residence = my_residence(frappe.session.user)
 	context.web_form_route = WEB_FORM_ROUTE
 	context.show_sidebar = False
 	context.metatags = {"title": context.title}

@@ -304,6 +304,56 @@ async function axeWalk(page_jobs) {
 	return report;
 }
 
-const report = job.mode === "text" ? await textWalk(job.pages) : await axeWalk(job.pages);
+// walk: one person's way through the site in one browser (a phone in WeChat by default): each step goes
+// to a page, fills, clicks, reads the SMS code the local provider received, or checks the page (axe, its
+// language, its text, and that nothing says "Frappe"); the report has one entry per step.
+async function personWalk(steps) {
+	const width = job.width || 360;
+	const { context, page } = await newPage(width, {});
+	const report = [];
+	for (const step of steps) {
+		const entry = { step };
+		try {
+			if (step.goto) {
+				const response = await page.goto(job.base + step.goto, { waitUntil: "domcontentloaded" });
+				entry.status = response && response.status();
+				await settle(page);
+			}
+			if (step.fill) await page.fill(step.fill, step.value);
+			if (step.select) await page.selectOption(step.select, { label: step.label });
+			if (step.check) await page.check(step.check);
+			if (step.code_for) {
+				// the code the local SMS provider received for this number
+				const inbox = await (await fetch(step.inbox)).json();
+				const mine = inbox.filter((m) => m.number === step.code_for && m.params.code);
+				entry.code = mine.length ? mine[mine.length - 1].params.code : null;
+				await page.fill(step.into, entry.code || "");
+			}
+			if (step.click) await page.click(step.click);
+			if (step.fill_form) entry.filled = await fillByKeyboard(page, step.fill_form);
+			if (step.wait_url) await page.waitForURL((url) => url.pathname.startsWith(step.wait_url), { timeout: 20000 });
+			if (step.wait_text) await page.waitForFunction((t) => document.body.innerText.includes(t), step.wait_text, { timeout: 20000 });
+			if (step.click || step.wait_url) await settle(page);
+			if (step.inspect) {
+				entry.facts = await pageFacts(page);
+				entry.text = await page.evaluate(() => document.title + "\n" + document.body.innerText);
+				entry.violations = await axe(page);
+				if (job.screenshots) await page.screenshot({ path: `${job.screenshots}/walk-${report.length}.png`, fullPage: true });
+			}
+		} catch (error) {
+			entry.error = String(error && error.stack || error);
+			entry.url = page.url();
+			entry.text = await page.evaluate(() => document.body.innerText).catch(() => "");
+			report.push(entry);
+			break;
+		}
+		report.push(entry);
+	}
+	await context.close();
+	return report;
+}
+
+const report =
+	job.mode === "text" ? await textWalk(job.pages) : job.mode === "walk" ? await personWalk(job.steps) : await axeWalk(job.pages);
 await browser.close();
 process.stdout.write(JSON.stringify(report));

@@ -1,8 +1,10 @@
 # Copyright (c) 2026, community_consultation developers and contributors
 # For license information, please see license.txt
 
-# import frappe
+import frappe
+from frappe import _
 from frappe.model.document import Document
+from frappe.utils import nowdate
 
 from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
 from community_consultation.overrides.row_locking import ensure_series_row
@@ -25,6 +27,9 @@ class Stakeholder(PayloadGuard, Document):
 		mobile_no: DF.Data | None
 		naming_series: DF.Literal["STK-.#####"]
 		organisation: DF.Data | None
+		privacy_notice_accepted_on: DF.Datetime | None
+		residence_confirmed_by: DF.Link | None
+		residence_confirmed_on: DF.Date | None
 		stakeholder_name: DF.Data
 		stakeholder_type: DF.Link
 		user: DF.Link | None
@@ -38,3 +43,26 @@ class Stakeholder(PayloadGuard, Document):
 
 	def validate(self):
 		validate_unit_access(self)
+		self.keep_residence_confirmation()
+
+	def keep_residence_confirmation(self):
+		"""The confirmation of residence is recorded by `confirm_residence` only (who and when), never
+		typed in or carried over a payload."""
+		if self.flags.confirming_residence:
+			return
+		before = self.get_doc_before_save()
+		for field in ("residence_confirmed_on", "residence_confirmed_by", "privacy_notice_accepted_on"):
+			self.set(field, before.get(field) if before else None)
+
+	@frappe.whitelist(methods=["POST"])
+	def confirm_residence(self):
+		"""§二(三): the village or community confirms that this resident lives there (a registered or
+		non-registered resident of the unit); the resident sees it on /my-proposals."""
+		self.check_permission("write")
+		if not self.user:
+			frappe.throw(_("Only a resident with an account can be confirmed."))
+		self.flags.confirming_residence = True
+		self.residence_confirmed_on = nowdate()
+		self.residence_confirmed_by = frappe.session.user
+		self.save()
+		return self.as_dict()
