@@ -116,6 +116,7 @@ def build_side(prefix: str) -> frappe._dict:
 		"Consultation Annual Return": [annual.name],
 		"Township Referral": [referral.name],
 		"Consultation Notice Log": [notice.name],
+		"Stakeholder": [people[0]],
 	}
 	for parent, names in records.items():
 		for name in names:
@@ -478,15 +479,30 @@ def changes_records(fn) -> bool:
 
 def test_every_state_changing_method_of_the_app_is_post_only():
 	"""Every whitelisted method of the app either only reads (READS below, each with the call that proves
-	it keeps to the user's role and units) or is a `whitelist_action`: POST only, on every path."""
+	it keeps to the user's role and units), or answers GET because its protocol says so
+	(GET_BY_PROTOCOL), or is POST only: a function `@frappe.whitelist(methods=["POST"])` (Frappe enforces
+	it for the request's command), a document method a `whitelist_action` (which holds on the paths Frappe
+	does not check)."""
 	methods = app_whitelisted()
-	unknown = sorted(name for name, fn in methods.items() if name not in READS and not changes_records(fn))
-	assert not unknown, f"whitelisted methods neither listed as reads nor whitelist_action: {unknown}"
+	allowed = frappe.allowed_http_methods_for_whitelisted_func
+	wrong = []
 	for name, fn in methods.items():
-		if changes_records(fn):
-			assert frappe.allowed_http_methods_for_whitelisted_func[fn] == ["POST"], name
-	stale = sorted(set(READS) - set(methods))
-	assert not stale, f"READS lists methods that are gone: {stale}"
+		if name in READS or name in GET_BY_PROTOCOL:
+			continue
+		is_document_method = "." in fn.__qualname__
+		if allowed.get(fn) != ["POST"] or (is_document_method and not changes_records(fn)):
+			wrong.append(name)
+	assert not wrong, f"whitelisted methods that change records but are not POST only on every path: {wrong}"
+	stale = sorted((set(READS) | set(GET_BY_PROTOCOL)) - set(methods))
+	assert not stale, f"READS / GET_BY_PROTOCOL list methods that are gone: {stale}"
+
+
+# GET because the protocol says so: WeChat's OAuth redirect and its answer (the state it carries was issued
+# by `start` for this browser, single use)
+GET_BY_PROTOCOL = {
+	"community_consultation.portal.wechat_login.start": "the OAuth redirect to WeChat",
+	"community_consultation.portal.wechat_login.callback": "WeChat's OAuth answer, checked by its state",
+}
 
 
 def document_actions() -> list[tuple[str, str]]:
@@ -639,12 +655,15 @@ READS = {
 		"report_name": "Topic Register",
 		"filters": json.dumps({"community_unit": w.target.units.village_a}),
 	},
-	# public by design (open data of published outcomes, for guests): no personal data
+	# public by design (open data of published outcomes, a page's WeChat share card): no personal data
+	"community_consultation.portal.wechat_login.share_config": lambda w: {
+		"url": "http://localhost/consultation"
+	},
 	"community_consultation.portal.open_data.outcomes_csv": lambda w: {"unit": w.target.units.village_a},
 	"community_consultation.portal.open_data.outcomes_json": lambda w: {"unit": w.target.units.village_a},
 	"community_consultation.portal.open_data.sessions_ics": lambda w: {"unit": w.target.units.village_a},
 }
-OPEN_DATA = {name for name in READS if ".open_data." in name}
+OPEN_DATA = {name for name in READS if ".open_data." in name or name.endswith(".share_config")}
 # reads whose arguments name only the other county's records: whatever they count is a leak
 TARGETED = {
 	"community_consultation.overrides.desk_endpoints.get_count",
