@@ -27,6 +27,9 @@ website_context = {"favicon": "/assets/community_consultation/images/platform-lo
 # desk: tell the clerk when a request failed without an answer the desk can show
 app_include_js = "community_consultation.bundle.js"
 
+# the desk tells a staff user without a unit why they see nothing (permissions.lacks_unit)
+boot_session = "community_consultation.permissions.boot_session"
+
 before_install = "community_consultation.install.before_install"
 after_install = "community_consultation.install.after_install"
 before_uninstall = "community_consultation.install.before_uninstall"
@@ -40,7 +43,11 @@ before_request = [
 	"community_consultation.overrides.replica.install",
 ]
 before_job = ["community_consultation.overrides.replica.install"]
-after_request = ["community_consultation.overrides.database_outage.explain_database_outage"]
+after_request = [
+	"community_consultation.overrides.database_outage.explain_database_outage",
+	# a locked account's login answers 429 with its message, not a server error
+	"community_consultation.overrides.accounts.answer_login_lockout",
+]
 
 scheduler_events = {
 	# a Prepared Report whose worker died is marked failed, not left "being generated" for good
@@ -83,7 +90,11 @@ website_route_rules = [
 # Per-unit permissions: rows of the app's child tables read on their own stay inside the
 # user's units; Frappe endpoints that would reach records of other units are kept to the user's units
 permission_query_conditions = {
-	"*": "community_consultation.overrides.child_tables.child_table_query_conditions",
+	"*": [
+		"community_consultation.overrides.child_tables.child_table_query_conditions",
+		# fail-closed: a staff user without a unit sees no record of the app's unit-bound DocTypes
+		"community_consultation.permissions.no_unit_query_conditions",
+	],
 	"File": "community_consultation.overrides.file_permissions.file_query_conditions",
 	# a prepared yearly return is shown only to users of the unit scope it was prepared for
 	"Prepared Report": "community_consultation.overrides.prepared_returns.query_conditions",
@@ -101,35 +112,17 @@ doc_events = {
 	"User": {"on_update": "community_consultation.township.sharing.sync_reads_of_unit_users"},
 }
 
-override_doctype_class = {
-	"Consultation Participant": "community_consultation.overrides.child_tables.ScopedConsultationParticipant",
-	"Consultation Topic Stakeholder": "community_consultation.overrides.child_tables.ScopedConsultationTopicStakeholder",
-	"Consultation Material": "community_consultation.overrides.child_tables.ScopedConsultationMaterial",
-	"Session Notice Channel": "community_consultation.overrides.child_tables.ScopedSessionNoticeChannel",
-	"Outcome Notice": "community_consultation.overrides.child_tables.ScopedOutcomeNotice",
-	"Implementation Update": "community_consultation.overrides.child_tables.ScopedImplementationUpdate",
-	"Consultation Annual Return Township": "community_consultation.overrides.child_tables.ScopedConsultationAnnualReturnTownship",
-	"Consultation Annual Return Breakdown": "community_consultation.overrides.child_tables.ScopedConsultationAnnualReturnBreakdown",
-	"Meeting Agenda Item": "community_consultation.overrides.child_tables.ScopedMeetingAgendaItem",
-	"Meeting Attendance": "community_consultation.overrides.child_tables.ScopedMeetingAttendance",
-	"Meeting Notice Channel": "community_consultation.overrides.child_tables.ScopedMeetingNoticeChannel",
-	"Meeting Authorisation": "community_consultation.overrides.child_tables.ScopedMeetingAuthorisation",
-	"Meeting Representative": "community_consultation.overrides.child_tables.ScopedMeetingRepresentative",
-	"Notice Delivery": "community_consultation.overrides.child_tables.ScopedNoticeDelivery",
-	"Four Deliberations Stage": "community_consultation.overrides.child_tables.ScopedFourDeliberationsStage",
-	"Township Assignment Village": "community_consultation.overrides.child_tables.ScopedTownshipAssignmentVillage",
-	"Inspection Correction": "community_consultation.overrides.child_tables.ScopedInspectionCorrection",
-	"Consultation Plan Date": "community_consultation.overrides.child_tables.ScopedConsultationPlanDate",
-}
-
 # §三(二): a Township Officer writes the township's own sessions and outcomes, not the villages'
 has_permission = {
+	"*": "community_consultation.permissions.no_unit_has_permission",
 	"Consultation Session": "community_consultation.township.sharing.has_township_permission",
 	"Consultation Outcome": "community_consultation.township.sharing.has_township_permission",
 	"Prepared Report": "community_consultation.overrides.prepared_returns.has_permission",
 }
 
 override_whitelisted_methods = {
+	# the same answer for every address: no one learns which have accounts
+	"frappe.core.doctype.user.user.reset_password": "community_consultation.overrides.accounts.reset_password",
 	"frappe.client.get_count": "community_consultation.overrides.desk_endpoints.get_count",
 	"frappe.desk.search.search_link": "community_consultation.overrides.desk_endpoints.search_link",
 	"frappe.desk.search.search_widget": "community_consultation.overrides.desk_endpoints.search_widget",

@@ -1,16 +1,25 @@
 """Which community units a user may see, and that a user writes only in their own units.
 
 A user is restricted by User Permissions on **Community Unit** (a tree): a permission on a unit
-allows that unit and every unit beneath it. A user with no such permission is not restricted
-(the Consultation Administrator, county and city staff configured that way, Administrator).
+allows that unit and every unit beneath it. Only Administrator and the unit-free roles
+(`UNIT_FREE_ROLES`: Consultation Administrator, System Manager) are unrestricted without one. Anyone
+else with no such permission — a clerk, a township officer or a supervisor whom an administrator has not
+yet given a unit, a resident, a guest — sees no unit at all (fail-closed, `lacks_unit`): on Frappe's own
+paths through the "*" `permission_query_conditions` and `has_permission` hooks
+(`no_unit_query_conditions`, `no_unit_has_permission`), in the app's own queries through `unit_scope`.
+County staff who see their whole county hold a permission on the county; city staff one on each county
+(or the Consultation Administrator role).
 
 Frappe applies User Permissions itself to list views, forms, `/api/resource`, link search and
 reports built on them. `frappe.get_all`, `frappe.qb` and `frappe.db.sql` do not: code that
 aggregates with them applies `unit_condition_sql` inside its query, so no total ever counts a unit
-the user may not see. What User Permissions cannot express on Frappe's own paths (child rows read on
-their own, File, desk endpoints) is in `community_consultation/overrides/`; the tree itself in
-`unit_tree`.
+the user may not see. What User Permissions cannot express on Frappe's own paths (lists of child rows,
+File, desk endpoints) is in `community_consultation/overrides/`; a child row written on its own goes
+through its parent (`procedure/child_rows.py`); the tree itself is `units/tree.py`. State-changing
+whitelisted methods are `whitelist_action`s (below).
 """
+
+import functools
 
 import frappe
 from frappe import _
@@ -20,22 +29,54 @@ from frappe.utils import cint
 from community_consultation.units import tree as unit_tree
 from community_consultation.units.tree import UNIT_DOCTYPE, unit_field, unit_in_ranges
 
+# roles that see every unit without a User Permission (the administrators); every other user needs one
+UNIT_FREE_ROLES = ("Consultation Administrator", "System Manager")
+
+
+class NoUnitError(frappe.PermissionError):
+	"""A user who must have a unit has none: they see and write nothing until an administrator gives one."""
+
+
+def lacks_unit(user: str | None = None) -> bool:
+	"""The user is limited to units but has none: not Administrator, no unit-free role
+	(`UNIT_FREE_ROLES`), and no User Permission on Community Unit. Such a user sees nothing."""
+	user = user or frappe.session.user
+	if user == "Administrator" or frappe.permissions.get_user_permissions(user).get(UNIT_DOCTYPE):
+		return False
+	return not set(UNIT_FREE_ROLES) & set(frappe.get_roles(user))
+
+
+def no_unit_message() -> str:
+	return _(
+		"Your account has no community unit yet, so you see no consultation records. An administrator "
+		"must give you your village, community or township (a User Permission on Community Unit)."
+	)
+
+
+def check_has_unit(user: str | None = None):
+	"""Throw `NoUnitError`, saying what an administrator must do, for a user who `lacks_unit`."""
+	if lacks_unit(user):
+		frappe.throw(no_unit_message(), NoUnitError, title=_("No community unit"))
+
 
 def unit_scope(user: str | None = None, doctype: str | None = None) -> list[unit_tree.Range] | None:
 	"""The (lft, rgt) ranges of the subtrees the user may see, or None when unrestricted.
 
-	An empty list means the user may see no unit at all."""
+	An empty list means the user may see no unit at all: so for every user who `lacks_unit`
+	(fail-closed). A user whose permissions all apply to other DocTypes (`applicable_for`) is not
+	limited by them for `doctype`, as Frappe's User Permissions are not."""
 	user = user or frappe.session.user
 	if user == "Administrator":
 		return None
 	roots = []
-	for perm in frappe.permissions.get_user_permissions(user).get(UNIT_DOCTYPE, []):
+	perms = frappe.permissions.get_user_permissions(user).get(UNIT_DOCTYPE, [])
+	for perm in perms:
 		applicable_for = perm.get("applicable_for")
 		if applicable_for and doctype and applicable_for != doctype:
 			continue
 		roots.append(perm.get("doc"))
 	if not roots:
-		return None
+		return [] if not perms and lacks_unit(user) else None
 	unit = DocType(UNIT_DOCTYPE)
 	rows = frappe.qb.from_(unit).select(unit.lft, unit.rgt).where(unit.name.isin(list(set(roots)))).run()
 	# get_user_permissions lists descendants too: keep only the outermost ranges
@@ -45,6 +86,48 @@ def unit_scope(user: str | None = None, doctype: str | None = None) -> list[unit
 def unit_condition_sql(field_sql: str, user: str | None = None, doctype: str | None = None) -> str:
 	"""An SQL condition limiting `field_sql` (a column holding a Community Unit name) to the user's units."""
 	return unit_tree.units_within_sql(field_sql, unit_scope(user, doctype))
+
+
+def is_unit_bound(doctype: str | None) -> bool:
+	"""A DocType of this app whose records belong to a unit (Community Unit itself included)."""
+	if not doctype:
+		return False
+
+	def find() -> bool:
+		module = frappe.db.get_value("DocType", doctype, "module")
+		app = frappe.local.module_app.get(frappe.scrub(module)) if module else None
+		return app == "community_consultation" and bool(unit_field(doctype))
+
+	return frappe.local_cache("consultation_unit_bound", doctype, find)
+
+
+def no_unit_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""`permission_query_conditions` for "*": a user who `lacks_unit` lists no record of the app's
+	unit-bound DocTypes. (Frappe restricts nothing for a user without User Permissions.)"""
+	if is_unit_bound(doctype) and lacks_unit(user):
+		return "1=0"
+	return ""
+
+
+def no_unit_has_permission(doc, ptype=None, user=None, debug=False) -> bool | None:
+	"""`has_permission` for "*": a user who `lacks_unit` reads and writes no record of the app's unit-bound
+	DocTypes (a record shared with them apart). Other DocTypes and users: Frappe decides."""
+	if is_unit_bound(doc.doctype) and lacks_unit(user):
+		return False
+	return None
+
+
+def boot_session(bootinfo):
+	"""`boot_session` hook: the desk tells a staff user without a unit why they see nothing."""
+	if lacks_unit() and _is_staff():
+		bootinfo.consultation_no_unit = no_unit_message()
+
+
+def _is_staff() -> bool:
+	from community_consultation.setup.roles import ROLES
+
+	staff = {role for role, desk_access in ROLES if desk_access}
+	return bool(staff & set(frappe.get_roles()))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -67,6 +150,7 @@ def validate_unit_access(doc, method=None):
 	ranges = unit_scope(frappe.session.user, doc.doctype)
 	if ranges is None:
 		return
+	check_has_unit()
 	field = unit_field(doc.doctype)
 	if not field:
 		return
@@ -120,3 +204,33 @@ def _stakeholder_links(doc):
 		for df in d.meta.get_link_fields():
 			if df.options == "Stakeholder" and d.get(df.fieldname):
 				yield d.get(df.fieldname)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Actions: a whitelisted method that changes records answers POST only.
+
+
+def whitelist_action(fn):
+	"""`@frappe.whitelist(methods=["POST"])` for a method that changes records, holding on every path.
+
+	Frappe v15 checks a whitelisted function's HTTP methods when it is the request's command and in
+	`run_doc_method` (`frappe.handler.is_valid_http_method`), but not when a document method is run by
+	`GET /api/resource/<doctype>/<name>?run_method=…` (frappe/api/v1.py `read_doc` → `execute_doc_method`,
+	which only asks for read permission) nor `/api/v2/document/…/method/…` (frappe/api/v2.py): without
+	Frappe's CSRF check, a link or an image could make a signed-in clerk's browser send the notices again.
+	So the method itself refuses any request but a POST (calls made outside a request, by the scheduler
+	or the code, are not requests)."""
+
+	@functools.wraps(fn)
+	def action(*args, **kwargs):
+		request = getattr(frappe.local, "request", None)
+		if request is not None and request.method != "POST":
+			frappe.throw(
+				_("{0} changes records and is accepted only as a POST request.").format(fn.__name__),
+				frappe.PermissionError,
+				title=_("Not permitted"),
+			)
+		return fn(*args, **kwargs)
+
+	action.changes_records = True
+	return frappe.whitelist(methods=["POST"])(action)

@@ -62,7 +62,7 @@ USERS = (
 	("kengkou.clerk@example.com", "坑口村文书", ["Committee Clerk"], "坑口村"),
 	("xincheng.clerk@example.com", "新城社区文书", ["Committee Clerk"], "新城社区"),
 	("shuibian.clerk@example.com", "水边村文书", ["Committee Clerk"], "水边村"),
-	("kengkou.group1@example.com", "坑口一组组长", ["Building Head"], "坑口村-第一村民小组"),
+	("kengkou.group1@example.com", "坑口一组组长", ["Building Head"], "第一村民小组"),
 	("kengkou.supervisor@example.com", "坑口村监委会", ["Supervision Committee Member"], "坑口村"),
 	("resident.chen@example.com", "陈秀英", ["Resident"], None),
 )
@@ -164,22 +164,35 @@ def make_users():
 			user.add_roles(*roles)
 			if roles != ["Resident"]:
 				set_default_workspace(email)
-		if unit and frappe.db.exists("Community Unit", unit):
-			if not frappe.db.exists(
-				"User Permission", {"user": email, "allow": "Community Unit", "for_value": unit}
-			):
-				frappe.get_doc(
-					{
-						"doctype": "User Permission",
-						"user": email,
-						"allow": "Community Unit",
-						"for_value": unit,
-						"apply_to_all_doctypes": 1,
-					}
-				).insert(ignore_permissions=True)
+		give_exactly_unit(email, unit)
 	resident = frappe.db.get_value("Stakeholder", {"stakeholder_name": "陈秀英", "community_unit": "坑口村"})
 	if resident:
 		frappe.db.set_value("Stakeholder", resident, "user", "resident.chen@example.com")
+
+
+def give_exactly_unit(user: str, unit: str | None):
+	"""The demo user holds exactly the unit they claim (a User Permission on it, on no other unit); a
+	unit the demo does not make is an error, not a user who silently sees nothing."""
+	if unit and not frappe.db.exists("Community Unit", unit):
+		frappe.throw(f"the demo user {user} claims the unit {unit}, which the demo does not make")
+	for name in frappe.get_all(
+		"User Permission",
+		filters={"user": user, "allow": "Community Unit", "for_value": ("!=", unit or "")},
+		pluck="name",
+	):
+		frappe.delete_doc("User Permission", name, ignore_permissions=True, force=True)
+	if unit and not frappe.db.exists(
+		"User Permission", {"user": user, "allow": "Community Unit", "for_value": unit}
+	):
+		frappe.get_doc(
+			{
+				"doctype": "User Permission",
+				"user": user,
+				"allow": "Community Unit",
+				"for_value": unit,
+				"apply_to_all_doctypes": 1,
+			}
+		).insert(ignore_permissions=True)
 
 
 def conclude(topic, people, days_ago: int, result: str = "Consensus", **kw):

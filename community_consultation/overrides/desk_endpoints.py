@@ -9,7 +9,8 @@ What Frappe v15 lets through (the function replaced, in apps/frappe), and what i
 - link search, `search_link` and `search_widget` (frappe/desk/search.py): the client may pass
   `ignore_user_permissions=1`, and Frappe then lists every record of a DocType the user may read at all
   → the flag is ignored for the unit-bound DocTypes of a restricted user;
-- `get_link_title` (frappe/desk/search.py): returns any record's title → only of a record the user may
+- `get_link_title` (frappe/desk/search.py): returns the title of any record of a DocType that shows titles
+  in links, to anyone signed in (a resident too) → of the app's DocTypes, only of a record the user may
   read;
 - global search, `search` (frappe/utils/global_search.py): rows of `__global_search` are filtered by
   DocType, never by record → each result is checked with `frappe.has_permission`;
@@ -138,9 +139,17 @@ def search_widget(
 
 @frappe.whitelist()
 def get_link_title(doctype: str, docname: str):
-	if restricted_ranges(doctype) is not None and not frappe.has_permission(doctype, "read", docname):
+	if is_app_doctype(doctype) and not _may_read(doctype, docname):
 		return docname
 	return search.get_link_title(doctype, docname)
+
+
+def is_app_doctype(doctype: str) -> bool:
+	return (
+		bool(doctype)
+		and frappe.db.exists("DocType", doctype)
+		and frappe.get_doctype_app(doctype) == ("community_consultation")
+	)
 
 
 @frappe.whitelist()

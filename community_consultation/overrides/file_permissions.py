@@ -29,7 +29,13 @@ def file_query_conditions(user: str | None = None, doctype: str | None = None) -
 	parts = []
 	scoped = []
 	for dt in frappe.get_all(
-		"DocType", filters={"module": "Community Consultation", "istable": 0, "issingle": 0}, pluck="name"
+		"DocType",
+		filters={
+			"module": ("in", frappe.get_module_list("community_consultation")),
+			"istable": 0,
+			"issingle": 0,
+		},
+		pluck="name",
 	):
 		field = unit_field(dt)
 		if not field:

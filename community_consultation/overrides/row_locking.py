@@ -14,7 +14,10 @@ through their `parent` index when it loads the document to save it (`Document.lo
 progress) each lock that gap, each insert into it, and one of them is killed as a deadlock.
 
 `RowLocking.load_from_db` locks the document's own row by primary key (that row only), then reads it and
-its children without locks; `RowLocking.update_child_table` deletes removed child rows by primary key.
+its children without locks; `RowLocking.update_child_table` deletes removed child rows by primary key. The rows it reads are also what
+refuses a row of another record given by name (`child_rows.refuse_foreign_rows`): `BaseDocument.db_update`
+updates a row by name alone, so such a row would be moved into this record. Every app DocType with child
+tables has the mixin.
 The document's row lock is what serialises two saves of the same document.
 
 After a Frappe upgrade: compare `Document.load_from_db` and `Document.update_child_table` with the
@@ -36,11 +39,14 @@ from contextlib import contextmanager
 
 import frappe
 
+from community_consultation.procedure.child_rows import refuse_foreign_rows
+
 
 class RowLocking:
 	"""Controller mixin: save without locking index gaps (see the module's docstring).
 
-	Put it before `Document`, as `controller.ProcedureDocument` does."""
+	Put it before `Document`, as `controller.ProcedureDocument` does; every app DocType with child tables
+	has it."""
 
 	def load_from_db(self):
 		"""With `for_update`, lock the document's row only, then read it and its children."""
@@ -70,6 +76,8 @@ class RowLocking:
 			f"select name from `tab{df.options}` where parent = %s and parenttype = %s and parentfield = %s",
 			(self.name, self.doctype, fieldname),
 		)
+		# a row of another record, given by name, would be moved here by `db_update`: refused
+		refuse_foreign_rows(self, df.fieldname, set(stored))
 		removed = [name for name in stored if name not in kept]
 		if removed:
 			frappe.db.sql(f"delete from `tab{df.options}` where name in %s", (removed,))

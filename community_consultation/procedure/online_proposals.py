@@ -17,6 +17,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, flt, now_datetime, nowdate, strip_html
 
+from community_consultation.overrides.row_locking import lock_row, own_connection
 from community_consultation.units import tree as unit_tree
 
 SOURCE_CHANNEL = "Online Submission"
@@ -52,8 +53,9 @@ def before_topic_insert(doc, method=None):
 	user = frappe.session.user
 	if user == "Guest":
 		frappe.throw(_("Log in to propose a topic."), frappe.PermissionError)
+	take_turn(user)
 	check_submission_rate(user)
-	validate_proposal_unit(doc.community_unit)
+	validate_proposal_unit(doc.community_unit, user)
 	doc.title = plain_text(doc.title)
 	doc.description = sanitize_description(doc.description)
 	if not strip_html(doc.description or "").strip():
@@ -70,8 +72,43 @@ def before_topic_insert(doc, method=None):
 	doc.proposer = get_or_create_resident_stakeholder(user, doc.community_unit)
 
 
+class SimultaneousProposalError(frappe.ValidationError):
+	"""Another proposal of the same resident was being sent at the same moment."""
+
+
+def take_turn(user: str):
+	"""One proposal of a resident at a time, each seeing the ones before it: so that simultaneous
+	proposals (a double click, a script sending thirty at once) neither pass the hourly limit together nor
+	each create the resident's Stakeholder.
+
+	The resident's User row is locked until this request ends (`lock_row`): a second proposal waits here
+	until the first has committed. MariaDB's REPEATABLE READ gives the waiting request the snapshot it took
+	at its first read, from before the first proposal committed: its proposals as committed now (read on a
+	connection of its own, `own_connection`) then differ from what its snapshot shows, and it is refused
+	with a message to send it again, rather than counting or looking up the resident's records in the
+	past."""
+	lock_row("User", user)
+	filters = {"owner": user, "source_channel": SOURCE_CHANNEL}
+	with own_connection() as cursor:
+		cursor.execute(
+			"select count(*) from `tabConsultation Topic` where owner = %s and source_channel = %s",
+			(user, SOURCE_CHANNEL),
+		)
+		committed = cursor.fetchone()[0]
+	# committed now beyond what this transaction sees (its snapshot, with what it wrote itself): stale
+	if committed > frappe.db.count("Consultation Topic", filters):
+		frappe.throw(
+			_(
+				"Another proposal of yours was being sent at the same moment. Please check your proposals and send this one again if it is missing."
+			),
+			SimultaneousProposalError,
+			title=_("Sent twice"),
+		)
+
+
 def check_submission_rate(user: str):
-	"""At most `consultation_submissions_per_hour` online proposals per user in any hour."""
+	"""At most `consultation_submissions_per_hour` online proposals per user in any hour (counted after
+	`take_turn`, so simultaneous proposals count each other)."""
 	limit = submissions_per_hour()
 	sent = frappe.db.count(
 		"Consultation Topic",
@@ -91,9 +128,34 @@ def check_submission_rate(user: str):
 		)
 
 
-def validate_proposal_unit(unit: str | None):
+def validate_proposal_unit(unit: str | None, user: str):
+	"""§二(一): a resident proposes to their own village or community, or a villager group, building or
+	estate in it — the village of their Stakeholder record; a resident who has none yet chooses it with
+	their first proposal (their Stakeholder is created there)."""
 	if unit_tree.unit_type(unit) not in PROPOSAL_UNIT_TYPES:
 		frappe.throw(_("Choose your village or community, or your villager group, building or estate."))
+	homes = resident_villages(user)
+	if homes and not any(unit_tree.within(unit_tree.bounds(unit), unit_tree.bounds(v)) for v in homes):
+		frappe.throw(
+			_(
+				"You can propose only to your own village or community ({0}), or to a villager group, "
+				"building or estate in it."
+			).format(", ".join(homes)),
+			frappe.PermissionError,
+			title=_("Not your village"),
+		)
+
+
+def resident_villages(user: str) -> list[str]:
+	"""The villages and communities of the resident's enabled Stakeholder records (a record of a villager
+	group, building or estate counts for its village)."""
+	rows = frappe.db.sql(
+		"""select distinct if(u.unit_type in %(building_level)s, u.parent_community_unit, u.name)
+		from `tabStakeholder` s join `tabCommunity Unit` u on u.name = s.community_unit
+		where s.user = %(user)s and s.enabled = 1""",
+		{"user": user, "building_level": unit_tree.BUILDING_LEVEL_TYPES},
+	)
+	return [r[0] for r in rows if r[0]]
 
 
 def sanitize_description(html: str | None) -> str:
@@ -121,7 +183,8 @@ def plain_text(html: str | None) -> str:
 
 
 def get_or_create_resident_stakeholder(user: str, unit: str) -> str:
-	"""The resident's Stakeholder record (Stakeholder.user); created in `unit` if they have none."""
+	"""The resident's Stakeholder record (Stakeholder.user); created in `unit` if they have none (one only:
+	simultaneous proposals take their turn, `take_turn`)."""
 	existing = frappe.db.get_value(
 		"Stakeholder", {"user": user, "enabled": 1}, "name", order_by="creation asc"
 	)

@@ -53,3 +53,10 @@ def set_default_workspace(user: str):
 	"""The desk opens on the 社区协商 workspace for this user."""
 	if frappe.db.exists("Workspace", WORKSPACE):
 		frappe.db.set_value("User", user, "default_workspace", WORKSPACE)
+
+
+def hide_error_tracebacks():
+	"""A server error shows no traceback (System Settings → Show Full Error, on by default in Frappe): a
+	guest or a resident must not read the code's paths, queries and values. Site-wide, deliberately; an
+	administrator may turn it on again while investigating."""
+	frappe.db.set_single_value("System Settings", "allow_error_traceback", 0)

@@ -7,7 +7,7 @@ report-back judged against its deadline (`report_status`), and the villages sile
 import frappe
 from frappe.utils import getdate, nowdate
 
-from community_consultation.permissions import unit_scope
+from community_consultation.permissions import check_has_unit, unit_scope
 from community_consultation.units import tree as unit_tree
 from community_consultation.units.tree import VILLAGE_TYPES, is_township, township_of, unit_type, village_of
 
@@ -59,6 +59,8 @@ def township_matters(unit: str | None = None) -> list[dict]:
 	"""§三(二): the township's matters that concern the user's villages — township topics (their state and
 	outcome), with the villages they concern. A summary: the township's records themselves stay the
 	township's. `unit`: one of the user's units (else all the villages they may see)."""
+	frappe.has_permission("Consultation Topic", "read", throw=True)
+	check_has_unit()
 	ranges = unit_scope(frappe.session.user, "Consultation Topic")
 	if unit:
 		frappe.has_permission("Community Unit", "read", unit, throw=True)
@@ -160,6 +162,8 @@ def silent_villages(township: str | None = None, today: str | None = None) -> li
 
 	from community_consultation.permissions import unit_condition_sql
 
+	frappe.has_permission("Consultation Session", "read", throw=True)
+	check_has_unit()
 	since = add_months(getdate(today or nowdate()), -silent_village_months())
 	return frappe.db.sql(
 		f"""select v.name, v.unit_name, v.parent_community_unit as township,

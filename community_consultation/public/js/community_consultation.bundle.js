@@ -6,3 +6,4 @@ import "./datetime_input";
 import "./editor_labels";
 import "./escaped_values";
 import "./filter_conditions";
+import "./no_unit";

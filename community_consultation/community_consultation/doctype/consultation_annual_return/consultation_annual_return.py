@@ -18,15 +18,20 @@ from frappe.model.document import Document
 from frappe.utils import cint, getdate, now_datetime, nowdate
 
 from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
-from community_consultation.overrides.row_locking import ensure_series_row, existing_record, lock_row
-from community_consultation.permissions import unit_scope
+from community_consultation.overrides.row_locking import (
+	RowLocking,
+	ensure_series_row,
+	existing_record,
+	lock_row,
+)
+from community_consultation.permissions import unit_scope, whitelist_action
 from community_consultation.reporting.figures import RETURN_FIGURES, get_return_rows
 from community_consultation.units.tree import COUNTY, unit_in_ranges
 
 FIGURE_FIELDS = tuple(f for f, _label, _type in RETURN_FIGURES)
 
 
-class ConsultationAnnualReturn(PayloadGuard, Document):
+class ConsultationAnnualReturn(PayloadGuard, RowLocking, Document):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -35,15 +40,17 @@ class ConsultationAnnualReturn(PayloadGuard, Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.overrides.child_tables import (
-			ScopedConsultationAnnualReturnBreakdown,
-			ScopedConsultationAnnualReturnTownship,
+		from community_consultation.community_consultation.doctype.consultation_annual_return_breakdown.consultation_annual_return_breakdown import (
+			ConsultationAnnualReturnBreakdown,
+		)
+		from community_consultation.community_consultation.doctype.consultation_annual_return_township.consultation_annual_return_township import (
+			ConsultationAnnualReturnTownship,
 		)
 
 		amended_from: DF.Link | None
 		attendance_rate: DF.Percent
 		attended: DF.Int
-		breakdown: DF.Table[ScopedConsultationAnnualReturnBreakdown]
+		breakdown: DF.Table[ConsultationAnnualReturnBreakdown]
 		consensus: DF.Int
 		corrections_closed: DF.Int
 		county: DF.Link
@@ -83,7 +90,7 @@ class ConsultationAnnualReturn(PayloadGuard, Document):
 		topics: DF.Int
 		topics_building: DF.Int
 		topics_community: DF.Int
-		township_figures: DF.Table[ScopedConsultationAnnualReturnTownship]
+		township_figures: DF.Table[ConsultationAnnualReturnTownship]
 		township_topics: DF.Int
 		townships: DF.Int
 		villages: DF.Int
@@ -206,7 +213,7 @@ class ConsultationAnnualReturn(PayloadGuard, Document):
 
 	# ------------------------------------------------------------------ actions
 
-	@frappe.whitelist()
+	@whitelist_action
 	def fill_from_report(self):
 		"""Fill the figures from the Yearly Consultation Return for the county and year.
 

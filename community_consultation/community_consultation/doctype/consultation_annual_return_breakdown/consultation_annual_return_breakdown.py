@@ -2,12 +2,11 @@
 # For license information, please see license.txt
 
 # import frappe
-from frappe.model.document import Document
 
-from community_consultation.overrides.payload_guard import PayloadGuard
+from community_consultation.procedure.child_rows import ChildRow
 
 
-class ConsultationAnnualReturnBreakdown(PayloadGuard, Document):
+class ConsultationAnnualReturnBreakdown(ChildRow):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

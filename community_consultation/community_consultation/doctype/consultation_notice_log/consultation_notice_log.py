@@ -11,9 +11,10 @@ from frappe import _
 from frappe.model.document import Document
 
 from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
+from community_consultation.overrides.row_locking import RowLocking
 
 
-class ConsultationNoticeLog(PayloadGuard, Document):
+class ConsultationNoticeLog(PayloadGuard, RowLocking, Document):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

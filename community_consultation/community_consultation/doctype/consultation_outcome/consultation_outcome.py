@@ -29,6 +29,7 @@ from community_consultation.notices.delivery import (
 )
 from community_consultation.overrides.payload_guard import validate_field_types
 from community_consultation.overrides.row_locking import ensure_series_row, existing_record, lock_row
+from community_consultation.permissions import whitelist_action
 from community_consultation.procedure.controller import ProcedureDocument
 from community_consultation.procedure.lifecycle import LifeCycle, State, correction_states, follow_state
 from community_consultation.procedure.scheduling import each_on_its_own
@@ -144,9 +145,11 @@ class ConsultationOutcome(ProcedureDocument):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.overrides.child_tables import (
-			ScopedImplementationUpdate,
-			ScopedOutcomeNotice,
+		from community_consultation.community_consultation.doctype.implementation_update.implementation_update import (
+			ImplementationUpdate,
+		)
+		from community_consultation.community_consultation.doctype.outcome_notice.outcome_notice import (
+			OutcomeNotice,
 		)
 
 		amended_from: DF.Link | None
@@ -166,9 +169,9 @@ class ConsultationOutcome(ProcedureDocument):
 		implementer_type: DF.Literal["Village", "Stakeholder", "Government Entrusted"]
 		meeting: DF.Link | None
 		naming_series: DF.Literal["OUT-.YYYY.-.#####"]
-		notices: DF.Table[ScopedOutcomeNotice]
+		notices: DF.Table[OutcomeNotice]
 		percent_complete: DF.Percent
-		progress: DF.Table[ScopedImplementationUpdate]
+		progress: DF.Table[ImplementationUpdate]
 		publicity_from: DF.Date | None
 		publicity_to: DF.Date | None
 		reported_to_government_on: DF.Date | None
@@ -479,7 +482,7 @@ class ConsultationOutcome(ProcedureDocument):
 
 	# ------------------------------------------------------------------ actions
 
-	@frappe.whitelist()
+	@whitelist_action
 	def notify_stakeholders(self):
 		"""§二(五)4: notify every stakeholder of the topic of the filed outcome."""
 		self.check_permission("write")

@@ -15,6 +15,7 @@ from community_consultation.community_consultation.doctype.consultation_topic.co
 from community_consultation.notices.delivery import send_session_notice
 from community_consultation.overrides.payload_guard import validate_field_types
 from community_consultation.overrides.row_locking import ensure_series_row, existing_record, lock_row
+from community_consultation.permissions import whitelist_action
 from community_consultation.procedure.controller import ProcedureDocument
 from community_consultation.procedure.lifecycle import LifeCycle, State
 
@@ -107,10 +108,14 @@ class ConsultationSession(ProcedureDocument):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.overrides.child_tables import (
-			ScopedConsultationMaterial,
-			ScopedConsultationParticipant,
-			ScopedSessionNoticeChannel,
+		from community_consultation.community_consultation.doctype.consultation_material.consultation_material import (
+			ConsultationMaterial,
+		)
+		from community_consultation.community_consultation.doctype.consultation_participant.consultation_participant import (
+			ConsultationParticipant,
+		)
+		from community_consultation.community_consultation.doctype.session_notice_channel.session_notice_channel import (
+			SessionNoticeChannel,
 		)
 
 		amended_from: DF.Link | None
@@ -124,13 +129,13 @@ class ConsultationSession(ProcedureDocument):
 		discussion: DF.Text | None
 		ends_on: DF.Datetime | None
 		level: DF.Literal["", "Community", "Building"]
-		materials: DF.Table[ScopedConsultationMaterial]
+		materials: DF.Table[ConsultationMaterial]
 		minutes: DF.TextEditor | None
 		naming_series: DF.Literal["SES-.YYYY.-.#####"]
-		notice_channels: DF.TableMultiSelect[ScopedSessionNoticeChannel]
+		notice_channels: DF.TableMultiSelect[SessionNoticeChannel]
 		notice_published_on: DF.Datetime | None
 		organiser: DF.Data | None
-		participants: DF.Table[ScopedConsultationParticipant]
+		participants: DF.Table[ConsultationParticipant]
 		proposer_statement: DF.Text | None
 		recorder: DF.Data | None
 		result: DF.Literal["", "Consensus", "No Consensus", "Referred to Villagers' Meeting"]
@@ -421,7 +426,7 @@ class ConsultationSession(ProcedureDocument):
 
 	# ------------------------------------------------------------------ actions
 
-	@frappe.whitelist()
+	@whitelist_action
 	def publish_notice(self, channels: list[str] | str | None = None):
 		"""§二(五)2: publish the notice now through the given channels; the participants are told once
 		the save has passed every rule (`notify_participants_of_new_notice`)."""
@@ -467,7 +472,7 @@ class ConsultationSession(ProcedureDocument):
 			if row.notified_on:
 				row.db_update()
 
-	@frappe.whitelist()
+	@whitelist_action
 	def make_outcome(self) -> str:
 		"""Start the outcome of this concluded session; a second call returns the same outcome."""
 		self.check_permission("read")

@@ -4,9 +4,10 @@
 from frappe.model.document import Document
 
 from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
+from community_consultation.overrides.row_locking import RowLocking
 
 
-class ConsultationSMSSettings(PayloadGuard, Document):
+class ConsultationSMSSettings(PayloadGuard, RowLocking, Document):
 	"""The SMS provider (Alibaba Cloud, Tencent Cloud), its keys and signature, the template of each kind
 	of message, and the limits of residents' sign-in by SMS code (community_consultation/notices/sms.py)."""
 

@@ -8,6 +8,7 @@ from frappe.utils import escape_html, format_datetime, getdate, nowdate
 from community_consultation.decision_bodies.four_deliberations import validate_stages
 from community_consultation.overrides.payload_guard import validate_field_types
 from community_consultation.overrides.row_locking import ensure_series_row, existing_record, lock_row
+from community_consultation.permissions import whitelist_action
 from community_consultation.procedure.controller import ProcedureDocument
 from community_consultation.procedure.lifecycle import LifeCycle, State
 from community_consultation.procedure.online_proposals import after_topic_insert, before_topic_insert
@@ -139,9 +140,11 @@ class ConsultationTopic(ProcedureDocument):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.overrides.child_tables import (
-			ScopedConsultationTopicStakeholder,
-			ScopedFourDeliberationsStage,
+		from community_consultation.community_consultation.doctype.consultation_topic_stakeholder.consultation_topic_stakeholder import (
+			ConsultationTopicStakeholder,
+		)
+		from community_consultation.community_consultation.doctype.four_deliberations_stage.four_deliberations_stage import (
+			FourDeliberationsStage,
 		)
 
 		category: DF.Link
@@ -150,11 +153,11 @@ class ConsultationTopic(ProcedureDocument):
 		description: DF.TextEditor
 		escalated_from: DF.Link | None
 		escalation_record: DF.TextEditor | None
-		four_deliberations: DF.Table[ScopedFourDeliberationsStage]
+		four_deliberations: DF.Table[FourDeliberationsStage]
 		four_deliberations_follow: DF.Check
 		level: DF.Literal["Community", "Building"]
 		naming_series: DF.Literal["TOP-.YYYY.-.#####"]
-		participants: DF.Table[ScopedConsultationTopicStakeholder]
+		participants: DF.Table[ConsultationTopicStakeholder]
 		party_consent_on: DF.Date | None
 		proposed_on: DF.Date | None
 		proposer: DF.Link | None
@@ -300,7 +303,7 @@ class ConsultationTopic(ProcedureDocument):
 		"""After a session or outcome of the topic changed: store the status its facts now give."""
 		self.set_status(update=True)
 
-	@frappe.whitelist()
+	@whitelist_action
 	def accept(self, party_consent_on: str | None = None):
 		"""The Party organisation's review accepts the topic."""
 		self.check_permission("write")
@@ -311,7 +314,7 @@ class ConsultationTopic(ProcedureDocument):
 			self.save()
 		return self.status
 
-	@frappe.whitelist()
+	@whitelist_action
 	def reject(self, reason: str):
 		"""The Party organisation's review rejects the topic, with its reason."""
 		self.check_permission("write")
@@ -321,7 +324,7 @@ class ConsultationTopic(ProcedureDocument):
 			self.save()
 		return self.status
 
-	@frappe.whitelist()
+	@whitelist_action
 	def escalate(self) -> str:
 		"""§二(一): a building-level topic that reached no agreement goes up to community-level
 		consultation, as a new topic of the village or community above, linked by `escalated_from` and

@@ -4,9 +4,10 @@
 from frappe.model.document import Document
 
 from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
+from community_consultation.overrides.row_locking import RowLocking
 
 
-class ConsultationWeChatSettings(PayloadGuard, Document):
+class ConsultationWeChatSettings(PayloadGuard, RowLocking, Document):
 	"""The county's WeChat Official Account: sign-in in WeChat's browser, notices as template or
 	subscription messages, share cards (community_consultation/notices/wechat.py)."""
 

@@ -3,17 +3,16 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import flt, getdate
 
-from community_consultation.overrides.payload_guard import PayloadGuard
+from community_consultation.procedure.child_rows import ChildRow
 
 
 class ProgressError(frappe.ValidationError):
 	"""Progress is dated, published and between 0 and 100% (§二(六))."""
 
 
-class ImplementationUpdate(PayloadGuard, Document):
+class ImplementationUpdate(ChildRow):
 	"""A dated progress update of an outcome's implementation (§二(六)); the outcome checks each row
 	with `validate_row` when it is saved."""
 

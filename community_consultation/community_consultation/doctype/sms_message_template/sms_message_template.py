@@ -1,10 +1,8 @@
 # Copyright (c) 2026, community_consultation developers and contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
-
-from community_consultation.overrides.payload_guard import PayloadGuard
+from community_consultation.procedure.child_rows import ChildRow
 
 
-class SMSMessageTemplate(PayloadGuard, Document):
+class SMSMessageTemplate(ChildRow):
 	pass

@@ -8,7 +8,7 @@ from frappe.utils import nowdate
 
 from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
 from community_consultation.overrides.row_locking import ensure_series_row
-from community_consultation.permissions import validate_unit_access
+from community_consultation.permissions import validate_unit_access, whitelist_action
 
 
 class Stakeholder(PayloadGuard, Document):
@@ -54,7 +54,7 @@ class Stakeholder(PayloadGuard, Document):
 		for field in ("residence_confirmed_on", "residence_confirmed_by", "privacy_notice_accepted_on"):
 			self.set(field, before.get(field) if before else None)
 
-	@frappe.whitelist(methods=["POST"])
+	@whitelist_action
 	def confirm_residence(self):
 		"""§二(三): the village or community confirms that this resident lives there (a registered or
 		non-registered resident of the unit); the resident sees it on /my-proposals."""

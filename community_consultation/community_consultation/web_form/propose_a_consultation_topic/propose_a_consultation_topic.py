@@ -15,7 +15,9 @@ from community_consultation.procedure.online_proposals import (
 	ATTACHMENT_FIELD,
 	PROPOSAL_UNIT_TYPES,
 	max_attachment_mb,
+	resident_villages,
 )
+from community_consultation.units import tree as unit_tree
 
 # the messages of propose_a_consultation_topic.js: a web page has only the translations its
 # context hands over
@@ -60,18 +62,22 @@ def get_list_context(context):
 
 
 def unit_options() -> list[dict]:
-	"""The units a resident proposes to, labelled with the unit above them (一组 exists in many villages)."""
+	"""The units a resident proposes to, labelled with the unit above them (一组 exists in many villages):
+	for a resident whose Stakeholder record places them in a village, that village and the units in it,
+	the only ones they may propose to (`online_proposals.validate_proposal_unit`)."""
 	unit = DocType("Community Unit")
 	parent = DocType("Community Unit").as_("parent_unit")
-	rows = (
+	query = (
 		frappe.qb.from_(unit)
 		.left_join(parent)
 		.on(parent.name == unit.parent_community_unit)
 		.select(unit.name, unit.unit_name, parent.unit_name.as_("parent_name"))
 		.where(unit.unit_type.isin(PROPOSAL_UNIT_TYPES))
 		.orderby(unit.lft)
-		.run(as_dict=True)
 	)
+	if homes := resident_villages(frappe.session.user):
+		query = query.where(unit_tree.within_criterion(unit, [unit_tree.bounds(v) for v in homes]))
+	rows = query.run(as_dict=True)
 	return [
 		{
 			"value": row.name,

@@ -29,6 +29,7 @@ from community_consultation.decision_bodies.doctype.meeting_rule.meeting_rule im
 	rule_in_force,
 )
 from community_consultation.overrides.row_locking import ensure_series_row, lock_row, own_connection
+from community_consultation.permissions import whitelist_action
 from community_consultation.procedure.controller import ProcedureDocument
 from community_consultation.procedure.lifecycle import LifeCycle, State, correction_states
 
@@ -180,18 +181,24 @@ class CommunityMeeting(ProcedureDocument):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.overrides.child_tables import (
-			ScopedMeetingAgendaItem,
-			ScopedMeetingAttendance,
-			ScopedMeetingAuthorisation,
-			ScopedMeetingNoticeChannel,
+		from community_consultation.community_consultation.doctype.meeting_agenda_item.meeting_agenda_item import (
+			MeetingAgendaItem,
+		)
+		from community_consultation.community_consultation.doctype.meeting_attendance.meeting_attendance import (
+			MeetingAttendance,
+		)
+		from community_consultation.community_consultation.doctype.meeting_authorisation.meeting_authorisation import (
+			MeetingAuthorisation,
+		)
+		from community_consultation.community_consultation.doctype.meeting_notice_channel.meeting_notice_channel import (
+			MeetingNoticeChannel,
 		)
 
 		adults_present: DF.Int
-		agenda: DF.Table[ScopedMeetingAgendaItem]
+		agenda: DF.Table[MeetingAgendaItem]
 		amended_from: DF.Link | None
-		attendance: DF.Table[ScopedMeetingAttendance]
-		authorised_categories: DF.TableMultiSelect[ScopedMeetingAuthorisation]
+		attendance: DF.Table[MeetingAttendance]
+		authorised_categories: DF.TableMultiSelect[MeetingAuthorisation]
 		basis_adults: DF.Int
 		basis_households: DF.Int
 		basis_members: DF.Int
@@ -215,7 +222,7 @@ class CommunityMeeting(ProcedureDocument):
 		members_present: DF.Int
 		minutes: DF.TextEditor | None
 		naming_series: DF.Literal["MTG-.YYYY.-.#####"]
-		notice_channels: DF.TableMultiSelect[ScopedMeetingNoticeChannel]
+		notice_channels: DF.TableMultiSelect[MeetingNoticeChannel]
 		notice_days: DF.Int
 		notice_published_on: DF.Date | None
 		present_count: DF.Int
@@ -611,7 +618,7 @@ class CommunityMeeting(ProcedureDocument):
 		for row in self.agenda:
 			update_topic_status(row.topic)
 
-	@frappe.whitelist()
+	@whitelist_action
 	def load_sign_in_list(self):
 		"""Fill the attendance from the representatives' roster (a representatives' meeting), unticked:
 		the clerk ticks those who signed the paper sheet."""

@@ -7,13 +7,12 @@ read, in the reader's language (never copied into the row)."""
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import formatdate
 
-from community_consultation.overrides.payload_guard import PayloadGuard
+from community_consultation.procedure.child_rows import ChildRow
 
 
-class FourDeliberationsStage(PayloadGuard, Document):
+class FourDeliberationsStage(ChildRow):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -12,6 +12,7 @@ from frappe.model.document import Document
 from frappe.utils import cint, getdate
 
 from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
+from community_consultation.overrides.row_locking import RowLocking
 from community_consultation.permissions import validate_unit_access
 
 MEETING_UNIT_TYPES = ("Village", "Community", "Villager Group")
@@ -22,7 +23,7 @@ class InvalidMeetingBasisError(frappe.ValidationError):
 	another unit, a roster larger than the households."""
 
 
-class MeetingBasis(PayloadGuard, Document):
+class MeetingBasis(PayloadGuard, RowLocking, Document):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -31,14 +32,16 @@ class MeetingBasis(PayloadGuard, Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.overrides.child_tables import ScopedMeetingRepresentative
+		from community_consultation.community_consultation.doctype.meeting_representative.meeting_representative import (
+			MeetingRepresentative,
+		)
 
 		adults: DF.Int
 		community_unit: DF.Link
 		effective_from: DF.Date
 		households: DF.Int
 		representative_count: DF.Int
-		representatives: DF.Table[ScopedMeetingRepresentative]
+		representatives: DF.Table[MeetingRepresentative]
 		source: DF.SmallText | None
 
 	# end: auto-generated types

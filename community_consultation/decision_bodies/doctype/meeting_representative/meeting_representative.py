@@ -1,12 +1,11 @@
 # Copyright (c) 2026, community_consultation developers and contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
 
-from community_consultation.overrides.payload_guard import PayloadGuard
+from community_consultation.procedure.child_rows import ChildRow
 
 
-class MeetingRepresentative(PayloadGuard, Document):
+class MeetingRepresentative(ChildRow):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -10,7 +10,8 @@ from community_consultation.notices.catalogue import CORRECTION_OVERDUE
 from community_consultation.notices.delivery import send_notice
 from community_consultation.notices.recipients import unit_users, user_recipient
 from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
-from community_consultation.permissions import validate_unit_access
+from community_consultation.overrides.row_locking import RowLocking
+from community_consultation.permissions import validate_unit_access, whitelist_action
 from community_consultation.procedure.scheduling import each_on_its_own
 from community_consultation.units.tree import VILLAGE_TYPES, unit_type
 
@@ -33,7 +34,7 @@ class CorrectionChangeError(frappe.ValidationError):
 	"""A required correction changed or removed after the inspection was recorded, or closed unanswered."""
 
 
-class ConsultationInspection(PayloadGuard, Document):
+class ConsultationInspection(PayloadGuard, RowLocking, Document):
 	"""The township's or county's inspection of a village's consultation work (§三(三): organisation and
 	civil-affairs departments check and guide consultation and follow up): what was checked, the findings,
 	the corrections required with their deadlines, and the village's answer to each. Submitting records
@@ -47,12 +48,14 @@ class ConsultationInspection(PayloadGuard, Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.overrides.child_tables import ScopedInspectionCorrection
+		from community_consultation.community_consultation.doctype.inspection_correction.inspection_correction import (
+			InspectionCorrection,
+		)
 
 		amended_from: DF.Link | None
 		checked: DF.SmallText
 		community_unit: DF.Link
-		corrections: DF.Table[ScopedInspectionCorrection]
+		corrections: DF.Table[InspectionCorrection]
 		findings: DF.TextEditor
 		inspected_on: DF.Date
 		inspecting_body: DF.Data
@@ -176,7 +179,7 @@ class ConsultationInspection(PayloadGuard, Document):
 		else:
 			self.status = "Corrections Open"
 
-	@frappe.whitelist()
+	@whitelist_action
 	def close_correction(self, row: str):
 		"""The inspectors close a correction the village has answered."""
 		self.check_permission("write")

@@ -12,6 +12,7 @@ from community_consultation.notices.catalogue import PLAN_REMINDER
 from community_consultation.notices.delivery import send_notice
 from community_consultation.notices.recipients import unit_users, user_recipient
 from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
+from community_consultation.overrides.row_locking import RowLocking
 from community_consultation.permissions import validate_unit_access
 from community_consultation.procedure.scheduling import each_on_its_own
 from community_consultation.units.tree import VILLAGE_TYPES, unit_type
@@ -35,7 +36,7 @@ class PlanDateError(frappe.ValidationError):
 	"""A planned date outside the plan's year, twice, or a fixed day that is not in every month."""
 
 
-class ConsultationPlan(PayloadGuard, Document):
+class ConsultationPlan(PayloadGuard, RowLocking, Document):
 	"""A village's or community's yearly plan of regular consultation (定期协商, §三(二)): a fixed
 	consultation day each month, the quarterly representatives' meeting. Its dates remind the clerk
 	ahead of time; the yearly return counts the dates kept (a session concluded that day)."""
@@ -48,10 +49,12 @@ class ConsultationPlan(PayloadGuard, Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.overrides.child_tables import ScopedConsultationPlanDate
+		from community_consultation.community_consultation.doctype.consultation_plan_date.consultation_plan_date import (
+			ConsultationPlanDate,
+		)
 
 		community_unit: DF.Link
-		dates: DF.Table[ScopedConsultationPlanDate]
+		dates: DF.Table[ConsultationPlanDate]
 		monthly_day: DF.Int
 		quarterly_meeting: DF.Check
 		reminder_days: DF.Int

@@ -10,7 +10,8 @@ from community_consultation.notices.catalogue import REPORT_BACK_OVERDUE
 from community_consultation.notices.delivery import send_notice
 from community_consultation.notices.recipients import unit_users, user_recipient
 from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
-from community_consultation.permissions import validate_unit_access
+from community_consultation.overrides.row_locking import RowLocking
+from community_consultation.permissions import validate_unit_access, whitelist_action
 from community_consultation.procedure.scheduling import each_on_its_own
 from community_consultation.township.queries import report_status
 from community_consultation.units.tree import NotATownshipError, is_township, validate_village_of_township
@@ -24,7 +25,7 @@ class AssignedVillageError(frappe.ValidationError):
 	"""A village listed twice, or removed after its topic was made."""
 
 
-class TownshipAssignment(PayloadGuard, Document):
+class TownshipAssignment(PayloadGuard, RowLocking, Document):
 	"""A matter entrusted by the government or a department, assigned by the township to its villages
 	(§二(六), 二(一) catalogue item 1): each village gets its own topic, and reports the result back by the
 	deadline (Entrusted Matter Report). The rows show every village's state at a glance."""
@@ -37,7 +38,9 @@ class TownshipAssignment(PayloadGuard, Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from community_consultation.overrides.child_tables import ScopedTownshipAssignmentVillage
+		from community_consultation.community_consultation.doctype.township_assignment_village.township_assignment_village import (
+			TownshipAssignmentVillage,
+		)
 
 		assigned_on: DF.Date | None
 		category: DF.Link
@@ -47,7 +50,7 @@ class TownshipAssignment(PayloadGuard, Document):
 		report_back_by: DF.Date
 		status: DF.Literal["Draft", "Assigned", "Overdue", "Reported Back"]
 		title: DF.Data
-		villages: DF.Table[ScopedTownshipAssignmentVillage]
+		villages: DF.Table[TownshipAssignmentVillage]
 	# end: auto-generated types
 
 	def before_validate(self):
@@ -116,7 +119,7 @@ class TownshipAssignment(PayloadGuard, Document):
 			return "Reported Back"
 		return "Overdue" if "Overdue" in statuses else "Assigned"
 
-	@frappe.whitelist()
+	@whitelist_action
 	def assign(self) -> list[str]:
 		"""Each listed village without its topic gets one: the matter, a Government Entrustment topic of
 		the village, for the village's own review and consultation. Calling it again makes no duplicate."""

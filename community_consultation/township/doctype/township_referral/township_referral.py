@@ -7,7 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import nowdate
 
 from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
-from community_consultation.permissions import unit_scope, validate_unit_access
+from community_consultation.permissions import unit_scope, validate_unit_access, whitelist_action
 from community_consultation.units.tree import VILLAGE_TYPES, township_of, unit_in_ranges, unit_type
 
 # a village topic in these states is no longer the village's to refer
@@ -143,7 +143,7 @@ class TownshipReferral(PayloadGuard, Document):
 				_("Only the township's staff take up or send back a referral."), frappe.PermissionError
 			)
 
-	@frappe.whitelist()
+	@whitelist_action
 	def take_up(self) -> str:
 		"""The township takes the matter up: a township-level topic with the village topic's matter, its
 		participants and its earlier rounds; the village topic becomes Escalated and takes no session."""
@@ -181,7 +181,7 @@ class TownshipReferral(PayloadGuard, Document):
 		village_topic.update_status()
 		return topic.name
 
-	@frappe.whitelist()
+	@whitelist_action
 	def send_back(self, reason: str) -> str:
 		"""The township sends the matter back to the village, with its reason."""
 		self.check_township_decides()
