@@ -13,8 +13,9 @@ from pathlib import Path
 import frappe
 
 APP = "community_consultation"
-MODULE = "Community Consultation"
 APP_DIR = Path(__file__).resolve().parent.parent / APP
+# the app's Frappe modules, as the checkout lists them
+MODULES = [m.strip() for m in (APP_DIR / "modules.txt").read_text().splitlines() if m.strip()]
 
 # DocTypes whose records belong to a module (uninstall deletes them with it)
 MODULE_LINKED = (
@@ -76,15 +77,15 @@ def rows(doctype: str, filters=None) -> dict[str, str]:
 
 def fingerprint() -> dict[str, dict[str, str]]:
 	"""A digest of every row the app's install and migrations write, by table and record name."""
-	doctypes = frappe.get_all("DocType", filters={"module": MODULE}, pluck="name")
-	state = {"DocType": rows("DocType", {"module": MODULE})}
+	doctypes = frappe.get_all("DocType", filters={"module": ("in", MODULES)}, pluck="name")
+	state = {"DocType": rows("DocType", {"module": ("in", MODULES)})}
 	for child in ("DocField", "DocPerm", "DocType Action", "DocType Link", "DocType State", "Custom DocPerm"):
 		state[child] = rows(child, {"parent": ("in", doctypes)})
 	for doctype, fieldname in POINTING_AT_DOCTYPE:
 		state[f"{doctype} on app DocTypes"] = rows(doctype, {fieldname: ("in", doctypes)})
 	for doctype in MODULE_LINKED:
 		if frappe.get_meta(doctype).has_field("module"):
-			state[f"{doctype} of the module"] = rows(doctype, {"module": MODULE})
+			state[f"{doctype} of the module"] = rows(doctype, {"module": ("in", MODULES)})
 	workflows = frappe.get_all("Workflow", filters={"document_type": ("in", doctypes)}, pluck="name")
 	for child in ("Workflow Document State", "Workflow Transition"):
 		state[child] = rows(child, {"parent": ("in", workflows)})
@@ -119,12 +120,14 @@ def residue() -> dict[str, list]:
 	shipped = app_doctypes_in_checkout()
 	tables = set(frappe.db.get_tables(cached=False))
 	left = {
-		"DocType rows of the module": frappe.get_all("DocType", filters={"module": MODULE}, pluck="name"),
+		"DocType rows of the module": frappe.get_all(
+			"DocType", filters={"module": ("in", MODULES)}, pluck="name"
+		),
 		"DocType rows of shipped DocTypes": frappe.get_all(
 			"DocType", filters={"name": ("in", list(shipped))}, pluck="name"
 		),
 		"tables of shipped DocTypes": sorted(f"tab{name}" for name in shipped if f"tab{name}" in tables),
-		"Module Def": frappe.get_all("Module Def", filters={"name": MODULE}, pluck="name"),
+		"Module Def": frappe.get_all("Module Def", filters={"name": ("in", MODULES)}, pluck="name"),
 		"Singles rows": frappe.db.sql_list(
 			"select distinct doctype from `tabSingles` where doctype in %s", [tuple(shipped) or ("",)]
 		),
@@ -133,7 +136,7 @@ def residue() -> dict[str, list]:
 	for doctype in MODULE_LINKED:
 		if frappe.get_meta(doctype).has_field("module"):
 			left[f"{doctype} of the module"] = frappe.get_all(
-				doctype, filters={"module": MODULE}, pluck="name"
+				doctype, filters={"module": ("in", MODULES)}, pluck="name"
 			)
 	for doctype, fieldname in POINTING_AT_DOCTYPE:
 		if frappe.db.table_exists(doctype):

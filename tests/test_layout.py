@@ -39,3 +39,13 @@ def test_a_documents_rules_import_no_web_page():
 		if not path.name.startswith("test_")
 	}
 	assert not {k: v for k, v in offending.items() if v}
+
+
+def test_no_override_of_the_apps_own_doctype_classes():
+	"""The app's DocTypes carry their behaviour in their own controllers (child rows: `ChildRow`), never
+	through `override_doctype_class`, which is for other apps' DocTypes."""
+	from community_consultation import hooks
+
+	own = {path.parent.name for path in PACKAGE.glob("*/doctype/*/*.json") if path.stem == path.parent.name}
+	overridden = {name.lower().replace(" ", "_") for name in getattr(hooks, "override_doctype_class", {})}
+	assert not overridden & own

@@ -30,7 +30,8 @@ from community_consultation.tests.shared import committed_records
 from community_consultation.tests.township_factory import make_township_records
 from community_consultation.tests.users import make_user
 
-MODULE = "Community Consultation"
+# every module of the app ("Community Consultation", "Decision Bodies", "Township" …)
+MODULES = frappe.get_module_list("community_consultation")
 ZH_USER = "malformed-zh@example.com"
 API_USER = "malformed-api@example.com"
 PASSWORD = "Malformed-Payload-2026!"
@@ -73,7 +74,7 @@ class Case:
 
 
 def module_doctypes(**filters) -> list[str]:
-	return frappe.get_all("DocType", {"module": MODULE, **filters}, pluck="name", order_by="name")
+	return frappe.get_all("DocType", {"module": ("in", MODULES), **filters}, pluck="name", order_by="name")
 
 
 def child_doctypes(doctype: str) -> list[str]:

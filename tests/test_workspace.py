@@ -20,7 +20,7 @@ from community_consultation.tests.factory import make_topic
 from community_consultation.tests.report_data import ReportDataTestCase
 
 WORKSPACE = "Community Consultation"
-MODULE = "Community Consultation"
+APP = "community_consultation"
 
 
 def card_count(card: str) -> int:
@@ -39,11 +39,16 @@ def card_count(card: str) -> int:
 
 class TestWorkspace(ReportDataTestCase):
 	def test_workspace_reaches_every_doctype_and_report(self):
+		"""Every DocType and report of every module of the app is on one of the app's workspaces."""
+		modules = frappe.get_module_list(APP)
 		workspace = frappe.get_doc("Workspace", WORKSPACE)
-		targets = {link.link_to for link in workspace.links if link.type == "Link"}
-		targets |= {shortcut.link_to for shortcut in workspace.shortcuts}
-		doctypes = frappe.get_all("DocType", {"module": MODULE, "istable": 0}, pluck="name")
-		reports = frappe.get_all("Report", {"module": MODULE, "is_standard": "Yes"}, pluck="name")
+		targets = set()
+		for name in frappe.get_all("Workspace", {"module": ("in", modules)}, pluck="name"):
+			ws = frappe.get_doc("Workspace", name)
+			targets |= {link.link_to for link in ws.links if link.type == "Link"}
+			targets |= {shortcut.link_to for shortcut in ws.shortcuts}
+		doctypes = frappe.get_all("DocType", {"module": ("in", modules), "istable": 0}, pluck="name")
+		reports = frappe.get_all("Report", {"module": ("in", modules), "is_standard": "Yes"}, pluck="name")
 		self.assertEqual(sorted((set(doctypes) | set(reports)) - targets), [])
 		self.assertEqual(
 			{c.number_card_name for c in workspace.number_cards},

@@ -11,6 +11,7 @@ facts it names (see there).
 """
 
 import frappe
+from frappe.model.base_document import get_controller
 
 from community_consultation.procedure.lifecycle import migrate_workflow_states
 
@@ -293,14 +294,12 @@ def set_existing_states(doctype: str):
 
 
 def life_cycle_of(doctype: str):
-	module = frappe.get_module(
-		f"community_consultation.community_consultation.doctype.{frappe.scrub(doctype)}.{frappe.scrub(doctype)}"
-	)
-	return module.LIFE_CYCLE
+	return get_controller(doctype).LIFE_CYCLE
 
 
 def delete_app_workflows():
 	"""On uninstall: the Workflows of the app's DocTypes go with the DocTypes (the administrator's too)."""
-	doctypes = frappe.get_all("DocType", filters={"module": "Community Consultation"}, pluck="name")
+	modules = frappe.get_module_list("community_consultation")
+	doctypes = frappe.get_all("DocType", filters={"module": ("in", modules)}, pluck="name")
 	for name in frappe.get_all("Workflow", filters={"document_type": ("in", doctypes or [""])}, pluck="name"):
 		frappe.delete_doc("Workflow", name, ignore_permissions=True, force=True)
