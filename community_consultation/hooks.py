@@ -76,6 +76,7 @@ jinja = {
 		"community_consultation.portal.jinja.consultation_unit",
 		"community_consultation.portal.jinja.supervision_committee",
 		"community_consultation.portal.jinja.text_to_html",
+		"community_consultation.procedure.text_policy.sanitize_rich_text",
 		"community_consultation.portal.qr.consultation_qr",
 		"community_consultation.portal.meetings.meeting_resolution",
 		"community_consultation.portal.meetings.meeting_quorum",
@@ -101,6 +102,11 @@ permission_query_conditions = {
 }
 
 doc_events = {
+	# text from users is data: rich text sanitised on every write of the app's DocTypes (text_policy)
+	"*": {
+		"validate": "community_consultation.procedure.text_policy.sanitize_rich_text_fields",
+		"before_update_after_submit": "community_consultation.procedure.text_policy.sanitize_rich_text_fields",
+	},
 	"Prepared Report": {
 		"before_insert": "community_consultation.overrides.prepared_returns.stamp_unit_scope"
 	},

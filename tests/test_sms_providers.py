@@ -16,10 +16,10 @@ from community_consultation.notices.sms import (
 	STAFF_INITIAL_PASSWORD,
 	VERIFICATION_CODE,
 	mainland_mobile,
-	plain_text,
 	send_sms,
 	sms_configured,
 )
+from community_consultation.procedure.text_policy import plain_text
 from community_consultation.tests.http import Client, resource
 from community_consultation.tests.providers import (
 	ALIBABA_KEY_ID,

@@ -14,6 +14,8 @@ from frappe.utils import (
 	nowdate,
 )
 
+from community_consultation.procedure.text_policy import sanitize_rich_text
+
 SESSION_NOTICE = "Session Notice"
 OUTCOME_FILED = "Outcome Filed"
 PUBLICITY_STARTED = "Publicity Started"
@@ -74,7 +76,7 @@ def notice_context(notice_type: str, doc) -> dict:
 			ends_on=doc.ends_on and format_datetime(doc.ends_on, "yyyy-MM-dd HH:mm"),
 			venue=doc.venue or "",
 			consultation_form=doc.consultation_form or "",
-			rules_of_procedure=frappe.utils.sanitize_html(doc.rules_of_procedure or ""),
+			rules_of_procedure=sanitize_rich_text(doc.rules_of_procedure),
 			materials=session_materials(doc),
 		)
 	elif doc.doctype == "Consultation Outcome":
@@ -87,7 +89,7 @@ def notice_context(notice_type: str, doc) -> dict:
 		)
 		context.update(
 			topic=doc.topic_title or doc.topic,
-			decision=frappe.utils.sanitize_html(doc.decision or ""),
+			decision=sanitize_rich_text(doc.decision),
 			deadline=deadline and format_date(deadline, "yyyy-MM-dd"),
 			days_left=deadline and date_diff(deadline, nowdate()),
 			percent=flt(doc.percent_complete),

@@ -38,9 +38,10 @@ from community_consultation.notices.recipients import (
 	unit_users,
 	user_recipient,
 )
-from community_consultation.notices.sms import plain_text, send_one, sign_in_limit, sms_configured
+from community_consultation.notices.sms import send_one, sign_in_limit, sms_configured
 from community_consultation.notices.wechat import openid_of, send_wechat, wechat_configured
 from community_consultation.procedure.scheduling import each_on_its_own
+from community_consultation.procedure.text_policy import plain_text
 
 # ------------------------------------------------------------------------------------ the notices
 

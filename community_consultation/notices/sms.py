@@ -7,7 +7,7 @@ and for each kind of message its template code and the mapping of the template's
 message's parameters. Without a provider there, the gateway of Frappe's SMS Settings takes the message as
 free text (other providers); without either, nothing is sent and the caller is told so.
 
-Every value that goes into a text is plain text built from plain text (`plain_text`): no markup, no HTML
+Every value that goes into a text is plain text built from plain text (`text_policy.plain_text`): no markup, no HTML
 entity, shortened to the provider's longest variable. Secrets are read with `get_password` when a message
 is sent and never logged: a failure is reported by its reason alone (`DeliveryResult.error`).
 
@@ -32,6 +32,7 @@ from frappe import _
 from frappe.utils import cint
 
 from community_consultation.notices.catalogue import NOTICE_PARAMETERS, NOTIFICATIONS, notice_kind
+from community_consultation.procedure.text_policy import plain_text
 
 SETTINGS = "Consultation SMS Settings"
 ALIBABA = "Alibaba Cloud"
@@ -81,22 +82,6 @@ def mainland_mobile(number: str | None) -> str | None:
 	digits = re.sub(r"[\s\-()]", "", str(number or ""))
 	match = MAINLAND_MOBILE.match(digits)
 	return match.group(1) if match else None
-
-
-def plain_text(value) -> str:
-	"""`value` as plain text on one line: tags dropped (scripts and styles with their content), entities
-	decoded (`&nbsp;`, `&#34;&gt;`), whitespace collapsed."""
-	import html
-
-	text = "" if value is None else str(value)
-	if "<" in text or "&" in text:
-		from bs4 import BeautifulSoup
-
-		soup = BeautifulSoup(text, "html.parser")
-		for element in soup.find_all(("script", "style", "template")):
-			element.decompose()
-		text = html.unescape(soup.get_text(" "))
-	return " ".join(text.replace("\xa0", " ").split())
 
 
 def shorten(text: str, limit: int) -> str:

@@ -25,10 +25,10 @@ from community_consultation.notices.sms import (
 	MESSAGE_KINDS,
 	DeliveryResult,
 	parameter_pairs,
-	plain_text,
 	shorten,
 )
 from community_consultation.notices.sms import validate_template_rows as validate_sms_template_rows
+from community_consultation.procedure.text_policy import plain_text
 
 SETTINGS = "Consultation WeChat Settings"
 API_BASE = "https://api.weixin.qq.com"

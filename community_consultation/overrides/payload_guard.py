@@ -24,6 +24,8 @@ from frappe.model import child_table_fields, default_fields, optional_fields, ta
 from frappe.model.base_document import BaseDocument
 from frappe.utils import escape_html, get_datetime, getdate
 
+from community_consultation.procedure.text_policy import PlainTextEscaped
+
 INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
 NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$")
 
@@ -226,9 +228,10 @@ def _throw(label: str, expected: str, value):
 	)
 
 
-class PayloadGuard:
+class PayloadGuard(PlainTextEscaped):
 	"""Controller mixin: a payload of the wrong shape is refused with a translated message (HTTP 417)
-	while Frappe builds the document from it, before anything else reads it.
+	while Frappe builds the document from it, before anything else reads it. (Every app DocType has it:
+	it also brings the text policy's `PlainTextEscaped`, plain text formatted escaped.)
 
 	Put it before `Document`: `class NoticeChannel(PayloadGuard, Document)`. It checks what is set
 	through `update` / `set` (every field of `frappe.get_doc(dict)`, `doc.update(dict)`) and each row

@@ -21,6 +21,7 @@ from frappe.utils import get_datetime, get_url, getdate, now_datetime, strip_htm
 
 from community_consultation.portal.outcomes import PUBLIC_LANGUAGE, public_outcomes
 from community_consultation.portal.qr import unit_page_path
+from community_consultation.procedure.text_policy import csv_cell
 
 # the CSV's columns, in order; the JSON has the same keys and a `progress` list per outcome
 OUTCOME_COLUMNS = (
@@ -162,7 +163,7 @@ def outcomes_csv(unit: str):
 	writer.writerow(OUTCOME_COLUMNS)
 	for record in records:
 		writer.writerow(
-			[int(record[c]) if isinstance(record[c], bool) else record[c] for c in OUTCOME_COLUMNS]
+			[int(record[c]) if isinstance(record[c], bool) else csv_cell(record[c]) for c in OUTCOME_COLUMNS]
 		)
 	_download("\ufeff" + out.getvalue(), "consultation-outcomes.csv", "text/csv; charset=utf-8")
 

@@ -13,8 +13,9 @@ corrected, participants, phone numbers, votes, dissent and the names of individu
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
-from frappe.utils import getdate, nowdate, sanitize_html
+from frappe.utils import getdate, nowdate
 
+from community_consultation.procedure.text_policy import sanitize_rich_text
 from community_consultation.township.queries import township_outcomes_concerning
 from community_consultation.units import tree as unit_tree
 
@@ -95,7 +96,7 @@ def public_outcomes(unit: str | None = None, today=None, with_progress: bool = T
 		if row.corrected and row.name in amendments:
 			row.corrected_by, row.correction_reason = amendments[row.name]
 		row.progress = progress.get(row.name, [])
-		row.decision = sanitize_html(row.decision or "")
+		row.decision = sanitize_rich_text(row.decision)
 		row.implementer = public_implementer(row)
 		for private in ("implementer_is_organisation", "docstatus"):
 			row.pop(private, None)

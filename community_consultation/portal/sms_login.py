@@ -34,11 +34,11 @@ from community_consultation.notices.recipients import mobile_account_email
 from community_consultation.notices.sms import (
 	VERIFICATION_CODE,
 	mainland_mobile,
-	plain_text,
 	send_one,
 	sign_in_limit,
 	sms_configured,
 )
+from community_consultation.procedure.text_policy import plain_text
 from community_consultation.units import tree as unit_tree
 
 CODES = "SMS Verification Code"

@@ -18,6 +18,7 @@ from frappe import _
 from frappe.utils import add_to_date, cint, flt, now_datetime, nowdate, strip_html
 
 from community_consultation.overrides.row_locking import lock_row, own_connection
+from community_consultation.procedure.text_policy import DROPPED_WITH_CONTENT, plain_text
 from community_consultation.units import tree as unit_tree
 
 SOURCE_CHANNEL = "Online Submission"
@@ -30,7 +31,6 @@ DEFAULT_RESIDENT_STAKEHOLDER_TYPE = "户籍居民"
 PROPOSAL_UNIT_TYPES = (*unit_tree.VILLAGE_TYPES, *unit_tree.BUILDING_LEVEL_TYPES)
 # what a resident's description may keep; everything else is stripped (script and style with their content)
 ALLOWED_TAGS = ("p", "br", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li", "blockquote")
-DROPPED_WITH_CONTENT = ("script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math")
 
 
 def submissions_per_hour() -> int:
@@ -170,16 +170,6 @@ def sanitize_description(html: str | None) -> str:
 	for element in soup.find_all(DROPPED_WITH_CONTENT):
 		element.decompose()
 	return bleach.clean(str(soup), tags=set(ALLOWED_TAGS), attributes={}, strip=True).strip()
-
-
-def plain_text(html: str | None) -> str:
-	"""Text only: tags dropped, scripts and styles with their content."""
-	from bs4 import BeautifulSoup
-
-	soup = BeautifulSoup(html or "", "html.parser")
-	for element in soup.find_all(DROPPED_WITH_CONTENT):
-		element.decompose()
-	return " ".join(soup.get_text().split()) if soup.find() else (html or "").strip()
 
 
 def get_or_create_resident_stakeholder(user: str, unit: str) -> str:

@@ -6,6 +6,7 @@
 //      <html lang>, whether it scrolls sideways, and for the web form a keyboard-only walk.
 // text: for each page, the visible text of the desk page once it has loaded (and no longer shows
 //       `loading_text`, the user's "Loading..."), what its `actions` open, and whether it says unsaved.
+// Every entry lists the dialogs (`alert`, `confirm`) the page opened: `dialogs`.
 import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
 
@@ -31,6 +32,12 @@ async function newPage(width, page_job) {
 		extraHTTPHeaders: { "Accept-Language": "zh-CN,zh;q=0.9" },
 	});
 	const page = await context.newPage();
+	// a dialog the page opens (`alert` of an injected script) is dismissed and reported (entry.dialogs)
+	page.dialogs = [];
+	page.on("dialog", async (dialog) => {
+		page.dialogs.push(dialog.message());
+		await dialog.dismiss().catch(() => {});
+	});
 	if (page_job.user) {
 		const r = await page.request.post(job.base + "/api/method/login", {
 			form: { usr: page_job.user, pwd: page_job.password },
@@ -257,6 +264,7 @@ async function textWalk(page_jobs) {
 				entry.error = String(error && error.stack || error);
 				loaded = false;
 			}
+			entry.dialogs = page.dialogs.splice(0);
 			entries[index] = entry;
 		}
 		await context.close();
@@ -297,6 +305,7 @@ async function axeWalk(page_jobs) {
 			} catch (error) {
 				entry.error = String(error && error.stack || error);
 			}
+			entry.dialogs = page.dialogs.splice(0);
 			report.push(entry);
 			await context.close();
 		}
@@ -344,9 +353,11 @@ async function personWalk(steps) {
 			entry.error = String(error && error.stack || error);
 			entry.url = page.url();
 			entry.text = await page.evaluate(() => document.body.innerText).catch(() => "");
+			entry.dialogs = page.dialogs.splice(0);
 			report.push(entry);
 			break;
 		}
+		entry.dialogs = page.dialogs.splice(0);
 		report.push(entry);
 	}
 	await context.close();

@@ -12,6 +12,7 @@ from community_consultation.permissions import whitelist_action
 from community_consultation.procedure.controller import ProcedureDocument
 from community_consultation.procedure.lifecycle import LifeCycle, State
 from community_consultation.procedure.online_proposals import after_topic_insert, before_topic_insert
+from community_consultation.procedure.text_policy import sanitize_rich_text
 from community_consultation.units.tree import get_consultation_level
 
 # statuses in which the topic takes no further session
@@ -406,7 +407,7 @@ class ConsultationTopic(ProcedureDocument):
 						)
 					),
 					escape_html(s.consultation_opinion or ""),
-					frappe.utils.sanitize_html(s.minutes or ""),
+					sanitize_rich_text(s.minutes),
 				)
 			)
 		return "".join(parts)

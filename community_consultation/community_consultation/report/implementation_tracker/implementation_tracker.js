@@ -50,7 +50,7 @@ frappe.query_reports["Implementation Tracker"] = {
 		},
 	],
 	formatter(value, row, column, data, default_formatter) {
-		value = default_formatter(value, row, column, data);
+		value = community_consultation.plain_text.formatter(value, row, column, data, default_formatter);
 		if (
 			data &&
 			data.days_overdue > 0 &&

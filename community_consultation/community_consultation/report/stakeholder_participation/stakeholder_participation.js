@@ -28,7 +28,7 @@ frappe.query_reports["Stakeholder Participation"] = {
 	tree: true,
 	initial_depth: 1,
 	formatter(value, row, column, data, default_formatter) {
-		value = default_formatter(value, row, column, data);
+		value = community_consultation.plain_text.formatter(value, row, column, data, default_formatter);
 		if (data && data.row_type !== "type") {
 			value = `<b>${value}</b>`;
 		}

@@ -22,4 +22,5 @@ frappe.query_reports["Topic Register"] = {
 	onload(report) {
 		community_consultation.report_filters.fill_select_options(report);
 	},
+	formatter: community_consultation.plain_text.formatter,
 };

@@ -19,7 +19,7 @@ frappe.query_reports["Yearly Consultation Return"] = {
 	tree: true,
 	initial_depth: 2,
 	formatter(value, row, column, data, default_formatter) {
-		value = default_formatter(value, row, column, data);
+		value = community_consultation.plain_text.formatter(value, row, column, data, default_formatter);
 		if (data && data.row_type !== "village") {
 			value = `<b>${value}</b>`;
 		}

@@ -28,7 +28,7 @@ const TOWNSHIP_OVERVIEW_LISTS = {
 frappe.query_reports["Township Overview"] = {
 	filters: [community_consultation.report_filters.community_unit()],
 	formatter(value, row, column, data, default_formatter) {
-		const formatted = default_formatter(value, row, column, data);
+		const formatted = community_consultation.plain_text.formatter(value, row, column, data, default_formatter);
 		const list = TOWNSHIP_OVERVIEW_LISTS[column.fieldname];
 		if (!list || !data || !data.village || !value) return formatted;
 		const [doctype, filters] = list(data.village);
