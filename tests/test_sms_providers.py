@@ -111,7 +111,7 @@ class TestAlibabaCloud(ProviderTestCase):
 		assert result.ok, result.error
 		values = server.requests[0]["template_param"]
 		assert values["stage"] == "已受理"
-		assert values["topic"].startswith('修缮 村道"> 路灯 ">')
+		assert values["topic"].startswith('修缮 村道">路灯 ">')
 		for text in values.values():
 			assert "&" not in text and "<" not in text and "alert" not in text
 		assert len(values["topic"]) == 35

@@ -28,6 +28,7 @@ from frappe.utils import escape_html, sanitize_html
 
 RICH_TEXT = ("Text Editor", "HTML Editor")
 PLAIN_TEXT = ("Data", "Small Text", "Text", "Long Text", "Select", "Read Only", "Autocomplete")
+BLOCKS = ("br", "p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote")
 # a spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # dropped with what they contain when text is made plain
@@ -127,7 +128,10 @@ def plain_text(value) -> str:
 		soup = BeautifulSoup(text, "html.parser")
 		for element in soup.find_all(DROPPED_WITH_CONTENT):
 			element.decompose()
-		text = soup.get_text(" ")
+		# blocks and line breaks part words; inline markup (`<b>路灯</b>维修`) does not
+		for element in soup.find_all(BLOCKS):
+			element.insert_after(" ")
+		text = soup.get_text()
 	return " ".join(text.replace("\xa0", " ").split())
 
 
