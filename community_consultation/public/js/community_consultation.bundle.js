@@ -7,3 +7,4 @@ import "./editor_labels";
 import "./escaped_values";
 import "./filter_conditions";
 import "./no_unit";
+import "./life_cycle";
