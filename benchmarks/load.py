@@ -51,7 +51,7 @@ OPERATIONS = (
 	("yearly_return", "yearly return, the clerk's village (query_report.run)"),
 	("yearly_return_township", "yearly return, the whole township (query_report.run)"),
 )
-REPORT = "Yearly Consultation Return"
+REPORT = "Consultation Annual Return Figures"
 LOCK_ERRORS = re.compile(r"deadlock|lock wait timeout|1205|1213", re.IGNORECASE)
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 

@@ -6,7 +6,7 @@ first, cold run is shown too):
 	cd /opt/frappe-bench/sites && ../env/bin/python /work/main/benchmarks/run.py --site bench.localhost
 
 Measures
-1. the Yearly Consultation Return for the whole city (Administrator) — the report's `execute`, and the
+1. the Consultation Annual Return Figures for the whole city (Administrator) — the report's `execute`, and the
    whole `frappe.desk.query_report.run` call the desk makes — against a hand-written aggregate
    query over the same rows (the four datasets summed per unit: no unit tree, scope or rollup);
 2. the same return for one township;
@@ -128,7 +128,7 @@ def hand_written_return(year: int) -> list:
 def bench_reports(year: int) -> dict:
 	from frappe.desk.query_report import run
 
-	from community_consultation.community_consultation.report.yearly_consultation_return.yearly_consultation_return import (
+	from community_consultation.community_consultation.report.consultation_annual_return_figures.consultation_annual_return_figures import (
 		execute,
 	)
 
@@ -140,7 +140,7 @@ def bench_reports(year: int) -> dict:
 	city = timed(lambda: execute({"year": year}))
 	total = city.pop("result")[1][0]
 	desk = timed(
-		lambda: run("Yearly Consultation Return", filters={"year": year}, ignore_prepared_report=True)
+		lambda: run("Consultation Annual Return Figures", filters={"year": year}, ignore_prepared_report=True)
 	)
 	desk.pop("result")
 	floor = timed(lambda: hand_written_return(year))

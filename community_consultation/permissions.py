@@ -26,11 +26,12 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import cint
 
+from community_consultation.setup.roles import CONSULTATION_ADMINISTRATOR, SYSTEM_MANAGER
 from community_consultation.units import tree as unit_tree
 from community_consultation.units.tree import UNIT_DOCTYPE, unit_field, unit_in_ranges
 
 # roles that see every unit without a User Permission (the administrators); every other user needs one
-UNIT_FREE_ROLES = ("Consultation Administrator", "System Manager")
+UNIT_FREE_ROLES = (CONSULTATION_ADMINISTRATOR, SYSTEM_MANAGER)
 
 
 class NoUnitError(frappe.PermissionError):

@@ -118,7 +118,7 @@ def desk_pages(world, role: str) -> list[dict]:
 			("/app/consultation-plan", []),
 			("/app/query-report/Township Overview", []),
 			("/app/consultation-annual-return", []),
-			("/app/query-report/Yearly Consultation Return", []),
+			("/app/query-report/Consultation Annual Return Figures", []),
 		]
 	return [{"path": path, "actions": actions} for path, actions in pages]
 

@@ -22,7 +22,7 @@ from community_consultation.reporting.figures import get_return_rows
 from community_consultation.tests.factory import make_people, make_topic, make_unit_tree
 from community_consultation.tests.users import as_user, make_user
 
-REPORT = "Yearly Consultation Return"
+REPORT = "Consultation Annual Return Figures"
 
 
 @pytest.fixture

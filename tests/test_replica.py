@@ -30,7 +30,7 @@ from community_consultation.tests.factory import make_people, make_topic, make_u
 from community_consultation.tests.users import as_user, make_user
 
 REPO = Path(__file__).resolve().parents[1]
-REPORT = "Yearly Consultation Return"
+REPORT = "Consultation Annual Return Figures"
 PREFIX = "复制"
 
 

@@ -11,7 +11,7 @@ from community_consultation.community_consultation.doctype.consultation_outcome.
 	LIFE_CYCLE as OUTCOME,
 )
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
-	OPEN_STATES,
+	LIFE_CYCLE as TOPIC,
 )
 from community_consultation.decision_bodies.doctype.community_meeting.community_meeting import (
 	LIFE_CYCLE as MEETING,
@@ -35,12 +35,11 @@ def card(value: int, route: list[str], route_options: dict | None = None) -> dic
 
 @frappe.whitelist()
 def open_topics(filters=None) -> dict:
-	"""Topics accepted and not yet agreed, escalated or closed (§二(五)1)."""
-	states = ", ".join(frappe.db.escape(s) for s in OPEN_STATES)
+	"""Topics accepted and not yet settled (§二(五)1): the states the topic's table marks open."""
 	return card(
-		count_within_units("Consultation Topic", f"t.status in ({states})"),
+		count_within_units("Consultation Topic", TOPIC.status_in("t", open=True)),
 		["List", "Consultation Topic"],
-		{"status": ["in", list(OPEN_STATES)]},
+		{"status": ["in", list(TOPIC.names(open=True))]},
 	)
 
 

@@ -11,6 +11,8 @@ import frappe
 from frappe import _
 from frappe.utils import cint, comma_or, flt, getdate, nowdate
 
+from community_consultation.procedure.results import PASSED
+
 PROPOSAL = "Party Organisation's Proposal"
 DELIBERATION = "Two Committees' Deliberation"
 REVIEW = "Party Members' Assembly Review"
@@ -135,7 +137,7 @@ def _validate_proof(topic, row):
 			{"parent": name, "parenttype": "Community Meeting", "topic": topic.name},
 			"result",
 		)
-		if not m or m.docstatus != 1 or not cint(m.quorate) or result != "Passed":
+		if not m or m.docstatus != 1 or not cint(m.quorate) or result != PASSED:
 			_refuse(row, name, _("a concluded, quorate meeting that passed this topic"))
 		if row.stage == RESOLUTION_PUBLIC and not m.resolution_published_on:
 			_refuse(row, name, _("a meeting whose resolution was made public (Resolution Made Public On)"))

@@ -21,6 +21,15 @@ from community_consultation.setup.records import (
 	meeting_time,
 	session_values,
 )
+from community_consultation.setup.roles import (
+	BUILDING_HEAD,
+	COMMITTEE_CLERK,
+	COMMUNITY_SECRETARY,
+	CONSULTATION_ADMINISTRATOR,
+	RESIDENT,
+	SUPERVISION_COMMITTEE_MEMBER,
+	TOWNSHIP_OFFICER,
+)
 from community_consultation.setup.site import set_default_workspace
 from community_consultation.units.tree import BUILDING_LEVEL_TYPES, VILLAGE_TYPES
 
@@ -56,15 +65,15 @@ PEOPLE = (
 )
 USERS = (
 	# (email, first name, roles, unit)
-	("admin.consult@example.com", "协商管理员", ["Consultation Administrator"], None),
-	("taihe.officer@example.com", "太和镇干部", ["Township Officer"], "太和镇"),
-	("kengkou.secretary@example.com", "坑口村书记", ["Community Secretary"], "坑口村"),
-	("kengkou.clerk@example.com", "坑口村文书", ["Committee Clerk"], "坑口村"),
-	("xincheng.clerk@example.com", "新城社区文书", ["Committee Clerk"], "新城社区"),
-	("shuibian.clerk@example.com", "水边村文书", ["Committee Clerk"], "水边村"),
-	("kengkou.group1@example.com", "坑口一组组长", ["Building Head"], "第一村民小组"),
-	("kengkou.supervisor@example.com", "坑口村监委会", ["Supervision Committee Member"], "坑口村"),
-	("resident.chen@example.com", "陈秀英", ["Resident"], None),
+	("admin.consult@example.com", "协商管理员", [CONSULTATION_ADMINISTRATOR], None),
+	("taihe.officer@example.com", "太和镇干部", [TOWNSHIP_OFFICER], "太和镇"),
+	("kengkou.secretary@example.com", "坑口村书记", [COMMUNITY_SECRETARY], "坑口村"),
+	("kengkou.clerk@example.com", "坑口村文书", [COMMITTEE_CLERK], "坑口村"),
+	("xincheng.clerk@example.com", "新城社区文书", [COMMITTEE_CLERK], "新城社区"),
+	("shuibian.clerk@example.com", "水边村文书", [COMMITTEE_CLERK], "水边村"),
+	("kengkou.group1@example.com", "坑口一组组长", [BUILDING_HEAD], "第一村民小组"),
+	("kengkou.supervisor@example.com", "坑口村监委会", [SUPERVISION_COMMITTEE_MEMBER], "坑口村"),
+	("resident.chen@example.com", "陈秀英", [RESIDENT], None),
 )
 
 
@@ -155,14 +164,14 @@ def make_users():
 					"language": "zh",
 					"time_zone": "Asia/Shanghai",
 					"send_welcome_email": 0,
-					"user_type": "Website User" if roles == ["Resident"] else "System User",
+					"user_type": "Website User" if roles == [RESIDENT] else "System User",
 					"new_password": DEMO_PASSWORD,
 				}
 			)
 			user.flags.no_welcome_mail = True
 			user.insert(ignore_permissions=True)
 			user.add_roles(*roles)
-			if roles != ["Resident"]:
+			if roles != [RESIDENT]:
 				set_default_workspace(email)
 		give_exactly_unit(email, unit)
 	resident = frappe.db.get_value("Stakeholder", {"stakeholder_name": "陈秀英", "community_unit": "坑口村"})

@@ -42,6 +42,7 @@ from community_consultation.notices.sms import send_one, sign_in_limit, sms_conf
 from community_consultation.notices.wechat import openid_of, send_wechat, wechat_configured
 from community_consultation.procedure.scheduling import each_on_its_own
 from community_consultation.procedure.text_policy import plain_text
+from community_consultation.setup.roles import COMMUNITY_SECRETARY, SUPERVISION_COMMITTEE_MEMBER
 
 # ------------------------------------------------------------------------------------ the notices
 
@@ -103,7 +104,7 @@ def send_deadline_notice(outcome, notice_type: str = DEADLINE_REMINDER):
 def notify_overdue(outcome):
 	"""§三: the village Party organisation and the supervision committee hear of an overdue outcome:
 	their users (Community Secretary, Supervision Committee Member) and their stakeholder records."""
-	roles = ("Community Secretary", "Supervision Committee Member")
+	roles = (COMMUNITY_SECRETARY, SUPERVISION_COMMITTEE_MEMBER)
 	recipients = [user_recipient(u) for u in unit_users(outcome.community_unit, roles, outcome.doctype)]
 	recipients += [
 		stakeholder_recipient(s)

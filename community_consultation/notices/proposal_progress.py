@@ -6,8 +6,10 @@ notification, email and SMS (the channels they have, as for every notice), each 
 stage. Nobody else's proposals: the queries filter on the signed-in user.
 
 The stage of a topic, in the order a resident sees it:
-received → accepted (or not accepted, and why) → in consultation → agreed → decided (the outcome
-is filed) → outcome public (its publicity started) → implemented.
+received → accepted (or not accepted, and why) → in consultation (or not adopted: a quorate meeting
+voted the matter down) → agreed → decided (the outcome is filed) → outcome public (its publicity
+started) → implemented. Before an outcome is filed, the stage is the one the topic's life-cycle table
+gives its status (`State.resident_stage`, consultation_topic.py).
 Each stage reached is recorded once per topic and resident (Proposal Progress Notice): a stage is
 announced only when it differs from the last one recorded, whichever document moved the topic.
 """
@@ -17,6 +19,7 @@ from frappe import _
 from frappe.utils import get_url, getdate, now_datetime, nowdate
 
 from community_consultation.portal.qr import unit_page_path
+from community_consultation.procedure.lifecycle import life_cycle_of
 from community_consultation.procedure.online_proposals import SOURCE_CHANNEL
 
 PAGE_ROUTE = "my-proposals"
@@ -26,24 +29,18 @@ RECEIVED = "Received"
 NOT_ACCEPTED = "Not Accepted"
 ACCEPTED = "Accepted"
 IN_CONSULTATION = "In Consultation"
+NOT_ADOPTED = "Not Adopted"
 AGREED = "Agreed"
 DECIDED = "Decided"
 OUTCOME_PUBLIC = "Outcome Public"
 IMPLEMENTED = "Implemented"
 CLOSED = "Closed"
-# the steps shown to a resident, in order; Not Accepted ends the line after Received
+# the steps shown to a resident, in order
 STEPS = (RECEIVED, ACCEPTED, IN_CONSULTATION, AGREED, DECIDED, OUTCOME_PUBLIC, IMPLEMENTED)
-# topic status (consultation_topic.py derive_status) → stage, before any outcome is filed
-TOPIC_STAGES = {
-	"Draft": RECEIVED,
-	"Rejected": NOT_ACCEPTED,
-	"Accepted": ACCEPTED,
-	"In Consultation": IN_CONSULTATION,
-	"Awaiting Second Round": IN_CONSULTATION,
-	"Escalated": IN_CONSULTATION,
-	"Referred": IN_CONSULTATION,
-	"Agreed": AGREED,
-	"Closed": CLOSED,
+# the stages that end the line early: the steps shown up to each
+ENDED_LINES = {
+	NOT_ACCEPTED: (RECEIVED, NOT_ACCEPTED),
+	NOT_ADOPTED: (RECEIVED, ACCEPTED, IN_CONSULTATION, NOT_ADOPTED),
 }
 # what a resident is told about the stage, beyond its name
 STAGE_EXPLANATIONS = {
@@ -51,6 +48,7 @@ STAGE_EXPLANATIONS = {
 	NOT_ACCEPTED: "Your proposal was not accepted as a consultation topic.",
 	ACCEPTED: "Your proposal was accepted as a consultation topic.",
 	IN_CONSULTATION: "Your topic is being consulted on.",
+	NOT_ADOPTED: "The villagers' (residents') meeting voted the matter down: it is not adopted.",
 	AGREED: "The consultation reached a basic consensus.",
 	DECIDED: "The consultation outcome has been filed.",
 	OUTCOME_PUBLIC: "The consultation outcome has been made public.",
@@ -80,9 +78,7 @@ def topic_stage(topic, outcome=None, today=None) -> str:
 		if outcome.publicity_from and getdate(outcome.publicity_from) <= getdate(today or nowdate()):
 			return OUTCOME_PUBLIC
 		return DECIDED
-	if topic.status == "Referred":
-		return IN_CONSULTATION
-	return TOPIC_STAGES.get(topic.status, RECEIVED)
+	return life_cycle_of("Consultation Topic").by_name[topic.status].resident_stage
 
 
 def proposer_topics_condition(user: str) -> tuple[dict, dict]:
@@ -142,14 +138,12 @@ def my_proposals(user: str | None = None) -> list[frappe._dict]:
 		topic.stage_label = _(topic.stage)
 		topic.explanation = _(STAGE_EXPLANATIONS[topic.stage])
 		topic.unit_name = units.get(topic.community_unit, topic.community_unit)
-		reached = STEPS.index(topic.stage) if topic.stage in STEPS else len(STEPS) - 1
+		steps = ENDED_LINES.get(topic.stage, STEPS)
+		reached = steps.index(topic.stage) if topic.stage in steps else len(steps) - 1
 		topic.steps = [
 			frappe._dict(label=_(step), done=i <= reached, current=i == reached)
-			for i, step in enumerate(STEPS if topic.stage != NOT_ACCEPTED else (RECEIVED, NOT_ACCEPTED))
+			for i, step in enumerate(steps)
 		]
-		if topic.stage == NOT_ACCEPTED:
-			topic.steps[-1].done = topic.steps[-1].current = True
-			topic.steps[0].current = False
 		topic.outcome_url = (
 			unit_page_path(outcome.community_unit, outcome.name)
 			if outcome and topic.stage in (OUTCOME_PUBLIC, IMPLEMENTED)
@@ -305,7 +299,12 @@ def stage_message(topic, stage: str):
 
 
 def notify_proposer(doc, method=None):
-	"""After a topic, session or outcome is saved (`controller.ProcedureDocument`): the proposer hears of
-	the topic's new stage, whichever of its documents moved it."""
-	topic = doc.name if doc.doctype == "Consultation Topic" else doc.get("topic")
-	follow_topic(topic)
+	"""After a topic, session, outcome or meeting is saved (`controller.ProcedureDocument`): the proposer
+	hears of the topic's new stage, whichever of its documents moved it (a meeting, each topic it voted
+	on)."""
+	if doc.doctype == "Consultation Topic":
+		topics = [doc.name]
+	else:
+		topics = [doc.get("topic"), *(row.topic for row in doc.get("agenda") or [])]
+	for topic in dict.fromkeys(filter(None, topics)):
+		follow_topic(topic)

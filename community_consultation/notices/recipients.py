@@ -3,6 +3,7 @@
 import frappe
 
 from community_consultation.notices.catalogue import COMMITTEE_TYPE
+from community_consultation.setup.roles import COMMITTEE_CLERK, COMMUNITY_SECRETARY
 from community_consultation.units import tree as unit_tree
 
 # ------------------------------------------------------------------------------------ recipients
@@ -96,7 +97,7 @@ def implementer_recipients(outcome) -> list[frappe._dict]:
 	if outcome.implementer_stakeholder:
 		recipients.append(stakeholder_recipient(outcome.implementer_stakeholder))
 	if outcome.implementer_type != "Stakeholder" or not outcome.implementer_stakeholder:
-		roles = ("Committee Clerk", "Community Secretary")
+		roles = (COMMITTEE_CLERK, COMMUNITY_SECRETARY)
 		recipients += [user_recipient(u) for u in unit_users(outcome.community_unit, roles, outcome.doctype)]
 		recipients += [
 			stakeholder_recipient(s) for s in unit_stakeholders(outcome.community_unit, (COMMITTEE_TYPE,))

@@ -34,7 +34,7 @@ from community_consultation.overrides.replica import replica_reads
 from community_consultation.permissions import unit_scope
 
 # reports whose county-wide and city-wide runs are prepared; {report name: DocType its scope is read for}
-SCOPED_PREPARED_REPORTS = {"Yearly Consultation Return": "Consultation Topic"}
+SCOPED_PREPARED_REPORTS = {"Consultation Annual Return Figures": "Consultation Topic"}
 # a run over one of these units (or more, or the whole city) is prepared
 PREPARED_UNIT_TYPES = ("County",)
 SCOPE_KEY = "unit_scope"

@@ -39,10 +39,10 @@ from community_consultation.notices.sms import (
 	sms_configured,
 )
 from community_consultation.procedure.text_policy import plain_text
+from community_consultation.setup.roles import RESIDENT
 from community_consultation.units import tree as unit_tree
 
 CODES = "SMS Verification Code"
-RESIDENT_ROLE = "Resident"
 TICKET_MINUTES = 15
 SIGN_UP_ROUTE = "sign-up"
 NOTICE_ROUTE = "personal-information"
@@ -240,7 +240,7 @@ def sign_up(
 			"user_type": "Website User",
 			"send_welcome_email": 0,
 			"language": frappe.local.lang if frappe.local.lang in ("zh", "en") else "zh",
-			"roles": [{"role": RESIDENT_ROLE}],
+			"roles": [{"role": RESIDENT}],
 		}
 	)
 	user.flags.no_welcome_mail = True

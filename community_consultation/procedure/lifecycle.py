@@ -1,6 +1,7 @@
 """The life cycle of a procedure record, defined once per DocType.
 
-Each procedure DocType (topic, session, outcome) declares one table, `LIFE_CYCLE` in its controller's
+Each DocType with a status (topic, session, outcome, meeting; inspection, entrusted matter, referral,
+annual return: `LIFE_CYCLE_DOCTYPES`) declares one table, `LIFE_CYCLE` in its controller's
 module: its states in the order in which they are judged, each with
 
 - the fact that puts a record there (`reached`, a function of the record),
@@ -8,7 +9,11 @@ module: its states in the order in which they are judged, each with
   the site's today), for reports, number cards and the migration of existing records,
 - the message naming what a record lacks to be there (`missing`),
 - its rank when it is also a milestone of the Workflow (`milestone`), and the controller method that
-  brings its fact when a workflow action enters it without the fact (`action`).
+  brings its fact when a workflow action enters it without the fact (`action`),
+- what it allows and how it shows: its indicator colour in the desk's list and form (`colour`), and for
+  a topic whether it takes a new session (`takes_sessions`), can be referred to the township
+  (`referable`), counts among the open topics (`open`), and the stage its proposer sees
+  (`resident_stage`).
 
 From that one table come:
 
@@ -18,7 +23,10 @@ From that one table come:
   docstatus (`LifeCycle.furthest_milestone`), written after every save (`follow_state`); a workflow
   action into a milestone without its fact is refused with the state's message (`check_state`);
 - the workflow states of records made before the workflow existed (`migrate_workflow_states`);
-- every report's and number card's condition (`LifeCycle.sql`).
+- every report's and number card's condition (`LifeCycle.sql`);
+- every grouping of states a rule, a query or the desk needs (`LifeCycle.names`, `LifeCycle.status_in`,
+  `LifeCycle.for_desk`): a list of states is never typed a second time. The desk reads the tables from
+  `frappe.boot.life_cycles` (`boot_session`, public/js/life_cycle.js).
 
 Why two fields, `status` and `workflow_state`: the status has states that are no workflow action — an
 outcome becomes Overdue with the calendar and Corrected when amended, a topic Escalated, Referred or
@@ -64,6 +72,18 @@ class State:
 	missing: str = ""
 	milestone: int | None = None
 	action: str | None = None
+	# the desk's indicator colour, in the list and on the form
+	colour: str = "gray"
+	# its meaning changes with the calendar: the daily job asks the records in it again
+	dated: bool = False
+	# a topic's: it takes a new consultation session (§二(五)1, 3)
+	takes_sessions: bool = False
+	# a village topic's: it can be referred to the township (§三(二))
+	referable: bool = False
+	# a topic's: accepted and not yet settled, the workspace's "open topics"
+	open: bool = False
+	# a topic's: the stage its proposer sees on /my-proposals (notices/proposal_progress.py)
+	resident_stage: str | None = None
 
 	def message(self) -> str:
 		return str(self.missing) if self.missing else ""
@@ -77,9 +97,14 @@ def correction_states(doctype: str) -> tuple[State, State]:
 			"Corrected",
 			lambda doc: doc.docstatus == 2 and bool(frappe.db.exists(doctype, {"amended_from": doc.name})),
 			f"{{t}}.docstatus = 2 and exists(select 1 from `tab{doctype}` a where a.amended_from = {{t}}.name)",
+			colour="orange",
 		),
-		State("Cancelled", lambda doc: doc.docstatus == 2, "{t}.docstatus = 2"),
+		State("Cancelled", lambda doc: doc.docstatus == 2, "{t}.docstatus = 2", colour="red"),
 	)
+
+
+# the groupings of states the desk reads too (a form's buttons, a link's query, a report's drill-down)
+DESK_GROUPS = ("takes_sessions", "referable", "open")
 
 
 class LifeCycle:
@@ -99,6 +124,28 @@ class LifeCycle:
 		self.measures = measures or {}
 		# workflow states that need no fact, in their order (rank 0, 1 …)
 		self.base_states = base_states
+
+	def names(self, **allows) -> tuple[str, ...]:
+		"""The states whose properties have the given values, in the table's order:
+		`names(takes_sessions=False)` are the states in which a topic takes no new session."""
+		return tuple(
+			s.name for s in self.states if all(getattr(s, key) == value for key, value in allows.items())
+		)
+
+	def status_in(self, alias: str = "t", **allows) -> str:
+		"""A SQL condition on the stored status of the row aliased `alias`: it is one of `names(**allows)`."""
+		names = self.names(**allows)
+		if not names:
+			return "(1 = 0)"
+		return f"({alias}.status in ({', '.join(frappe.db.escape(n) for n in names)}))"
+
+	def for_desk(self) -> dict:
+		"""What the desk reads of the table (`boot_session`): each state's indicator colour, in the table's
+		order, and the states of each grouping."""
+		return {
+			"colours": {s.name: s.colour for s in self.states},
+			"groups": {group: self.names(**{group: True}) for group in DESK_GROUPS},
+		}
 
 	def status(self, doc) -> str:
 		"""The first state whose fact holds."""
@@ -136,6 +183,35 @@ class LifeCycle:
 
 	def missing(self, state: str) -> str:
 		return self.by_name[state].message()
+
+
+# ------------------------------------------------------------------------- the tables, for the desk
+
+# the DocTypes whose controller declares a `LIFE_CYCLE` (tests/test_life_cycle_tables.py checks that the
+# list is complete: every DocType of the app with a table is here)
+LIFE_CYCLE_DOCTYPES = (
+	"Consultation Topic",
+	"Consultation Session",
+	"Consultation Outcome",
+	"Community Meeting",
+	"Consultation Inspection",
+	"Township Assignment",
+	"Township Referral",
+	"Consultation Annual Return",
+)
+
+
+def life_cycle_of(doctype: str) -> LifeCycle:
+	"""The table of `doctype`, from its controller."""
+	from frappe.model.base_document import get_controller
+
+	return get_controller(doctype).LIFE_CYCLE
+
+
+def boot_session(bootinfo):
+	"""`boot_session` hook: each table's colours and groupings, for the desk's list and form indicators
+	and the forms' buttons and queries (public/js/life_cycle.js)."""
+	bootinfo.life_cycles = {doctype: life_cycle_of(doctype).for_desk() for doctype in LIFE_CYCLE_DOCTYPES}
 
 
 # ---------------------------------------------------------------------- the workflow state

@@ -53,10 +53,9 @@ from community_consultation.decision_bodies.doctype.community_meeting.community_
 )
 from community_consultation.decision_bodies.four_deliberations import RESULT_PUBLIC
 from community_consultation.permissions import unit_condition_sql, unit_scope
+from community_consultation.procedure.results import CONSENSUS, REFERRED
 from community_consultation.units import tree as unit_tree
 from community_consultation.units.tree import VILLAGE_TYPES, within_sql
-
-REFERRED = "Referred to Villagers' Meeting"
 
 # (fieldname, label msgid, fieldtype) of the yearly return's fixed figures, in column order
 RETURN_FIGURES = (
@@ -280,7 +279,7 @@ def get_return_rows(
 		"s.community_unit",
 		{
 			"sessions": "count(*)",
-			"consensus": "sum(s.result = 'Consensus')",
+			"consensus": f"sum(s.result = {esc(CONSENSUS)})",
 			"second_rounds": "sum(s.round_no > 1)",
 			"referrals": f"sum(s.result = {esc(REFERRED)})",
 			**{

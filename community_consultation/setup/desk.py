@@ -11,12 +11,14 @@ which in developer mode would export Frappe's standard workspace files).
 
 import frappe
 
+from community_consultation.setup.roles import CONSULTATION_ADMINISTRATOR, SYSTEM_MANAGER
+
 FRAPPE_WORKSPACE_ROLES = {
-	"Users": ("System Manager", "Consultation Administrator"),
-	"Build": ("System Manager", "Consultation Administrator"),
-	"Website": ("System Manager",),
-	"Tools": ("System Manager",),
-	"Integrations": ("System Manager",),
+	"Users": (SYSTEM_MANAGER, CONSULTATION_ADMINISTRATOR),
+	"Build": (SYSTEM_MANAGER, CONSULTATION_ADMINISTRATOR),
+	"Website": (SYSTEM_MANAGER,),
+	"Tools": (SYSTEM_MANAGER,),
+	"Integrations": (SYSTEM_MANAGER,),
 }
 
 

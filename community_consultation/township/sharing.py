@@ -15,12 +15,18 @@
 import frappe
 import frappe.share
 
+from community_consultation.setup.roles import (
+	BUILDING_HEAD,
+	COMMITTEE_CLERK,
+	COMMUNITY_SECRETARY,
+	CONSULTATION_ADMINISTRATOR,
+	TOWNSHIP_OFFICER,
+)
 from community_consultation.township.queries import villages_of
 from community_consultation.units.tree import VILLAGE_TYPES, is_township, township_of, unit_type, village_of
 
-TOWNSHIP_OFFICER = "Township Officer"
 # roles that write the villages' own procedure records
-VILLAGE_ROLES = ("Committee Clerk", "Community Secretary", "Building Head", "Consultation Administrator")
+VILLAGE_ROLES = (COMMITTEE_CLERK, COMMUNITY_SECRETARY, BUILDING_HEAD, CONSULTATION_ADMINISTRATOR)
 WRITES = ("write", "create", "submit", "cancel", "amend", "delete")
 
 

@@ -8,3 +8,4 @@ import "./escaped_values";
 import "./filter_conditions";
 import "./no_unit";
 import "./plain_text";
+import "./life_cycle";

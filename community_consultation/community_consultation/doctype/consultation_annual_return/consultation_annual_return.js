@@ -27,8 +27,8 @@ frappe.ui.form.on("Consultation Annual Return", {
 			}).addClass("btn-primary");
 		}
 		if (frm.doc.county && frm.doc.year) {
-			frm.add_custom_button(__("Yearly Consultation Return"), () => {
-				frappe.set_route("query-report", "Yearly Consultation Return", {
+			frm.add_custom_button(__("Consultation Annual Return Figures"), () => {
+				frappe.set_route("query-report", "Consultation Annual Return Figures", {
 					year: String(frm.doc.year),
 					community_unit: frm.doc.county,
 				});

@@ -5,7 +5,7 @@
 consultation work every year before the end of December to the city's Organisation Department and
 Civil Affairs Bureau).
 
-The figures come from the Yearly Consultation Return report: filled on demand (`fill_from_report`) to
+The figures come from the Consultation Annual Return Figures report: filled on demand (`fill_from_report`) to
 review them, and filled again when the return is submitted, so a submitted return always carries the
 system's figures at its submission; a return submitted after 31 December of its year is flagged late and needs
 the reason."""
@@ -25,10 +25,27 @@ from community_consultation.overrides.row_locking import (
 	lock_row,
 )
 from community_consultation.permissions import unit_scope, whitelist_action
+from community_consultation.procedure.lifecycle import LifeCycle, State
 from community_consultation.reporting.figures import RETURN_FIGURES, get_return_rows
 from community_consultation.units.tree import COUNTY, unit_in_ranges
 
 FIGURE_FIELDS = tuple(f for f, _label, _type in RETURN_FIGURES)
+
+# 三: a return's states, judged in this order (community_consultation/procedure/lifecycle.py)
+LIFE_CYCLE = LifeCycle(
+	"Consultation Annual Return",
+	(
+		State("Cancelled", lambda doc: doc.docstatus == 2, "{t}.docstatus = 2", colour="gray"),
+		State(
+			"Submitted Late",
+			lambda doc: doc.docstatus == 1 and bool(cint(doc.is_late)),
+			"{t}.docstatus = 1 and {t}.is_late = 1",
+			colour="orange",
+		),
+		State("Submitted", lambda doc: doc.docstatus == 1, "{t}.docstatus = 1", colour="green"),
+		State("Draft", lambda doc: True, "{t}.docstatus = 0", colour="red"),
+	),
+)
 
 
 class ConsultationAnnualReturn(PayloadGuard, RowLocking, Document):
@@ -98,6 +115,9 @@ class ConsultationAnnualReturn(PayloadGuard, RowLocking, Document):
 		year: DF.Int
 
 	# end: auto-generated types
+
+	LIFE_CYCLE = LIFE_CYCLE
+
 	def before_insert(self):
 		ensure_series_row(self)
 		self.lock_county()
@@ -123,7 +143,7 @@ class ConsultationAnnualReturn(PayloadGuard, RowLocking, Document):
 		self.set_status()
 
 	def on_cancel(self):
-		self.db_set("status", "Cancelled", update_modified=False)
+		self.db_set("status", LIFE_CYCLE.status(self), update_modified=False)
 
 	# ------------------------------------------------------------------ rules
 
@@ -204,18 +224,13 @@ class ConsultationAnnualReturn(PayloadGuard, RowLocking, Document):
 			)
 
 	def set_status(self):
-		if self.docstatus == 2:
-			self.status = "Cancelled"
-		elif self.docstatus == 1:
-			self.status = "Submitted Late" if cint(self.is_late) else "Submitted"
-		else:
-			self.status = "Draft"
+		self.status = LIFE_CYCLE.status(self)
 
 	# ------------------------------------------------------------------ actions
 
 	@whitelist_action
 	def fill_from_report(self):
-		"""Fill the figures from the Yearly Consultation Return for the county and year.
+		"""Fill the figures from the Consultation Annual Return Figures for the county and year.
 
 		The figures are those the user may see; a user whose units do not include the whole county
 		cannot fill (and so cannot submit) the county's return."""

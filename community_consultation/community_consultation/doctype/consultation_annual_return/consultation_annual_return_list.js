@@ -3,13 +3,6 @@
 
 frappe.listview_settings["Consultation Annual Return"] = {
 	add_fields: ["status", "due_date", "docstatus"],
-	get_indicator(doc) {
-		const colours = {
-			Draft: "red",
-			Submitted: "green",
-			"Submitted Late": "orange",
-			Cancelled: "grey",
-		};
-		return [__(doc.status), colours[doc.status] || "grey", `status,=,${doc.status}`];
-	},
+	// the colours of the life-cycle table (procedure/lifecycle.py, public/js/life_cycle.js)
+	get_indicator: community_consultation.life_cycle.indicator("Consultation Annual Return"),
 };

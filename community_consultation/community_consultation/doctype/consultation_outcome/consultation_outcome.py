@@ -32,11 +32,11 @@ from community_consultation.overrides.row_locking import ensure_series_row, exis
 from community_consultation.permissions import whitelist_action
 from community_consultation.procedure.controller import ProcedureDocument
 from community_consultation.procedure.lifecycle import LifeCycle, State, correction_states, follow_state
+from community_consultation.procedure.results import CONSENSUS, REFERRED
 from community_consultation.procedure.scheduling import each_on_its_own
 
 VILLAGERS_MEETING_ROUTE = "Villagers' Meeting"
 LEGAL_PROCEDURE_ROUTE = "Legal Procedure"
-REFERRED = "Referred to Villagers' Meeting"
 
 
 def _started(date_field: str):
@@ -84,6 +84,7 @@ LIFE_CYCLE = LifeCycle(
 			"{t}.docstatus = 1 and {t}.percent_complete >= 100",
 			_lt("its progress has not reached 100%"),
 			milestone=4,
+			colour="green",
 		),
 		State(
 			"Overdue",
@@ -92,6 +93,8 @@ LIFE_CYCLE = LifeCycle(
 				and getdate(doc.implementation_deadline) < getdate(nowdate())
 			),
 			"{t}.docstatus = 1 and {t}.percent_complete < 100 and {t}.implementation_deadline < {today}",
+			colour="red",
+			dated=True,
 		),
 		State(
 			"In Implementation",
@@ -100,6 +103,8 @@ LIFE_CYCLE = LifeCycle(
 			where iu.parent = {t}.name and iu.parenttype = 'Consultation Outcome')""",
 			_lt("no progress update has been recorded"),
 			milestone=3,
+			colour="purple",
+			dated=True,
 		),
 		State(
 			"Publicised",
@@ -108,6 +113,8 @@ LIFE_CYCLE = LifeCycle(
 			_lt("its publicity has not started"),
 			milestone=2,
 			action="start_publicity",
+			colour="cyan",
+			dated=True,
 		),
 		State(
 			"Filed",
@@ -115,6 +122,8 @@ LIFE_CYCLE = LifeCycle(
 			"{t}.docstatus = 1",
 			_lt("the outcome has not been filed (submitted)"),
 			milestone=1,
+			colour="blue",
+			dated=True,
 		),
 	),
 	measures={
@@ -126,8 +135,6 @@ LIFE_CYCLE = LifeCycle(
 			where iu.parent = {t}.name and iu.percent_complete >= 100) <= {t}.implementation_deadline""",
 	},
 )
-# the states whose meaning changes with the calendar: the daily job asks these outcomes again
-DATED_STATES = ("Filed", "Publicised", "In Implementation")
 
 
 class ConsultationOutcome(ProcedureDocument):
@@ -277,7 +284,7 @@ class ConsultationOutcome(ProcedureDocument):
 			frappe.throw(
 				_("The session {0} has not been concluded.").format(self.session), SessionNotConcludedError
 			)
-		if session.result not in ("Consensus", REFERRED):
+		if session.result not in (CONSENSUS, REFERRED):
 			frappe.throw(
 				_(
 					"The session ended without consensus: hold a second consultation or escalate the topic instead of filing an outcome."
@@ -499,7 +506,7 @@ def follow_the_calendar():
 	today = nowdate()
 	names = frappe.get_all(
 		"Consultation Outcome",
-		filters={"docstatus": 1, "status": ("in", (*DATED_STATES, "Overdue"))},
+		filters={"docstatus": 1, "status": ("in", LIFE_CYCLE.names(dated=True))},
 		or_filters={
 			"implementation_deadline": (
 				"<=",

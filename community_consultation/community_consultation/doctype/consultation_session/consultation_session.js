@@ -4,7 +4,9 @@
 frappe.ui.form.on("Consultation Session", {
 	setup(frm) {
 		frm.set_query("topic", () => ({
-			filters: { status: ["in", ["Accepted", "Awaiting Second Round", "In Consultation"]] },
+			filters: {
+				status: ["in", community_consultation.life_cycle.states("Consultation Topic", "takes_sessions")],
+			},
 		}));
 	},
 	refresh(frm) {

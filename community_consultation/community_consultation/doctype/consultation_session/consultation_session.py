@@ -9,7 +9,9 @@ from community_consultation.community_consultation.doctype.consultation_settings
 	get_settings,
 )
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
-	CLOSED_TO_SESSIONS,
+	LIFE_CYCLE as TOPIC_LIFE_CYCLE,
+)
+from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	update_topic_status,
 )
 from community_consultation.notices.delivery import send_session_notice
@@ -18,10 +20,8 @@ from community_consultation.overrides.row_locking import ensure_series_row, exis
 from community_consultation.permissions import whitelist_action
 from community_consultation.procedure.controller import ProcedureDocument
 from community_consultation.procedure.lifecycle import LifeCycle, State
+from community_consultation.procedure.results import CONSENSUS, NO_CONSENSUS, REFERRED
 
-CONSENSUS = "Consensus"
-NO_CONSENSUS = "No Consensus"
-REFERRED = "Referred to Villagers' Meeting"
 MAX_TEXT = 65000
 
 
@@ -66,13 +66,14 @@ class SessionInUseError(frappe.ValidationError):
 LIFE_CYCLE = LifeCycle(
 	"Consultation Session",
 	(
-		State("Cancelled", lambda doc: doc.docstatus == 2, "{t}.docstatus = 2"),
+		State("Cancelled", lambda doc: doc.docstatus == 2, "{t}.docstatus = 2", colour="red"),
 		State(
 			"Concluded",
 			lambda doc: doc.docstatus == 1,
 			"{t}.docstatus = 1",
 			_lt("the session has not been concluded (submitted)"),
 			milestone=3,
+			colour="green",
 		),
 		State(
 			"Held",
@@ -80,6 +81,7 @@ LIFE_CYCLE = LifeCycle(
 			"{t}.docstatus = 0 and ifnull({t}.result, '') != ''",
 			_lt("the vote and its result have not been recorded"),
 			milestone=2,
+			colour="purple",
 		),
 		State(
 			"Notice Published",
@@ -88,6 +90,7 @@ LIFE_CYCLE = LifeCycle(
 			_lt("the notice has not been published"),
 			milestone=1,
 			action="set_notice_published",
+			colour="blue",
 		),
 		State("Draft", lambda doc: True, "{t}.docstatus = 0"),
 	),
@@ -200,7 +203,8 @@ class ConsultationSession(ProcedureDocument):
 	# ------------------------------------------------------------------ rules
 
 	def validate_topic_open(self):
-		"""§二(五)1: only an accepted topic is consulted on, and not once it is escalated, referred or agreed."""
+		"""§二(五)1, 3: only an accepted topic is consulted on, and only in a state of its life-cycle table
+		that takes sessions (not once it is escalated, referred, agreed or voted down)."""
 		topic = frappe.db.get_value(
 			"Consultation Topic", self.topic, ["status", "review_decision", "community_unit"], as_dict=True
 		)
@@ -211,7 +215,7 @@ class ConsultationSession(ProcedureDocument):
 				_("The topic has not been accepted by the Party organisation's review yet."),
 				TopicNotOpenError,
 			)
-		if self.is_new() and topic.status in CLOSED_TO_SESSIONS:
+		if self.is_new() and topic.status not in TOPIC_LIFE_CYCLE.names(takes_sessions=True):
 			frappe.throw(
 				_("The topic is {0}: it takes no further consultation session.").format(_(topic.status)),
 				TopicNotOpenError,

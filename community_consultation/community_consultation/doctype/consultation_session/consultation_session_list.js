@@ -1,13 +1,5 @@
 frappe.listview_settings["Consultation Session"] = {
 	add_fields: ["status", "result", "starts_on", "community_unit"],
-	get_indicator(doc) {
-		const colours = {
-			Draft: "gray",
-			"Notice Published": "blue",
-			Held: "purple",
-			Concluded: "green",
-			Cancelled: "red",
-		};
-		return [__(doc.status), colours[doc.status] || "gray", "status,=," + doc.status];
-	},
+	// the colours of the life-cycle table (procedure/lifecycle.py, public/js/life_cycle.js)
+	get_indicator: community_consultation.life_cycle.indicator("Consultation Session"),
 };

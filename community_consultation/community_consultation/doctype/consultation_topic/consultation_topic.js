@@ -26,7 +26,7 @@ frappe.ui.form.on("Consultation Topic", {
 				);
 			});
 		}
-		frm.set_intro(status_intro(frm.doc), status_colour(status));
+		frm.set_intro(status_intro(frm.doc), community_consultation.life_cycle.intro_colour(frm.doctype, status));
 	},
 	category(frm) {
 		frm.toggle_reqd("party_consent_on", !!frm.doc.requires_party_consent);
@@ -71,10 +71,6 @@ function status_intro(doc) {
 		"Not Adopted": __("The villagers' (residents') meeting voted the matter down: it is not adopted and is not implemented."),
 	};
 	return next[doc.status] || "";
-}
-
-function status_colour(status) {
-	return { Rejected: "red", "Not Adopted": "red", Escalated: "orange", Referred: "orange", Closed: "green", Agreed: "green" }[status] || "blue";
 }
 
 // 四议两公开: the six stages as a progress line on the topics whose category follows them
@@ -151,7 +147,8 @@ frappe.ui.form.on("Consultation Topic", {
 					}
 				}
 				if (can_refer && (!referral || referral.status === "Sent Back")) {
-					if (["Draft", "Accepted", "Awaiting Second Round", "In Consultation"].includes(frm.doc.status)) {
+					const referable = community_consultation.life_cycle.states(frm.doctype, "referable");
+					if (referable.includes(frm.doc.status)) {
 						frm.add_custom_button(__("Refer to Township"), () =>
 							frappe.new_doc("Township Referral", { topic: frm.doc.name })
 						);

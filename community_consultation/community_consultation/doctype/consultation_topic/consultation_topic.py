@@ -12,13 +12,15 @@ from community_consultation.permissions import whitelist_action
 from community_consultation.procedure.controller import ProcedureDocument
 from community_consultation.procedure.lifecycle import LifeCycle, State
 from community_consultation.procedure.online_proposals import after_topic_insert, before_topic_insert
+from community_consultation.procedure.results import (
+	CONSENSUS,
+	NO_CONSENSUS,
+	NOT_PASSED,
+	REFERRED,
+	sql_literal,
+)
 from community_consultation.procedure.text_policy import sanitize_rich_text
 from community_consultation.units.tree import get_consultation_level
-
-# statuses in which the topic takes no further session
-CLOSED_TO_SESSIONS = ("Draft", "Rejected", "Escalated", "Referred", "Agreed", "Closed")
-# accepted and not yet settled: the workspace's "open topics"
-OPEN_STATES = ("Accepted", "In Consultation", "Awaiting Second Round", "Referred")
 
 
 def _accepted_with(fact):
@@ -28,6 +30,13 @@ def _accepted_with(fact):
 
 _LAST_RESULT = """(select s.result from `tabConsultation Session` s where s.topic = {t}.name
 	and s.docstatus = 1 order by s.round_no desc limit 1)"""
+
+
+def _last_result_is(result: str) -> str:
+	"""The SQL fact: the topic's last concluded session ended with `result`."""
+	return _LAST_RESULT + " = " + sql_literal(result)
+
+
 _OPEN_SESSION = (
 	"exists(select 1 from `tabConsultation Session` s where s.topic = {t}.name and s.docstatus = 0)"
 )
@@ -57,12 +66,13 @@ class EscalationError(frappe.ValidationError):
 
 
 # §二(一): a concluded, quorate meeting voted the matter down (community_meeting.py)
-_NOT_ADOPTED = """exists(select 1 from `tabMeeting Agenda Item` mi join `tabCommunity Meeting` m
-	on m.name = mi.parent and mi.parenttype = 'Community Meeting' where mi.topic = {t}.name
-	and m.docstatus = 1 and m.quorate = 1 and mi.result = 'Not Passed')"""
-NOT_PASSED = "Not Passed"
+_NOT_ADOPTED = f"""exists(select 1 from `tabMeeting Agenda Item` mi join `tabCommunity Meeting` m
+	on m.name = mi.parent and mi.parenttype = 'Community Meeting' where mi.topic = {{t}}.name
+	and m.docstatus = 1 and m.quorate = 1 and mi.result = {sql_literal(NOT_PASSED)})"""
 
-# §二(五), 二(六): a topic's states, judged in this order (community_consultation/procedure/lifecycle.py)
+# §二(五), 二(六): a topic's states, judged in this order (community_consultation/procedure/lifecycle.py).
+# What each allows: a new session only while accepted and unsettled (§二(五)1, 3); a referral to the
+# township only before the village settled it or passed it on (§三(二)); the proposer's stage (三(二)).
 LIFE_CYCLE = LifeCycle(
 	"Consultation Topic",
 	(
@@ -72,21 +82,30 @@ LIFE_CYCLE = LifeCycle(
 			"{t}.review_decision = 'Rejected'",
 			_lt("the Party organisation's review has not rejected the topic"),
 			milestone=2,
+			colour="red",
+			resident_stage="Not Accepted",
 		),
 		State(
 			"Draft",
 			lambda doc: doc.review_decision != "Accepted",
 			"ifnull({t}.review_decision, '') not in ('Accepted', 'Rejected')",
+			colour="gray",
+			referable=True,
+			resident_stage="Received",
 		),
 		State(
 			"Escalated",
 			_accepted_with(lambda doc: bool(doc.escalated_topic())),
 			"exists(select 1 from `tabConsultation Topic` e where e.escalated_from = {t}.name)",
+			colour="yellow",
+			resident_stage="In Consultation",
 		),
 		State(
 			"Not Adopted",
 			_accepted_with(lambda doc: NOT_PASSED in doc.meeting_results()),
 			_NOT_ADOPTED,
+			colour="red",
+			resident_stage="Not Adopted",
 		),
 		State(
 			"Closed",
@@ -94,27 +113,48 @@ LIFE_CYCLE = LifeCycle(
 				lambda doc: doc.outcome_statuses() and all(s == "Implemented" for s in doc.outcome_statuses())
 			),
 			_FILED_OUTCOME + ") and not " + _FILED_OUTCOME + " and o.status != 'Implemented')",
+			colour="green",
+			resident_stage="Closed",
 		),
 		State(
 			"Agreed",
 			_accepted_with(
 				lambda doc: (
 					bool(doc.outcome_statuses())
-					or (not doc.has_open_session() and doc.last_result() == "Consensus")
+					or (not doc.has_open_session() and doc.last_result() == CONSENSUS)
 				)
 			),
-			_FILED_OUTCOME + ") or (not " + _OPEN_SESSION + " and " + _LAST_RESULT + " = 'Consensus')",
+			_FILED_OUTCOME + ") or (not " + _OPEN_SESSION + " and " + _last_result_is(CONSENSUS) + ")",
+			colour="cyan",
+			resident_stage="Agreed",
 		),
-		State("In Consultation", _accepted_with(lambda doc: doc.has_open_session()), _OPEN_SESSION),
+		State(
+			"In Consultation",
+			_accepted_with(lambda doc: doc.has_open_session()),
+			_OPEN_SESSION,
+			colour="purple",
+			takes_sessions=True,
+			referable=True,
+			open=True,
+			resident_stage="In Consultation",
+		),
 		State(
 			"Awaiting Second Round",
-			_accepted_with(lambda doc: doc.last_result() == "No Consensus"),
-			_LAST_RESULT + " = 'No Consensus'",
+			_accepted_with(lambda doc: doc.last_result() == NO_CONSENSUS),
+			_last_result_is(NO_CONSENSUS),
+			colour="orange",
+			takes_sessions=True,
+			referable=True,
+			open=True,
+			resident_stage="In Consultation",
 		),
 		State(
 			"Referred",
-			_accepted_with(lambda doc: doc.last_result() == "Referred to Villagers' Meeting"),
-			_LAST_RESULT + " = 'Referred to Villagers'' Meeting'",
+			_accepted_with(lambda doc: doc.last_result() == REFERRED),
+			_last_result_is(REFERRED),
+			colour="yellow",
+			open=True,
+			resident_stage="In Consultation",
 		),
 		State(
 			"Accepted",
@@ -122,6 +162,11 @@ LIFE_CYCLE = LifeCycle(
 			"{t}.review_decision = 'Accepted'",
 			_lt("the Party organisation's review has not accepted the topic"),
 			milestone=2,
+			colour="blue",
+			takes_sessions=True,
+			referable=True,
+			open=True,
+			resident_stage="Accepted",
 		),
 	),
 	base_states=("Draft", "Party Review"),
@@ -342,7 +387,7 @@ class ConsultationTopic(ProcedureDocument):
 				EscalationError,
 			)
 		last = get_last_concluded_session(self.name)
-		if not last or last.result != "No Consensus":
+		if not last or last.result != NO_CONSENSUS:
 			frappe.throw(
 				_(
 					"A building-level topic is escalated only after a concluded session ended without consensus."

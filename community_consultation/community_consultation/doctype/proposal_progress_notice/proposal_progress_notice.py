@@ -25,6 +25,7 @@ class ProposalProgressNotice(PayloadGuard, Document):
 			"Not Accepted",
 			"Accepted",
 			"In Consultation",
+			"Not Adopted",
 			"Agreed",
 			"Decided",
 			"Outcome Public",

@@ -32,6 +32,7 @@ from community_consultation.overrides.row_locking import ensure_series_row, lock
 from community_consultation.permissions import whitelist_action
 from community_consultation.procedure.controller import ProcedureDocument
 from community_consultation.procedure.lifecycle import LifeCycle, State, correction_states
+from community_consultation.procedure.results import NOT_DECIDED, NOT_PASSED, PASSED
 
 VILLAGERS_MEETING = "Villagers' Meeting"
 VILLAGERS_REPRESENTATIVES = "Villagers' Representatives' Meeting"
@@ -98,11 +99,6 @@ def quorum_summary(meeting) -> str:
 	return line
 
 
-PASSED = "Passed"
-NOT_PASSED = "Not Passed"
-NOT_DECIDED = "Not Decided"
-
-
 class MeetingKindUnitError(frappe.ValidationError):
 	"""A kind of meeting held in a unit that holds no such meeting."""
 
@@ -160,12 +156,19 @@ LIFE_CYCLE = LifeCycle(
 			"Not Quorate",
 			lambda doc: doc.docstatus == 1 and not cint(doc.quorate),
 			"{t}.docstatus = 1 and {t}.quorate = 0",
+			colour="orange",
 		),
-		State("Concluded", lambda doc: doc.docstatus == 1, "{t}.docstatus = 1 and {t}.quorate = 1"),
+		State(
+			"Concluded",
+			lambda doc: doc.docstatus == 1,
+			"{t}.docstatus = 1 and {t}.quorate = 1",
+			colour="green",
+		),
 		State(
 			"Notice Published",
 			lambda doc: bool(doc.notice_published_on),
 			"{t}.docstatus = 0 and {t}.notice_published_on is not null",
+			colour="blue",
 		),
 		State("Draft", lambda doc: True, "{t}.docstatus = 0"),
 	),

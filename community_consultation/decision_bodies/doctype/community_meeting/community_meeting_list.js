@@ -1,14 +1,5 @@
 frappe.listview_settings["Community Meeting"] = {
 	add_fields: ["status", "quorate", "meeting_kind", "community_unit"],
-	get_indicator(doc) {
-		const colours = {
-			Draft: "gray",
-			"Notice Published": "blue",
-			Concluded: "green",
-			"Not Quorate": "orange",
-			Corrected: "gray",
-			Cancelled: "red",
-		};
-		return [__(doc.status), colours[doc.status] || "gray", "status,=," + doc.status];
-	},
+	// the colours of the life-cycle table (procedure/lifecycle.py, public/js/life_cycle.js)
+	get_indicator: community_consultation.life_cycle.indicator("Community Meeting"),
 };

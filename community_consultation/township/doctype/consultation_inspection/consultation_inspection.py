@@ -12,10 +12,54 @@ from community_consultation.notices.recipients import unit_users, user_recipient
 from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
 from community_consultation.overrides.row_locking import RowLocking
 from community_consultation.permissions import validate_unit_access, whitelist_action
+from community_consultation.procedure.lifecycle import LifeCycle, State
 from community_consultation.procedure.scheduling import each_on_its_own
+from community_consultation.setup.roles import (
+	COMMUNITY_SECRETARY,
+	CONSULTATION_ADMINISTRATOR,
+	SUPERVISION_COMMITTEE_MEMBER,
+	SYSTEM_MANAGER,
+	TOWNSHIP_OFFICER,
+)
 from community_consultation.units.tree import VILLAGE_TYPES, unit_type
 
-INSPECTORS = ("Township Officer", "Consultation Administrator", "System Manager")
+INSPECTORS = (TOWNSHIP_OFFICER, CONSULTATION_ADMINISTRATOR, SYSTEM_MANAGER)
+
+
+_OPEN_CORRECTION = """exists(select 1 from `tabInspection Correction` c where c.parent = {t}.name
+	and c.parenttype = 'Consultation Inspection' and c.closed_on is null"""
+
+# §三(三): an inspection's states, judged in this order (community_consultation/procedure/lifecycle.py),
+# once its corrections' own statuses are set (`set_status`); those with corrections still to close are
+# `open` (the daily job and the township's overview follow them)
+LIFE_CYCLE = LifeCycle(
+	"Consultation Inspection",
+	(
+		State("Cancelled", lambda doc: doc.docstatus == 2, "{t}.docstatus = 2", colour="red"),
+		State("Draft", lambda doc: doc.docstatus == 0, "{t}.docstatus = 0", colour="gray"),
+		State(
+			"No Corrections",
+			lambda doc: not doc.corrections,
+			"""not exists(select 1 from `tabInspection Correction` c where c.parent = {t}.name
+			and c.parenttype = 'Consultation Inspection')""",
+			colour="green",
+		),
+		State(
+			"Corrections Closed",
+			lambda doc: all(row.status == "Closed" for row in doc.corrections),
+			"not " + _OPEN_CORRECTION + ")",
+			colour="green",
+		),
+		State(
+			"Corrections Overdue",
+			lambda doc: any(row.status == "Overdue" for row in doc.corrections),
+			_OPEN_CORRECTION + " and c.deadline < {today})",
+			colour="red",
+			open=True,
+		),
+		State("Corrections Open", lambda doc: True, "1 = 1", colour="orange", open=True),
+	),
+)
 
 
 class InspectionUnitError(frappe.ValidationError):
@@ -70,6 +114,8 @@ class ConsultationInspection(PayloadGuard, RowLocking, Document):
 		]
 	# end: auto-generated types
 
+	LIFE_CYCLE = LIFE_CYCLE
+
 	def before_validate(self):
 		validate_field_types(self)
 
@@ -91,7 +137,7 @@ class ConsultationInspection(PayloadGuard, RowLocking, Document):
 		self.db_set("status", self.status, update_modified=False)
 
 	def on_cancel(self):
-		self.db_set("status", "Cancelled", update_modified=False)
+		self.db_set("status", LIFE_CYCLE.status(self), update_modified=False)
 
 	def validate_inspectors_record(self):
 		"""§三(三): the inspection is recorded by the township's or county's staff."""
@@ -166,18 +212,7 @@ class ConsultationInspection(PayloadGuard, RowLocking, Document):
 				row.status = "Closed"
 			else:
 				row.status = "Overdue" if self.docstatus == 1 and getdate(row.deadline) < today else "Open"
-		if self.docstatus == 2:
-			self.status = "Cancelled"
-		elif self.docstatus == 0:
-			self.status = "Draft"
-		elif not self.corrections:
-			self.status = "No Corrections"
-		elif all(row.status == "Closed" for row in self.corrections):
-			self.status = "Corrections Closed"
-		elif any(row.status == "Overdue" for row in self.corrections):
-			self.status = "Corrections Overdue"
-		else:
-			self.status = "Corrections Open"
+		self.status = LIFE_CYCLE.status(self)
 
 	@whitelist_action
 	def close_correction(self, row: str):
@@ -213,7 +248,7 @@ class ConsultationInspection(PayloadGuard, RowLocking, Document):
 def notify_correction_overdue(inspection, row):
 	"""§三(三): the inspectors, the village's secretary and the supervision committee hear of a correction
 	past its deadline (once per correction and deadline), as of an overdue outcome."""
-	roles = ("Township Officer", "Community Secretary", "Supervision Committee Member")
+	roles = (TOWNSHIP_OFFICER, COMMUNITY_SECRETARY, SUPERVISION_COMMITTEE_MEMBER)
 	users = unit_users(inspection.community_unit, roles, inspection.doctype)
 	return send_notice(
 		CORRECTION_OVERDUE,
@@ -234,7 +269,7 @@ def follow_open_corrections(today=None):
 	"""Daily job: corrections past their deadline become Overdue (each inspection on its own)."""
 	names = frappe.get_all(
 		"Consultation Inspection",
-		filters={"docstatus": 1, "status": ("in", ("Corrections Open", "Corrections Overdue"))},
+		filters={"docstatus": 1, "status": ("in", LIFE_CYCLE.names(open=True))},
 		pluck="name",
 	)
 	return each_on_its_own(

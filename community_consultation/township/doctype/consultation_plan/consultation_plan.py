@@ -15,6 +15,7 @@ from community_consultation.overrides.payload_guard import PayloadGuard, validat
 from community_consultation.overrides.row_locking import RowLocking
 from community_consultation.permissions import validate_unit_access
 from community_consultation.procedure.scheduling import each_on_its_own
+from community_consultation.setup.roles import COMMITTEE_CLERK, COMMUNITY_SECRETARY
 from community_consultation.units.tree import VILLAGE_TYPES, unit_type
 
 # planned dates kept: a concluded session of the unit (or beneath it) that started on the planned day
@@ -143,7 +144,7 @@ class ConsultationPlan(PayloadGuard, RowLocking, Document):
 		today = getdate(today or nowdate())
 		ahead = cint(self.reminder_days)
 		users = unit_users(
-			self.community_unit, ("Committee Clerk", "Community Secretary"), "Consultation Session"
+			self.community_unit, (COMMITTEE_CLERK, COMMUNITY_SECRETARY), "Consultation Session"
 		)
 		recipients = [r for r in (user_recipient(u) for u in users) if r]
 		for row in self.dates:

@@ -12,9 +12,38 @@ from community_consultation.notices.recipients import unit_users, user_recipient
 from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
 from community_consultation.overrides.row_locking import RowLocking
 from community_consultation.permissions import validate_unit_access, whitelist_action
+from community_consultation.procedure.lifecycle import LifeCycle, State
 from community_consultation.procedure.scheduling import each_on_its_own
+from community_consultation.setup.roles import COMMITTEE_CLERK, COMMUNITY_SECRETARY, TOWNSHIP_OFFICER
 from community_consultation.township.queries import report_status
 from community_consultation.units.tree import NotATownshipError, is_township, validate_village_of_township
+
+_AWAITING_REPORT = """exists(select 1 from `tabTownship Assignment Village` v where v.parent = {t}.name
+	and v.parenttype = 'Township Assignment' and v.reported_on is null)"""
+
+# §三(二), 二(六): an entrusted matter's states, judged in this order (community_consultation/procedure/
+# lifecycle.py), once its villages' report statuses are set (`set_report_statuses`); those still waiting
+# on a report back are `open` (the daily job follows them)
+LIFE_CYCLE = LifeCycle(
+	"Township Assignment",
+	(
+		State("Draft", lambda doc: not doc.assigned_on, "{t}.assigned_on is null", colour="gray"),
+		State(
+			"Reported Back",
+			lambda doc: all(row.reported_on for row in doc.villages),
+			"not " + _AWAITING_REPORT,
+			colour="green",
+		),
+		State(
+			"Overdue",
+			lambda doc: any(row.report_status == "Overdue" for row in doc.villages),
+			_AWAITING_REPORT + " and {t}.report_back_by < {today}",
+			colour="red",
+			open=True,
+		),
+		State("Assigned", lambda doc: True, "1 = 1", colour="blue", open=True),
+	),
+)
 
 
 class ReportBackDateError(frappe.ValidationError):
@@ -52,6 +81,8 @@ class TownshipAssignment(PayloadGuard, RowLocking, Document):
 		title: DF.Data
 		villages: DF.Table[TownshipAssignmentVillage]
 	# end: auto-generated types
+
+	LIFE_CYCLE = LIFE_CYCLE
 
 	def before_validate(self):
 		validate_field_types(self)
@@ -109,15 +140,7 @@ class TownshipAssignment(PayloadGuard, RowLocking, Document):
 	def set_report_statuses(self, today=None):
 		for row in self.villages:
 			row.report_status = report_status(self.report_back_by, row.reported_on, today)
-		self.status = self.overall_status()
-
-	def overall_status(self) -> str:
-		if not self.assigned_on:
-			return "Draft"
-		statuses = {row.report_status for row in self.villages}
-		if statuses <= {"Reported on Time", "Reported Late"}:
-			return "Reported Back"
-		return "Overdue" if "Overdue" in statuses else "Assigned"
+		self.status = LIFE_CYCLE.status(self)
 
 	@whitelist_action
 	def assign(self) -> list[str]:
@@ -181,8 +204,8 @@ class TownshipAssignment(PayloadGuard, RowLocking, Document):
 
 def notify_report_back_overdue(assignment, row):
 	"""The township's officers and the village's secretary hear of a report back that is overdue."""
-	users = unit_users(assignment.community_unit, ("Township Officer",), assignment.doctype)
-	users += unit_users(row.village, ("Community Secretary", "Committee Clerk"), "Consultation Topic")
+	users = unit_users(assignment.community_unit, (TOWNSHIP_OFFICER,), assignment.doctype)
+	users += unit_users(row.village, (COMMUNITY_SECRETARY, COMMITTEE_CLERK), "Consultation Topic")
 	recipients = [r for r in (user_recipient(u) for u in dict.fromkeys(users)) if r]
 	return send_notice(
 		REPORT_BACK_OVERDUE,
@@ -203,7 +226,7 @@ def follow_report_backs(today=None):
 	names = frappe.get_all(
 		"Township Assignment",
 		filters={
-			"status": ("in", ("Assigned", "Overdue")),
+			"status": ("in", LIFE_CYCLE.names(open=True)),
 			"report_back_by": ("<", getdate(today or nowdate())),
 		},
 		pluck="name",

@@ -6,12 +6,31 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import nowdate
 
+from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
+	LIFE_CYCLE as TOPIC_LIFE_CYCLE,
+)
 from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
 from community_consultation.permissions import unit_scope, validate_unit_access, whitelist_action
+from community_consultation.procedure.lifecycle import LifeCycle, State
 from community_consultation.units.tree import VILLAGE_TYPES, township_of, unit_in_ranges, unit_type
 
-# a village topic in these states is no longer the village's to refer
-NOT_REFERABLE = ("Rejected", "Escalated", "Referred", "Agreed", "Closed")
+# §三(二): a referral's states, judged in this order (community_consultation/procedure/lifecycle.py); the
+# township's decision (Take Up, Send Back) brings the facts. A referral awaiting the township or taken up
+# holds the topic (`open`): the topic is not referred again.
+LIFE_CYCLE = LifeCycle(
+	"Township Referral",
+	(
+		State(
+			"Taken Up",
+			lambda doc: bool(doc.township_topic),
+			"ifnull({t}.township_topic, '') != ''",
+			colour="green",
+			open=True,
+		),
+		State("Sent Back", lambda doc: bool(doc.decided_on), "{t}.decided_on is not null", colour="orange"),
+		State("Awaiting Township", lambda doc: True, "1 = 1", colour="blue", open=True),
+	),
+)
 
 
 class ReferralNotAllowedError(frappe.ValidationError):
@@ -57,6 +76,8 @@ class TownshipReferral(PayloadGuard, Document):
 		township_topic: DF.Link | None
 	# end: auto-generated types
 
+	LIFE_CYCLE = LIFE_CYCLE
+
 	def before_validate(self):
 		validate_field_types(self)
 
@@ -66,27 +87,28 @@ class TownshipReferral(PayloadGuard, Document):
 		if self.is_new():
 			self.validate_topic_referable()
 			self.validate_not_referred_already()
-			self.status = "Awaiting Township"
 			self.referred_on = nowdate()
 			for field in ("decided_on", "decided_by", "decision_reason", "township_topic"):
 				self.set(field, None)
 		else:
 			self.validate_decision_unchanged()
 		self.validate_reason()
+		self.status = LIFE_CYCLE.status(self)
 
 	def set_units(self):
 		self.community_unit = frappe.db.get_value("Consultation Topic", self.topic, "community_unit")
 		self.township = township_of(self.community_unit)
 
 	def validate_topic_referable(self):
-		"""§三(二): a village's or community's own open topic, with no session under way, is referred."""
+		"""§三(二): a village's or community's own topic, in a state its life-cycle table marks referable
+		(not once settled, escalated, referred to the meeting or voted down), with no session under way."""
 		if unit_type(self.community_unit) not in VILLAGE_TYPES or not self.township:
 			frappe.throw(
 				_("Only a topic of a village or community is referred to the township."),
 				ReferralNotAllowedError,
 			)
 		status = frappe.db.get_value("Consultation Topic", self.topic, "status")
-		if status in NOT_REFERABLE:
+		if status not in TOPIC_LIFE_CYCLE.names(referable=True):
 			frappe.throw(
 				_("The topic is {0}: it can no longer be referred to the township.").format(_(status)),
 				ReferralNotAllowedError,
@@ -103,7 +125,7 @@ class TownshipReferral(PayloadGuard, Document):
 			"Township Referral",
 			{
 				"topic": self.topic,
-				"status": ("in", ("Awaiting Township", "Taken Up")),
+				"status": ("in", LIFE_CYCLE.names(open=True)),
 				"name": ("!=", self.name),
 			},
 		)
@@ -175,7 +197,6 @@ class TownshipReferral(PayloadGuard, Document):
 		)
 		topic.allow_procedure_facts("escalated_from", "escalation_record")
 		topic.insert()
-		self.status = "Taken Up"
 		self.township_topic = topic.name
 		self.decide()
 		village_topic.update_status()
@@ -189,7 +210,6 @@ class TownshipReferral(PayloadGuard, Document):
 			frappe.throw(_("The township has already decided on this referral."), ReferralDecidedError)
 		if not (reason or "").strip():
 			frappe.throw(_("Give the reason for sending the topic back to the village."))
-		self.status = "Sent Back"
 		self.decision_reason = reason
 		self.decide()
 		return self.status

@@ -7,7 +7,7 @@ const TOWNSHIP_OVERVIEW_LISTS = {
 		"Consultation Topic",
 		{
 			community_unit: village,
-			status: ["in", ["Accepted", "In Consultation", "Awaiting Second Round", "Referred"]],
+			status: ["in", community_consultation.life_cycle.states("Consultation Topic", "open")],
 		},
 	],
 	sessions_this_month: (village) => [
@@ -21,7 +21,7 @@ const TOWNSHIP_OVERVIEW_LISTS = {
 	],
 	open_corrections: (village) => [
 		"Consultation Inspection",
-		{ community_unit: village, status: ["in", ["Corrections Open", "Corrections Overdue"]] },
+		{ community_unit: village, status: ["in", community_consultation.life_cycle.states("Consultation Inspection", "open")] },
 	],
 };
 

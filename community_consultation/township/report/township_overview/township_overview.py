@@ -13,12 +13,14 @@ from frappe.utils import add_months, get_first_day, get_last_day, getdate, nowda
 from community_consultation.community_consultation.doctype.consultation_outcome.consultation_outcome import (
 	LIFE_CYCLE as OUTCOME_LIFE_CYCLE,
 )
+from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
+	LIFE_CYCLE as TOPIC_LIFE_CYCLE,
+)
 from community_consultation.permissions import unit_condition_sql
 from community_consultation.township.queries import silent_village_months
 from community_consultation.units import tree as unit_tree
 from community_consultation.units.tree import VILLAGE_TYPES
 
-OPEN_TOPIC_STATUSES = ("Accepted", "In Consultation", "Awaiting Second Round", "Referred")
 OPEN_CORRECTIONS = ("Open", "Overdue")
 
 
@@ -97,7 +99,7 @@ def get_data(filters) -> list[dict]:
 		order by v.lft""",
 		{
 			"types": VILLAGE_TYPES,
-			"open_topics": OPEN_TOPIC_STATUSES,
+			"open_topics": TOPIC_LIFE_CYCLE.names(open=True),
 			"open_corrections": OPEN_CORRECTIONS,
 			"month_start": get_first_day(today),
 			"month_end": get_last_day(today),

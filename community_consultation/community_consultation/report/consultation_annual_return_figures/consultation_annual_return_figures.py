@@ -48,7 +48,7 @@ FIGURE_SOURCES = {
 
 def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
-	check_unit_scope("Yearly Consultation Return", filters)
+	check_unit_scope("Consultation Annual Return Figures", filters)
 	from_date, to_date = get_period(filters)
 	rows, categories, forms = return_rows(from_date, to_date, unit=filters.get("community_unit"))
 	hidden = hidden_figures(forms)

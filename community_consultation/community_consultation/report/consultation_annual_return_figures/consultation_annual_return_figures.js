@@ -1,7 +1,7 @@
 // Copyright (c) 2026, community_consultation developers and contributors
 // For license information, please see license.txt
 
-frappe.query_reports["Yearly Consultation Return"] = {
+frappe.query_reports["Consultation Annual Return Figures"] = {
 	filters: [
 		{
 			fieldname: "year",

@@ -3,7 +3,7 @@
 
 import frappe
 
-from community_consultation.community_consultation.report.yearly_consultation_return.yearly_consultation_return import (
+from community_consultation.community_consultation.report.consultation_annual_return_figures.consultation_annual_return_figures import (
 	execute,
 )
 from community_consultation.reporting.figures import RETURN_FIGURES
@@ -132,7 +132,7 @@ class TestYearlyConsultationReturn(ReportDataTestCase):
 
 		self.as_restricted_user(self.data.units.building, role="Building Head")
 		self.assertRaises(
-			frappe.PermissionError, run, "Yearly Consultation Return", filters={"year": self.year}
+			frappe.PermissionError, run, "Consultation Annual Return Figures", filters={"year": self.year}
 		)
 		columns, data, _summary = self.run_report()
 		self.assertEqual(data[0]["topics"], 1)
@@ -170,7 +170,7 @@ class TestYearlyConsultationReturn(ReportDataTestCase):
 
 		frappe.form_dict.update(
 			{
-				"report_name": "Yearly Consultation Return",
+				"report_name": "Consultation Annual Return Figures",
 				"file_format_type": "CSV",
 				"filters": frappe.as_json({"year": self.year, "community_unit": self.data.units.township}),
 				"visible_idx": "[]",
