@@ -12,7 +12,7 @@ from community_consultation.notices.recipients import unit_users, user_recipient
 from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
 from community_consultation.overrides.row_locking import RowLocking
 from community_consultation.permissions import validate_unit_access, whitelist_action
-from community_consultation.procedure.scheduling import each_on_its_own
+from community_consultation.procedure.scheduling import follow_the_calendar
 from community_consultation.units.tree import VILLAGE_TYPES, unit_type
 
 INSPECTORS = ("Township Officer", "Consultation Administrator", "System Manager")
@@ -237,9 +237,4 @@ def follow_open_corrections(today=None):
 		filters={"docstatus": 1, "status": ("in", ("Corrections Open", "Corrections Overdue"))},
 		pluck="name",
 	)
-	return each_on_its_own(
-		"Consultation Inspection",
-		names,
-		lambda doc: doc.follow_the_calendar(today),
-		_("Inspection follow-up failed"),
-	)
+	return follow_the_calendar("Consultation Inspection", names, _("Inspection follow-up failed"), today)
