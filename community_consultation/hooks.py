@@ -27,8 +27,12 @@ website_context = {"favicon": "/assets/community_consultation/images/platform-lo
 # desk: tell the clerk when a request failed without an answer the desk can show
 app_include_js = "community_consultation.bundle.js"
 
-# the desk tells a staff user without a unit why they see nothing (permissions.lacks_unit)
-boot_session = "community_consultation.permissions.boot_session"
+boot_session = [
+	# the desk tells a staff user without a unit why they see nothing (permissions.lacks_unit)
+	"community_consultation.permissions.boot_session",
+	# a user whose roles are all the app's sees the app's workspace, not Frappe's (overrides/workspaces.py)
+	"community_consultation.overrides.workspaces.boot_session",
+]
 
 before_install = "community_consultation.install.before_install"
 after_install = "community_consultation.install.after_install"
@@ -140,11 +144,15 @@ override_whitelisted_methods = {
 	"frappe.model.workflow.get_transitions": "community_consultation.overrides.desk_endpoints.get_transitions",
 	"frappe.desk.form.load.getdoc": "community_consultation.overrides.desk_endpoints.getdoc",
 	"frappe.desk.form.load.get_docinfo": "community_consultation.overrides.desk_endpoints.get_docinfo",
-	# reads on the replica; the county's and the city's yearly return prepared, kept to its unit scope
+	# a user whose roles are all the app's sees the app's workspace, not Frappe's (overrides/workspaces.py)
+	"frappe.desk.desktop.get_workspace_sidebar_items": "community_consultation.overrides.workspaces.get_workspace_sidebar_items",
+	# the app's cards and reports read on the replica; the county's and the city's yearly return prepared,
+	# kept to its unit scope; other apps' reports and cards untouched (overrides/read_only_endpoints.py)
 	"frappe.desk.query_report.run": "community_consultation.overrides.prepared_returns.run",
 	"frappe.desk.query_report.export_query": "community_consultation.overrides.read_only_endpoints.export_query",
 	"frappe.desk.doctype.number_card.number_card.get_result": "community_consultation.overrides.read_only_endpoints.number_card_result",
 	"frappe.desk.doctype.number_card.number_card.get_percentage_difference": "community_consultation.overrides.read_only_endpoints.number_card_percentage_difference",
 }
 
+# a resident's upload, or an upload to the app's DocTypes, at most consultation_max_attachment_mb
 before_write_file = "community_consultation.portal.web_form.refuse_oversized_upload"

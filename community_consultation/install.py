@@ -2,9 +2,9 @@ import frappe
 
 from community_consultation.setup.branding import apply_branding
 from community_consultation.setup.defaults import create_defaults
-from community_consultation.setup.desk import restrict_frappe_workspaces, unrestrict_frappe_workspaces
+from community_consultation.setup.desk import unrestrict_frappe_workspaces
 from community_consultation.setup.roles import create_roles, delete_roles
-from community_consultation.setup.site import hide_error_tracebacks
+from community_consultation.setup.site import guest_pages_in_browser_language, hide_error_tracebacks
 from community_consultation.setup.workflows import create_default_workflows, delete_app_workflows
 
 
@@ -16,8 +16,8 @@ def after_install():
 	create_roles()
 	create_defaults()
 	create_default_workflows()
-	restrict_frappe_workspaces()
 	hide_error_tracebacks()
+	guest_pages_in_browser_language()
 	apply_branding(keep_existing=True)
 
 

@@ -89,17 +89,30 @@ def unit_condition_sql(field_sql: str, user: str | None = None, doctype: str | N
 	return unit_tree.units_within_sql(field_sql, unit_scope(user, doctype))
 
 
+def is_app_module(module: str | None) -> bool:
+	"""A Frappe module of this app (Community Consultation, Decision Bodies, Township)."""
+	return bool(module) and frappe.local.module_app.get(frappe.scrub(module)) == "community_consultation"
+
+
+def is_app_doctype(doctype: str | None) -> bool:
+	"""A DocType of this app. What the app changes in Frappe's behaviour acts on these, and other apps'
+	DocTypes keep Frappe's own (docs/site-wide-changes.md)."""
+	if not doctype or not isinstance(doctype, str):
+		return False
+	return frappe.local_cache(
+		"consultation_app_doctype",
+		doctype,
+		lambda: is_app_module(frappe.db.get_value("DocType", doctype, "module")),
+	)
+
+
 def is_unit_bound(doctype: str | None) -> bool:
 	"""A DocType of this app whose records belong to a unit (Community Unit itself included)."""
 	if not doctype:
 		return False
-
-	def find() -> bool:
-		module = frappe.db.get_value("DocType", doctype, "module")
-		app = frappe.local.module_app.get(frappe.scrub(module)) if module else None
-		return app == "community_consultation" and bool(unit_field(doctype))
-
-	return frappe.local_cache("consultation_unit_bound", doctype, find)
+	return frappe.local_cache(
+		"consultation_unit_bound", doctype, lambda: is_app_doctype(doctype) and bool(unit_field(doctype))
+	)
 
 
 def no_unit_query_conditions(user: str | None = None, doctype: str | None = None) -> str:

@@ -216,3 +216,34 @@ def test_a_prepared_return_whose_job_is_gone_is_marked_failed():
 				job.delete()
 			frappe.delete_doc("Prepared Report", name, ignore_permissions=True, force=True)
 		frappe.db.commit()
+
+
+def export(**form) -> str:
+	"""A report's Export (`/api/method/frappe.desk.query_report.export_query`, as the desk posts it): the
+	CSV it sends, or "" when it has no data to export."""
+	import frappe.handler
+	from test_permissions import request
+
+	with request("POST", cmd="frappe.desk.query_report.export_query", **form):
+		frappe.handler.execute_cmd("frappe.desk.query_report.export_query")
+		content = frappe.local.response.get("filecontent")
+	return content.decode("utf-8-sig") if isinstance(content, bytes) else (content or "")
+
+
+def test_an_export_of_a_county_return_is_the_prepared_result_of_the_users_own_units(counties):
+	from frappe.desk import query_report
+
+	frappe_run = query_report.run
+	prepare(counties.officer_a, year_filters())
+	form = dict(
+		report_name=REPORT, file_format_type="CSV", filters=json.dumps(year_filters()), visible_idx="[]"
+	)
+	with as_user(counties.officer_a):
+		mine = export(**form)
+	assert counties.a.county in mine and counties.b.county not in mine
+	# B's export of the same filters finds no result prepared for B's units, and never A's
+	make_user(counties.officer_b, ["Township Officer", "Prepared Report User"], [counties.b.county])
+	with as_user(counties.officer_b):
+		assert counties.a.county not in export(**form)
+	frappe.clear_messages()
+	assert query_report.run is frappe_run

@@ -657,6 +657,7 @@ READS = {
 		"visible_idx": "[]",
 	},
 	"community_consultation.overrides.accounts.reset_password": None,  # tested on its own below
+	"community_consultation.overrides.workspaces.get_workspace_sidebar_items": lambda w: {},
 	"community_consultation.township.queries.township_matters": lambda w: {"unit": w.target.units.village_a},
 	"community_consultation.township.queries.links_of_topic": lambda w: {
 		"topic": _target(w, "Consultation Topic")

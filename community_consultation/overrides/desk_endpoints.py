@@ -15,13 +15,16 @@ What Frappe v15 lets through (the function replaced, in apps/frappe), and what i
 - global search, `search` (frappe/utils/global_search.py): rows of `__global_search` are filtered by
   DocType, never by record → each result is checked with `frappe.has_permission`;
 - dashboard charts, `get` (frappe/desk/doctype/dashboard_chart/dashboard_chart.py): results are cached
-  per chart for all users, and heatmaps count with `frappe.get_all` → a restricted user's chart is
-  computed afresh, limited to their units; a Group By chart of a Select field shows its groups in the
-  user's language, not as stored;
+  per chart for all users, and heatmaps count with `frappe.get_all` → a restricted user's chart of the
+  app (`is_app_chart`) is computed afresh, limited to their units; the app's charts are read on the
+  replica, in read-only mode (so Frappe does not stamp their "last synced"); a Group By chart of a Select
+  field shows its groups in the user's language, not as stored. Any other chart is Frappe's, untouched;
 - the sidebar's "Assigned To" counts, `get_group_by_count` (frappe/desk/listview.py), query without
   permissions → limited to the user's units;
 - `get_submitted_linked_docs` (frappe/desk/form/linked_with.py) lists the documents linked to any record
-  → only for a record the user may read;
+  (its own permission check throws nothing: a record the user may not read gets an answer too) → for a
+  record of the app, only when the user may read it, and no record of the app the user may not read
+  among the linked ones; a record of another app gets Frappe's own answer;
 - the form's workflow actions, `get_transitions` (frappe/model/workflow.py), check only that the user may
   read the record, so a user who reads a record they may not change (a village user reading the township's
   topic, a township officer reading a village's session) is offered actions that then fail → none for a
@@ -56,7 +59,7 @@ from frappe.utils import global_search as frappe_global_search
 from frappe.utils.data import make_filter_tuple
 
 from community_consultation.overrides.replica import replica_reads
-from community_consultation.permissions import unit_scope
+from community_consultation.permissions import is_app_doctype, is_app_module, unit_scope
 from community_consultation.units.tree import unit_field, units_within
 
 
@@ -144,14 +147,6 @@ def get_link_title(doctype: str, docname: str):
 	return search.get_link_title(doctype, docname)
 
 
-def is_app_doctype(doctype: str) -> bool:
-	return (
-		bool(doctype)
-		and frappe.db.exists("DocType", doctype)
-		and frappe.get_doctype_app(doctype) == ("community_consultation")
-	)
-
-
 @frappe.whitelist()
 def global_search(text: str, start: int = 0, limit: int = 20, doctype: str = ""):
 	"""Frappe's global search, keeping only the records the user may read."""
@@ -169,7 +164,6 @@ def _may_read(doctype: str, name: str) -> bool:
 
 
 @frappe.whitelist()
-@replica_reads
 def get_dashboard_chart(
 	chart_name=None,
 	chart=None,
@@ -182,23 +176,46 @@ def get_dashboard_chart(
 	heatmap_year=None,
 	refresh=None,
 ):
-	source = frappe.get_doc("Dashboard Chart", chart_name) if chart_name else frappe.parse_json(chart)
-	doctype = source.get("document_type") if source and source.get("chart_type") != "Report" else None
-	ranges = restricted_ranges(doctype)
 	kwargs = dict(
 		chart_name=chart_name,
 		chart=chart,
+		no_cache=no_cache,
 		filters=filters,
 		from_date=from_date,
 		to_date=to_date,
 		timespan=timespan,
 		time_interval=time_interval,
 		heatmap_year=heatmap_year,
+		refresh=refresh,
 	)
+	source = frappe.get_doc("Dashboard Chart", chart_name) if chart_name else frappe.parse_json(chart)
+	if not is_app_chart(source):
+		return dashboard_chart.get(**kwargs)
+	return app_dashboard_chart(source, **kwargs)
+
+
+def is_app_chart(source) -> bool:
+	"""A chart of this app, or one counting the app's records: only these are kept to the user's units,
+	read on the replica and relabelled; every other chart is Frappe's, "last synced" included."""
+	if not source:
+		return False
+	if is_app_module(source.get("module")) or is_app_doctype(source.get("document_type")):
+		return True
+	if source.get("chart_type") == "Report" and source.get("report_name"):
+		return is_app_module(frappe.db.get_value("Report", source.get("report_name"), "module"))
+	if source.get("chart_type") == "Custom" and source.get("source"):
+		return is_app_module(frappe.db.get_value("Dashboard Chart Source", source.get("source"), "module"))
+	return False
+
+
+@replica_reads
+def app_dashboard_chart(source, no_cache=None, refresh=None, **kwargs):
+	doctype = source.get("document_type") if source.get("chart_type") != "Report" else None
+	ranges = restricted_ranges(doctype)
 	if ranges is None:
 		return translated_groups(source, dashboard_chart.get(no_cache=no_cache, refresh=refresh, **kwargs))
 	# never the chart's shared cache; heatmaps count with frappe.get_all, so the units go in the filters
-	scoped = frappe.parse_json(filters) or frappe.parse_json(source.get("filters_json")) or []
+	scoped = frappe.parse_json(kwargs["filters"]) or frappe.parse_json(source.get("filters_json")) or []
 	if isinstance(scoped, dict):
 		scoped = [make_filter_tuple(doctype, key, value) for key, value in scoped.items()]
 	kwargs["filters"] = [*scoped, scope_filter(doctype, ranges)]
@@ -229,8 +246,17 @@ def get_group_by_count(doctype: str, current_filters: str, field: str):
 
 @frappe.whitelist()
 def get_submitted_linked_docs(doctype: str, name: str, ignore_doctypes_on_cancel_all=None):
-	frappe.has_permission(doctype, "read", name, throw=True)
-	return linked_with.get_submitted_linked_docs(doctype, name, ignore_doctypes_on_cancel_all)
+	"""Frappe's answer, except for the app's records: refused for a record of the app the user may not
+	read, and no record of the app the user may not read among the linked ones."""
+	if is_app_doctype(doctype):
+		frappe.has_permission(doctype, "read", name, throw=True)
+	result = linked_with.get_submitted_linked_docs(doctype, name, ignore_doctypes_on_cancel_all)
+	docs = [
+		d for d in result["docs"] if not is_app_doctype(d["doctype"]) or _may_read(d["doctype"], d["name"])
+	]
+	if len(docs) == len(result["docs"]):
+		return result
+	return {**result, "docs": docs, "count": len(docs)}
 
 
 @frappe.whitelist()

@@ -14,8 +14,9 @@ must never be shown to an officer of county B, even with the same filters. Here:
 - every Prepared Report of these reports carries the unit scope it was prepared for, as the filter
   `unit_scope` (the names of the user's allowed units, `*` for a user limited to none), set on the
   server when it is created (`stamp_unit_scope`, whatever the client sent);
-- `run` (replacing `frappe.desk.query_report.run`) looks results up with the asking user's own
-  `unit_scope`, refuses a named result of another scope, and ignores the client's `user`;
+- `run` (replacing `frappe.desk.query_report.run`; another app's report gets Frappe's `run` untouched)
+  looks results up with the asking user's own `unit_scope`, refuses a named result of another scope, and
+  ignores the client's `user`;
 - `has_permission` / `query_conditions` on Prepared Report keep another scope's results (their form,
   list, attachment and download) from the user; the job itself checks that its owner's scope is still
   the one stamped (`check_unit_scope`).
@@ -25,13 +26,13 @@ import json
 
 import frappe
 from frappe import _
-from frappe.desk.query_report import run as frappe_run  # Frappe's own, also while export_query swaps it
+from frappe.desk.query_report import run as frappe_run
 from frappe.utils import add_to_date, cint, flt, now_datetime, sbool
 from frappe.utils.background_jobs import get_jobs
 from rq import get_current_job
 
 from community_consultation.overrides.replica import replica_reads
-from community_consultation.permissions import unit_scope
+from community_consultation.permissions import is_app_module, unit_scope
 
 # reports whose county-wide and city-wide runs are prepared; {report name: DocType its scope is read for}
 SCOPED_PREPARED_REPORTS = {"Consultation Annual Return Figures": "Consultation Topic"}
@@ -111,7 +112,6 @@ def refuse_other_scope():
 
 
 @frappe.whitelist()
-@replica_reads
 def run(
 	report_name,
 	filters=None,
@@ -122,8 +122,34 @@ def run(
 	parent_field=None,
 	are_default_filters=True,
 ):
-	"""`frappe.desk.query_report.run` (read-only: on the replica where there is one), with the yearly
-	return prepared for a county or the city and live below, and prepared results kept to their scope."""
+	"""`frappe.desk.query_report.run`: Frappe's own for the reports of other apps; for the app's reports
+	`run_app_report`."""
+	arguments = dict(
+		filters=filters,
+		ignore_prepared_report=ignore_prepared_report,
+		custom_columns=custom_columns,
+		is_tree=is_tree,
+		parent_field=parent_field,
+		are_default_filters=are_default_filters,
+	)
+	if not is_app_module(frappe.get_cached_value("Report", report_name, "module")):
+		return frappe_run(report_name, user=user, **arguments)
+	return run_app_report(report_name, **arguments)
+
+
+@replica_reads
+def run_app_report(
+	report_name,
+	filters=None,
+	ignore_prepared_report=False,
+	custom_columns=None,
+	is_tree=False,
+	parent_field=None,
+	are_default_filters=True,
+):
+	"""A report of the app, read-only (on the replica where there is one), with the yearly return
+	prepared for a county or the city and live below, and prepared results kept to their scope; the
+	client's `user` is ignored."""
 	if report_name in SCOPED_PREPARED_REPORTS:
 		filters = _filters(filters)
 		named = filters.pop("prepared_report_name", None)

@@ -5,16 +5,22 @@ The rules of a proposal itself are the topic's (`procedure/online_proposals.py`)
 import frappe
 from frappe import _
 
+from community_consultation.permissions import is_app_doctype
 from community_consultation.procedure.online_proposals import SOURCE_CHANNEL, max_attachment_mb
+from community_consultation.setup.roles import ROLES
 
 WEB_FORM = "propose-a-consultation-topic"
 WEB_FORM_ROUTE = "propose-topic"
 
 
 def refuse_oversized_upload(file_size: int | None = None, **kwargs):
-	"""`before_write_file` hook: a website user (a resident) never stores a file larger than
-	`consultation_max_attachment_mb`, whichever way it is uploaded; refused before it is written."""
-	if not file_size or not _is_website_user(frappe.session.user):
+	"""`before_write_file` hook: a resident never stores a file larger than
+	`consultation_max_attachment_mb`, whichever way it is uploaded; refused before it is written.
+
+	Held to it: a website user with one of the app's roles (a resident), and any website user or guest
+	uploading to one of the app's DocTypes. Other uploads keep Frappe's own limit (System Settings'
+	`max_file_size`), so other apps on the site see no change (docs/site-wide-changes.md)."""
+	if not file_size or not held_to_attachment_limit(frappe.session.user):
 		return
 	limit = max_attachment_mb()
 	if file_size > limit * 1024 * 1024:
@@ -26,10 +32,14 @@ def refuse_oversized_upload(file_size: int | None = None, **kwargs):
 		)
 
 
-def _is_website_user(user: str) -> bool:
-	if user == "Guest":
+def held_to_attachment_limit(user: str) -> bool:
+	if user != "Guest" and frappe.get_cached_value("User", user, "user_type") == "System User":
+		return False
+	if user != "Guest" and set(frappe.get_roles(user)) & {role for role, _desk in ROLES}:
 		return True
-	return frappe.get_cached_value("User", user, "user_type") != "System User"
+	# the DocType an upload is attached to (`upload_file`, a File posted to /api/resource)
+	form = frappe.local.form_dict or {}
+	return is_app_doctype(form.get("attached_to_doctype")) or is_app_doctype(form.get("doctype"))
 
 
 def proposal_attachments(topic: str) -> list[dict]:

@@ -60,3 +60,13 @@ def hide_error_tracebacks():
 	guest or a resident must not read the code's paths, queries and values. Site-wide, deliberately; an
 	administrator may turn it on again while investigating."""
 	frappe.db.set_single_value("System Settings", "allow_error_traceback", 0)
+
+
+def guest_pages_in_browser_language():
+	"""Guests' pages follow the browser's language (`overrides/guest_language.py`) until an administrator
+	turns it off: set once, when the switch was never saved."""
+	if not frappe.db.sql(
+		"select 1 from `tabSingles` where doctype = %s and field = %s",
+		("Consultation Settings", "guest_pages_in_browser_language"),
+	):
+		frappe.db.set_single_value("Consultation Settings", "guest_pages_in_browser_language", 1)

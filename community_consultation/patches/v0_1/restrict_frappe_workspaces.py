@@ -1,5 +1,2 @@
-from community_consultation.setup.desk import restrict_frappe_workspaces
-
-
 def execute():
-	restrict_frappe_workspaces()
+	"""Superseded: Frappe's workspaces are no longer given roles (see unrestrict_frappe_workspaces)."""

@@ -1,7 +1,8 @@
 // The hidden live region of Frappe's autocomplete (awesomplete 1.1, which writes its status in English:
 // "Begin typing for results.", "3 results found", "…, list item 2 of 3") read out in the user's
-// language to screen-reader users, in the desk and on the web form. Loaded by the desk bundle and
-// by public_a11y.js.
+// language to screen-reader users, in the desk and on the web form. Loaded by the desk bundle and on
+// every website page (`web_include_js`). To re-check after a Frappe upgrade: focus a Link field in
+// Chinese and read the span[role=status] next to its input.
 (function () {
 	const tr = (text, args) => (window.__ ? window.__(text, args) : text.replace(/\{(\d)\}/g, (m, i) => args[i]));
 	const RULES = [
@@ -22,18 +23,20 @@
 			}
 		}
 	};
-	const observe = () => {
-		new MutationObserver((mutations) => {
-			for (const mutation of mutations) {
-				const target = mutation.target.nodeType === 3 ? mutation.target.parentElement : mutation.target;
-				if (target && target.matches && target.matches(".awesomplete span[role=status]")) translate(target);
-				mutation.addedNodes.forEach((node) => {
-					if (node.nodeType === 1) node.querySelectorAll(".awesomplete span[role=status]").forEach(translate);
-				});
-			}
-		}).observe(document.body, { childList: true, subtree: true, characterData: true });
-		document.querySelectorAll(".awesomplete span[role=status]").forEach(translate);
+	// Only the autocomplete in use is watched: when one of its inputs gets the focus, its own status
+	// element (a child of its .awesomplete wrapper) is translated and observed from then on; nothing else
+	// on the page is observed.
+	const watch = (event) => {
+		const box = event.target && event.target.closest && event.target.closest(".awesomplete");
+		const status = box && box.querySelector(":scope > span[role=status]");
+		if (!status || status.dataset.ccObserved) return;
+		status.dataset.ccObserved = "1";
+		translate(status);
+		new MutationObserver(() => translate(status)).observe(status, {
+			childList: true,
+			characterData: true,
+			subtree: true,
+		});
 	};
-	if (document.body) observe();
-	else document.addEventListener("DOMContentLoaded", observe);
+	document.addEventListener("focusin", watch);
 })();

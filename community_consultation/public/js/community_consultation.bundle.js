@@ -4,7 +4,6 @@ import "./report_filters";
 import "./timeline_values";
 import "./datetime_input";
 import "./editor_labels";
-import "./escaped_values";
 import "./filter_conditions";
 import "./no_unit";
 import "./plain_text";

@@ -30,10 +30,10 @@ from community_consultation.notices.delivery import (
 from community_consultation.overrides.payload_guard import validate_field_types
 from community_consultation.overrides.row_locking import ensure_series_row, existing_record, lock_row
 from community_consultation.permissions import whitelist_action
+from community_consultation.procedure import scheduling
 from community_consultation.procedure.controller import ProcedureDocument
 from community_consultation.procedure.lifecycle import LifeCycle, State, correction_states, follow_state
 from community_consultation.procedure.results import CONSENSUS, REFERRED
-from community_consultation.procedure.scheduling import each_on_its_own
 
 VILLAGERS_MEETING_ROUTE = "Villagers' Meeting"
 LEGAL_PROCEDURE_ROUTE = "Legal Procedure"
@@ -502,7 +502,7 @@ class ConsultationOutcome(ProcedureDocument):
 
 def follow_the_calendar():
 	"""Daily: each open outcome whose date may mean something today is asked what (one job, each
-	outcome on its own: `scheduling.each_on_its_own`)."""
+	outcome on its own: `scheduling.follow_the_calendar`)."""
 	today = nowdate()
 	names = frappe.get_all(
 		"Consultation Outcome",
@@ -516,12 +516,7 @@ def follow_the_calendar():
 		},
 		pluck="name",
 	)
-	each_on_its_own(
-		"Consultation Outcome",
-		names,
-		lambda doc: doc.follow_the_calendar(),
-		_("Outcome status update failed"),
-	)
+	scheduling.follow_the_calendar("Consultation Outcome", names, _("Outcome status update failed"))
 
 
 def on_doctype_update():

@@ -395,28 +395,34 @@ class ConsultationTopic(ProcedureDocument):
 				EscalationError,
 			)
 		parent_unit = frappe.db.get_value("Community Unit", self.community_unit, "parent_community_unit")
+		# the building head may not write in the village: the escalation itself is the authority
+		topic = self.taken_up_at(parent_unit, self.get_rounds_record(), ignore_permissions=True)
+		self.update_status()
+		return topic.name
+
+	def taken_up_at(self, unit: str, record: str, ignore_permissions: bool = False) -> "ConsultationTopic":
+		"""§二(一), §三(二): the matter taken up by the unit above (the village above a building, the
+		township a village referred it to) is a new Escalation topic of `unit` with this topic's matter,
+		proposer and participants, linked by `escalated_from` and carrying `record` (the earlier rounds)."""
 		topic = frappe.get_doc(
 			{
 				"doctype": "Consultation Topic",
 				"title": self.title,
 				"description": self.description,
 				"category": self.category,
-				"community_unit": parent_unit,
+				"community_unit": unit,
 				"source_channel": "Escalation",
 				"proposer": self.proposer,
 				"proposed_on": nowdate(),
 				"escalated_from": self.name,
-				"escalation_record": self.get_rounds_record(),
+				"escalation_record": record,
 				"participants": [
 					{"stakeholder": p.stakeholder, "interest": p.interest} for p in self.participants
 				],
 			}
 		)
 		topic.allow_procedure_facts("escalated_from", "escalation_record")
-		# the building head may not write in the village: the escalation itself is the authority
-		topic.insert(ignore_permissions=True)
-		self.update_status()
-		return topic.name
+		return topic.insert(ignore_permissions=ignore_permissions)
 
 	def get_rounds_record(self) -> str:
 		"""The earlier rounds' minutes and votes, as HTML kept on the escalated topic."""

@@ -13,7 +13,7 @@ from community_consultation.overrides.payload_guard import PayloadGuard, validat
 from community_consultation.overrides.row_locking import RowLocking
 from community_consultation.permissions import validate_unit_access, whitelist_action
 from community_consultation.procedure.lifecycle import LifeCycle, State
-from community_consultation.procedure.scheduling import each_on_its_own
+from community_consultation.procedure.scheduling import follow_the_calendar
 from community_consultation.setup.roles import (
 	COMMUNITY_SECRETARY,
 	CONSULTATION_ADMINISTRATOR,
@@ -272,9 +272,4 @@ def follow_open_corrections(today=None):
 		filters={"docstatus": 1, "status": ("in", LIFE_CYCLE.names(open=True))},
 		pluck="name",
 	)
-	return each_on_its_own(
-		"Consultation Inspection",
-		names,
-		lambda doc: doc.follow_the_calendar(today),
-		_("Inspection follow-up failed"),
-	)
+	return follow_the_calendar("Consultation Inspection", names, _("Inspection follow-up failed"), today)

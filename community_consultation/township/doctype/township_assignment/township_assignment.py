@@ -13,7 +13,7 @@ from community_consultation.overrides.payload_guard import PayloadGuard, validat
 from community_consultation.overrides.row_locking import RowLocking
 from community_consultation.permissions import validate_unit_access, whitelist_action
 from community_consultation.procedure.lifecycle import LifeCycle, State
-from community_consultation.procedure.scheduling import each_on_its_own
+from community_consultation.procedure.scheduling import follow_the_calendar
 from community_consultation.setup.roles import COMMITTEE_CLERK, COMMUNITY_SECRETARY, TOWNSHIP_OFFICER
 from community_consultation.township.queries import report_status
 from community_consultation.units.tree import NotATownshipError, is_township, validate_village_of_township
@@ -231,12 +231,7 @@ def follow_report_backs(today=None):
 		},
 		pluck="name",
 	)
-	return each_on_its_own(
-		"Township Assignment",
-		names,
-		lambda doc: doc.follow_the_calendar(today),
-		_("Report-back follow-up failed"),
-	)
+	return follow_the_calendar("Township Assignment", names, _("Report-back follow-up failed"), today)
 
 
 def assignment_of_topic(topic: str) -> frappe._dict | None:

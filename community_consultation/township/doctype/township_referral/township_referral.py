@@ -178,25 +178,7 @@ class TownshipReferral(PayloadGuard, Document):
 			frappe.utils.escape_html(self.reason or ""),
 			village_topic.get_rounds_record(),
 		)
-		topic = frappe.get_doc(
-			{
-				"doctype": "Consultation Topic",
-				"title": village_topic.title,
-				"description": village_topic.description,
-				"category": village_topic.category,
-				"community_unit": self.township,
-				"source_channel": "Escalation",
-				"proposer": village_topic.proposer,
-				"proposed_on": nowdate(),
-				"escalated_from": village_topic.name,
-				"escalation_record": record,
-				"participants": [
-					{"stakeholder": p.stakeholder, "interest": p.interest} for p in village_topic.participants
-				],
-			}
-		)
-		topic.allow_procedure_facts("escalated_from", "escalation_record")
-		topic.insert()
+		topic = village_topic.taken_up_at(self.township, record)
 		self.township_topic = topic.name
 		self.decide()
 		village_topic.update_status()
