@@ -86,9 +86,12 @@ class StaffResult:
 
 
 def role_of(text: str) -> str | None:
-	"""The staff role written as `text`, in English or in the site's language (村(居)委会文书)."""
+	"""The staff role written as `text`: in English, in the user's language, or in Chinese (村(社区)党组织书记)."""
+	from frappe.translate import get_full_dict
+
+	chinese = get_full_dict("zh")
 	text = (text or "").strip()
-	return next((role for role in ROLE_UNIT_TYPES if text in (role, _(role))), None)
+	return next((role for role in ROLE_UNIT_TYPES if text in (role, _(role), chinese.get(role))), None)
 
 
 def units_of(text: str) -> list[frappe._dict]:
