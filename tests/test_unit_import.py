@@ -211,3 +211,17 @@ def test_link_search_tells_repeated_names_apart(city):
 	found = [row[0] for row in search_widget("Community Unit", name, page_length=20)]
 	assert len([f for f in found if f.startswith(name)]) == 4
 	assert len(set(found)) == len(found)
+
+
+def test_the_patch_pads_older_codes_and_keeps_names():
+	from community_consultation.patches.v0_1.units_by_division_code import execute
+
+	units = make_unit_tree("补丁")
+	frappe.db.set_value("Community Unit", units.county, "unit_code", "449904")
+	frappe.db.set_value("Community Unit", units.township, "unit_code", "449904101")
+	frappe.db.set_value("Community Unit", units.village_a, "unit_code", "甲村-01")
+	execute()
+	assert frappe.db.get_value("Community Unit", units.county, "unit_code") == "449904000000"
+	assert frappe.db.get_value("Community Unit", units.township, "unit_code") == "449904101000"
+	assert frappe.db.get_value("Community Unit", units.village_a, "unit_code") == "甲村-01"
+	assert frappe.db.exists("Community Unit", units.village_a)

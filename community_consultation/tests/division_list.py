@@ -10,8 +10,6 @@ import csv
 import io
 import random
 
-PROVINCE = ("440000000000", "某某省", "1", "")
-CITY = ("441800000000", "某某市", "2", "440000000000")
 COUNTIES = ("区", "区", "县", "县", "县", "县", "市", "市")
 COUNTY_CODES = ("02", "03", "21", "23", "25", "26", "81", "82")
 TOWNSHIPS_PER_COUNTY = (10, 12, 11, 12, 11, 12, 13, 11)  # 92
@@ -35,10 +33,13 @@ def _names(rng: random.Random, count: int, suffix: str, used: set) -> list[str]:
 	return names
 
 
-def city_rows(seed: int = 21) -> list[tuple[str, str, str, str]]:
-	"""The rows of the city's list, header first (a list is read as published, in code order)."""
+def city_rows(seed: int = 21, city: str = "4418") -> list[tuple[str, str, str, str]]:
+	"""The rows of the list of the city whose code begins with `city` (4 digits), header first (a list
+	is read as published, in code order)."""
 	rng = random.Random(seed)
-	rows = [("代码", "名称", "级别", "上级代码"), PROVINCE, CITY]
+	province = (f"{city[:2]}0000000000", "某某省", "1", "")
+	city_row = (f"{city}00000000", "某某市", "2", province[0])
+	rows = [("代码", "名称", "级别", "上级代码"), province, city_row]
 	used: set = set()
 	county_names = [n[:-1] + s for n, s in zip(_names(rng, 8, "X", used), COUNTIES, strict=True)]
 	township_names = _names(rng, 90, "镇", used)
@@ -53,11 +54,11 @@ def city_rows(seed: int = 21) -> list[tuple[str, str, str, str]]:
 	rng.shuffle(pool)
 	t_index = 0
 	for c, (code2, township_count) in enumerate(zip(COUNTY_CODES, TOWNSHIPS_PER_COUNTY, strict=True)):
-		county = f"4418{code2}000000"
-		rows.append((county, county_names[c], "3", CITY[0]))
+		county = f"{city}{code2}000000"
+		rows.append((county, county_names[c], "3", city_row[0]))
 		for t in range(township_count):
 			own = (t + 1) if t < 3 else (100 + t - 2)  # three streets, then towns
-			township = f"4418{code2}{own:03d}000"
+			township = f"{city}{code2}{own:03d}000"
 			suffix = "街道" if t < 3 else "镇"
 			name = township_names[t_index].removesuffix("镇") + suffix
 			rows.append((township, name, "4", county))
@@ -67,12 +68,12 @@ def city_rows(seed: int = 21) -> list[tuple[str, str, str, str]]:
 				name = next(communities) if community else pool.pop()
 				rows.append((f"{township[:9]}{number:03d}", name, "5", township))
 			t_index += 1
-	farm = "441881400000"
+	farm = f"{city}81400000"
 	rows += [
-		(farm, "某某林场", "4", "441881000000"),
-		("441881400401", "林场生活区", "5", farm),
-		("441881400402", "林场第二生活区", "5", farm),
-		("441802001498", "某某虚拟社区", "5", "441802001000"),
+		(farm, "某某林场", "4", f"{city}81000000"),
+		(f"{city}81400401", "林场生活区", "5", farm),
+		(f"{city}81400402", "林场第二生活区", "5", farm),
+		(f"{city}02001498", "某某虚拟社区", "5", f"{city}02001000"),
 	]
 	header, *body = rows
 	return [header, *sorted(body)]
