@@ -146,6 +146,9 @@ def test_a_newer_edition_renames_adds_and_retires(city):
 
 	found = [r[0] for r in search_widget("Community Unit", retired.unit_name, page_length=50)]
 	assert retired.name not in found
+	from community_consultation.portal.sms_login import village_options
+
+	assert retired.name not in {option["value"] for option in village_options()}
 	# the first edition again restores it
 	back = import_units(as_csv(ROWS), "city.csv")
 	assert back.restored == [retired.name] and unit_by_code(changed["vanished"]).disabled == 0
