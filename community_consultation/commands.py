@@ -1,3 +1,5 @@
+import os
+
 import click
 import frappe
 from frappe.commands import get_site, pass_context
@@ -42,4 +44,70 @@ def consultation_setup(context, platform_name="", platform_logo=""):
 	click.echo(f"{site}: setup complete (Asia/Shanghai, CNY, zh)")
 
 
-commands = [consultation_demo, consultation_setup]
+def run_file_import(context, file: str, do_import):
+	"""Run `do_import(content, filename)` on the site, committed when it succeeds; wrong rows are
+	printed, by row, and the command fails with nothing written."""
+	from community_consultation.units.importer import ImportRowsError
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		frappe.local.lang = frappe.get_system_settings("language") or frappe.local.lang
+		with open(file, "rb") as f:
+			content = f.read()
+		try:
+			result = do_import(content, file)
+		except ImportRowsError as e:
+			frappe.db.rollback()
+			click.echo(str(e), err=True)
+			raise SystemExit(1) from None
+		frappe.db.commit()
+	finally:
+		frappe.destroy()
+	click.echo(" ".join(f"{key}={value}" for key, value in result.summary().items()))
+	return result
+
+
+@click.command("consultation-import-units")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--root", default="", help="Import only this county's or township's units (its division code)")
+@pass_context
+def consultation_import_units(context, file, root=""):
+	"""Load a city's or county's units from the published division list (CSV or XLSX: code, name, level,
+	parent code), in one transaction: nothing is written when a row is wrong. Run again with a newer
+	edition, it renames, adds, moves and retires units (docs/units-and-staff.md)."""
+	from community_consultation.units.importer import import_units
+
+	run_file_import(context, file, lambda content, name: import_units(content, name, root or None))
+
+
+@click.command("consultation-import-staff")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+	"--sheet",
+	default="",
+	help="Where to write the hand-over sheet of first passwords when no SMS is set up (default beside FILE)",
+)
+@pass_context
+def consultation_import_staff(context, file, sheet=""):
+	"""Create or update staff accounts from a spreadsheet (CSV or XLSX: name, mobile number, role, unit
+	code, status), in one transaction: nothing is written when a row is wrong (docs/units-and-staff.md)."""
+	from community_consultation.units.staff import handover_sheet, import_staff
+
+	sheet = sheet or f"{file.rsplit('.', 1)[0]}-handover.html"
+
+	def do_import(content, name):
+		result = import_staff(content, name)
+		if result.passwords and not result.by_sms:
+			with open(
+				os.open(sheet, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8"
+			) as f:
+				f.write(handover_sheet(result))
+		return result
+
+	result = run_file_import(context, file, do_import)
+	if result.passwords and not result.by_sms:
+		click.echo(f"first passwords: {sheet} (print it, hand each slip over, then delete the file)")
+
+
+commands = [consultation_demo, consultation_setup, consultation_import_units, consultation_import_staff]

@@ -158,7 +158,11 @@ def validate_unit_access(doc, method=None):
 	session's unit comes from its topic: changing the topic moves the session) and the unit a saved
 	record is moved away from. Checked here, after the controller has set the unit: both the unit before
 	and after the save must be the user's. Saves made by the system for a user (`ignore_permissions`,
-	e.g. escalating a building topic to the village) are the controller's responsibility."""
+	e.g. escalating a building topic to the village) are the controller's responsibility. Whoever
+	saves, a retired unit takes no new records (`tree.validate_unit_not_retired`)."""
+	field = unit_field(doc.doctype)
+	if field and field != "name":
+		unit_tree.validate_unit_not_retired(doc.get(field), doc)
 	if doc.flags.ignore_permissions:
 		return
 	ranges = unit_scope(frappe.session.user, doc.doctype)

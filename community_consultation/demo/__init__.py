@@ -99,7 +99,7 @@ def load_demo() -> list[str]:
 
 def make_units():
 	for county, townships in UNITS.items():
-		county_name = make_unit(county, "County", unit_code="441803")
+		county_name = make_unit(county, "County", unit_code="441803000000")
 		for township, villages in townships.items():
 			township_name = make_unit(township, "Township", county_name)
 			for village, (unit_type, groups) in villages.items():

@@ -230,7 +230,8 @@ def sessions_calendar(unit: str) -> str:
 		"PRODID:-//community_consultation//Consultation Sessions//ZH",
 		"CALSCALE:GREGORIAN",
 		"METHOD:PUBLISH",
-		"X-WR-CALNAME:" + _ics_text(_("Consultation sessions of {0}").format(values.unit_name)),
+		# the record name: a repeated village name carries its township (units/names.py)
+		"X-WR-CALNAME:" + _ics_text(_("Consultation sessions of {0}").format(values.name)),
 		"X-WR-TIMEZONE:" + tz,
 	]
 	for session in public_sessions(values.name):

@@ -173,9 +173,8 @@ def units_with_public_outcomes(today=None) -> list[frappe._dict]:
 		frappe.qb.from_(cu)
 		.left_join(parent)
 		.on(parent.name == cu.parent_community_unit)
-		.select(
-			cu.name, cu.unit_name, cu.lft, parent.name.as_("township"), parent.unit_name.as_("township_name")
-		)
+		# a township's record name is its name, with its county when the name repeats (units/names.py)
+		.select(cu.name, cu.unit_name, cu.lft, parent.name.as_("township"), parent.name.as_("township_name"))
 		.where(cu.name.isin(list(counts)))
 		.orderby(parent.lft)
 		.orderby(cu.lft)

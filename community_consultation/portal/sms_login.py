@@ -293,6 +293,7 @@ def village_options() -> list[dict]:
 		.on(parent.name == unit.parent_community_unit)
 		.select(unit.name, unit.unit_name, parent.unit_name.as_("parent_name"))
 		.where(unit.unit_type.isin(unit_tree.VILLAGE_TYPES))
+		.where(unit.disabled == 0)  # a retired unit takes no new residents (units/importer.py)
 		.orderby(unit.lft)
 	)
 	if has_title:

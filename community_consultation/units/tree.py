@@ -16,6 +16,8 @@ A *range* is a unit's (lft, rgt); a list of ranges is the set of subtrees a user
 where `lft >= … and rgt <= …` would read the index to its end.
 """
 
+from contextlib import contextmanager
+
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
@@ -70,6 +72,85 @@ def unit_field(doctype: str) -> str | None:
 		if df.options == UNIT_DOCTYPE and not df.ignore_user_permissions:
 			return df.fieldname
 	return None
+
+
+@contextmanager
+def nested_set_deferred():
+	"""Units written inside the block leave the nested set as it is, and it is renumbered once at the
+	end (`rebuild_nested_set`). Frappe renumbers it on every insert (every unit to the right of the new
+	one, twice): loading a city's 1,300 units one by one that way is quadratic. Read by
+	`CommunityUnit.on_update` through `nested_set_is_deferred`."""
+	frappe.local.cc_nested_set_deferred = True
+	try:
+		yield
+		frappe.local.cc_nested_set_deferred = False
+		rebuild_nested_set()
+	finally:
+		frappe.local.cc_nested_set_deferred = False
+
+
+def nested_set_is_deferred() -> bool:
+	return bool(getattr(frappe.local, "cc_nested_set_deferred", False))
+
+
+def rebuild_nested_set():
+	"""Number the whole unit tree again (lft, rgt, old_parent) in one pass, keeping the order siblings
+	had (new units after them, by code then name), and write only the rows whose numbers changed: run on
+	an unchanged tree it writes nothing."""
+	rows = frappe.db.sql(
+		f"""select name, parent_community_unit, old_parent, lft, rgt, unit_code
+		from `tab{UNIT_DOCTYPE}`""",
+		as_dict=True,
+	)
+	children: dict = {}
+	for row in rows:
+		children.setdefault(row.parent_community_unit or None, []).append(row)
+	for siblings in children.values():
+		siblings.sort(key=lambda r: (not r.lft, cint(r.lft), r.unit_code or "~", r.name))
+	numbers = {}
+	counter = 0
+	stack = [(row, False) for row in reversed(children.get(None, []))]
+	while stack:
+		row, closing = stack.pop()
+		counter += 1
+		if closing:
+			numbers[row.name] = (numbers[row.name][0], counter)
+			continue
+		numbers[row.name] = (counter, None)
+		stack.append((row, True))
+		stack.extend((child, False) for child in reversed(children.get(row.name, [])))
+	for row in rows:
+		lft, rgt = numbers.get(row.name, (row.lft, row.rgt))
+		if (cint(row.lft), cint(row.rgt), row.old_parent or None) != (
+			lft,
+			rgt,
+			row.parent_community_unit or None,
+		):
+			frappe.db.sql(
+				f"update `tab{UNIT_DOCTYPE}` set lft = %s, rgt = %s, old_parent = %s where name = %s",
+				(lft, rgt, row.parent_community_unit or "", row.name),
+			)
+	frappe.clear_document_cache(UNIT_DOCTYPE)
+
+
+class RetiredUnitError(frappe.ValidationError):
+	"""A record created in, or moved into, a retired unit."""
+
+
+def validate_unit_not_retired(unit: str | None, doc) -> None:
+	"""A unit retired from the division list (`disabled`, `units.importer`) keeps its records and their
+	history but takes no new ones: `doc` may not be created in `unit`, nor moved into it, when it is
+	retired. `unit` is the value of `doc`'s unit field (for a unit, its parent)."""
+	if not unit or not frappe.db.get_value(UNIT_DOCTYPE, unit, "disabled"):
+		return
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	if before and unit in (before.get(unit_field(doc.doctype) or ""), before.get("parent_community_unit")):
+		return
+	frappe.throw(
+		_("{0} is retired: it keeps its records but takes no new ones.").format(frappe.bold(unit)),
+		RetiredUnitError,
+		title=_("Retired unit"),
+	)
 
 
 def bounds(unit: str | None) -> Range | None:

@@ -73,6 +73,7 @@ def unit_options() -> list[dict]:
 		.on(parent.name == unit.parent_community_unit)
 		.select(unit.name, unit.unit_name, parent.unit_name.as_("parent_name"))
 		.where(unit.unit_type.isin(PROPOSAL_UNIT_TYPES))
+		.where(unit.disabled == 0)  # a retired unit takes no new topics (units/importer.py)
 		.orderby(unit.lft)
 	)
 	if homes := resident_villages(frappe.session.user):

@@ -1,0 +1,42 @@
+"""The record name of a unit, which is what every link, list, report, print format and public page shows.
+
+A unit is named by its official name (车头村委会) while no other unit bears it; a name that repeats
+carries its township, a repeated township name its county: 车头村委会（石潭镇）, 石潭镇（清新区）. When
+that is still not enough (two 车头村委会 in two 石潭镇 of different counties, or twice in one
+township) the county and township both, then the unit's national code. The name is the unit's key
+(links hold it), so it is chosen once, when the unit is created or when the list renames it; the code is
+the unit's identity for the importer (`units.importer`).
+"""
+
+import frappe
+
+OPEN, CLOSE = "（", "）"
+
+
+def candidate_names(unit_name: str, qualifiers: list[str], code: str | None = None) -> list[str]:
+	"""The names `unit_name` may take, best first: itself, then qualified by each of `qualifiers` (its
+	township, its county and township), then by its code."""
+	names = [unit_name, *(f"{unit_name}{OPEN}{q}{CLOSE}" for q in qualifiers if q)]
+	if code:
+		names.append(f"{unit_name}{OPEN}{code}{CLOSE}")
+	return list(dict.fromkeys(names))
+
+
+def choose_name(candidates: list[str], repeated: bool, taken) -> str | None:
+	"""The first of `candidates` no other unit holds (`taken(name)` is true when one does); a repeated
+	name never takes the bare name, so that each of its bearers shows where it is."""
+	for name in candidates[1:] if repeated and len(candidates) > 1 else candidates:
+		if not taken(name):
+			return name
+	return None
+
+
+def qualifiers_of(parent: str | None) -> list[str]:
+	"""What tells a unit under `parent` apart: the parent's official name, then its parent's and its."""
+	if not parent:
+		return []
+	row = frappe.db.get_value("Community Unit", parent, ["unit_name", "parent_community_unit"])
+	if not row:
+		return []
+	above = frappe.db.get_value("Community Unit", row[1], "unit_name") if row[1] else None
+	return [row[0], f"{above}{row[0]}" if above else None]
