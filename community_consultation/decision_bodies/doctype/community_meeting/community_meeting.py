@@ -23,6 +23,7 @@ from frappe.utils import cint, date_diff, get_datetime, getdate, now_datetime
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	update_topic_status,
 )
+from community_consultation.decision_bodies.authorisation import AUTHORISED_BY, authorised, decides_sql
 from community_consultation.decision_bodies.doctype.meeting_basis.meeting_basis import basis_in_force
 from community_consultation.decision_bodies.doctype.meeting_rule.meeting_rule import (
 	reaches,
@@ -46,11 +47,6 @@ KIND_UNIT_TYPES = {
 	VILLAGERS_GROUP: "Villager Group",
 	RESIDENTS_MEETING: "Community",
 	RESIDENTS_REPRESENTATIVES: "Community",
-}
-# art. 24: the meeting whose recorded authorisation a representatives' meeting needs to decide a matter
-AUTHORISED_BY = {
-	VILLAGERS_REPRESENTATIVES: VILLAGERS_MEETING,
-	RESIDENTS_REPRESENTATIVES: RESIDENTS_MEETING,
 }
 # which attendance rows count towards each basis of the quorum
 BASIS_ATTENDANCE = {
@@ -273,6 +269,7 @@ class CommunityMeeting(ProcedureDocument):
 		self.lock_agenda_topics()
 		self.validate_not_decided_elsewhere()
 		self.set_results(concluding=True)
+		self.note_items_it_cannot_decide()
 		self.concluded_by = frappe.session.user
 		self.concluded_on = now_datetime()
 
@@ -576,6 +573,27 @@ class CommunityMeeting(ProcedureDocument):
 			else:
 				row.result = PASSED if reaches(cint(row.votes_for), present, threshold) else NOT_PASSED
 
+	def note_items_it_cannot_decide(self):
+		"""Art. 24 (`authorisation.py`): a representatives' meeting without the villagers' (residents')
+		meeting's authorisation for a matter's category records its vote and decides nothing: the clerk is
+		told at conclusion, and the villagers' meeting still decides the matter."""
+		if self.meeting_kind not in AUTHORISED_BY or not cint(self.quorate):
+			return
+		for row in self.agenda:
+			category = frappe.db.get_value("Consultation Topic", row.topic, "category")
+			if row.result in (PASSED, NOT_PASSED) and not authorised(self, category):
+				frappe.msgprint(
+					_(
+						"Agenda row {0}: the {1} holds no authorisation of the {2} to decide matters of the category {3} (Organic Law art. 24): its vote is recorded and decides nothing."
+					).format(
+						row.idx,
+						_(self.meeting_kind),
+						_(AUTHORISED_BY[self.meeting_kind]),
+						frappe.bold(category or ""),
+					),
+					alert=True,
+				)
+
 	def validate_record_complete(self):
 		"""A concluded meeting has its record: held (not in the future), the notice, minutes, recorder,
 		and, when quorate, each item's vote."""
@@ -641,10 +659,11 @@ class CommunityMeeting(ProcedureDocument):
 		return self.as_dict()
 
 
-DECIDED_BY_SQL = """select m.name from `tabMeeting Agenda Item` i
+# the meeting that decided a topic: concluded, quorate, voted, and entitled to decide it (art. 24)
+DECIDED_BY_SQL = f"""select m.name from `tabMeeting Agenda Item` i
 	join `tabCommunity Meeting` m on m.name = i.parent and i.parenttype = 'Community Meeting'
 	where i.topic = %s and m.docstatus = 1 and m.quorate = 1 and i.result in ('Passed', 'Not Passed')
-	and m.name != %s limit 1"""
+	and {decides_sql("m", "i.topic")} and m.name != %s limit 1"""
 
 
 def decided_by(topic: str, exclude: str | None = None, committed: bool = False) -> str | None:
@@ -664,9 +683,9 @@ def meeting_results(topic: str) -> list[str]:
 	return [
 		r[0]
 		for r in frappe.db.sql(
-			"""select i.result from `tabMeeting Agenda Item` i
+			f"""select i.result from `tabMeeting Agenda Item` i
 			join `tabCommunity Meeting` m on m.name = i.parent and i.parenttype = 'Community Meeting'
-			where i.topic = %s and m.docstatus = 1 and m.quorate = 1""",
+			where i.topic = %s and m.docstatus = 1 and m.quorate = 1 and {decides_sql("m", "i.topic")}""",
 			topic,
 		)
 	]
@@ -700,6 +719,15 @@ def check_resolution(meeting: str | None, topic: str, category: str | None):
 			_("The meeting {0} was not quorate: it decided nothing.").format(meeting),
 			MeetingResolutionRequiredError,
 		)
+	if m.meeting_kind in AUTHORISED_BY and not authorised(m, category):
+		frappe.throw(
+			_(
+				"The {0} {1} holds no authorisation of the {2} to decide matters of the category {3} (Organic Law art. 24)."
+			).format(
+				_(m.meeting_kind), meeting, _(AUTHORISED_BY[m.meeting_kind]), frappe.bold(category or "")
+			),
+			MeetingResolutionRequiredError,
+		)
 	result = frappe.db.get_value(
 		"Meeting Agenda Item",
 		{"parent": meeting, "parenttype": "Community Meeting", "topic": topic},
@@ -723,31 +751,6 @@ def check_resolution(meeting: str | None, topic: str, category: str | None):
 			_("A villagers' group meeting decides only its own group's matters."),
 			MeetingResolutionRequiredError,
 		)
-	if m.meeting_kind in AUTHORISED_BY and not authorised(m, category):
-		frappe.throw(
-			_(
-				"The {0} {1} holds no authorisation of the {2} to decide matters of the category {3} (Organic Law art. 24)."
-			).format(
-				_(m.meeting_kind), meeting, _(AUTHORISED_BY[m.meeting_kind]), frappe.bold(category or "")
-			),
-			MeetingResolutionRequiredError,
-		)
-
-
-def authorised(meeting, category: str | None) -> bool:
-	"""Art. 24: a concluded, quorate villagers' (residents') meeting of the same unit, held on or before
-	the representatives' meeting, recorded the authorisation for `category`."""
-	if not category:
-		return False
-	return bool(
-		frappe.db.sql(
-			"""select 1 from `tabMeeting Authorisation` a
-			join `tabCommunity Meeting` m on m.name = a.parent and a.parenttype = 'Community Meeting'
-			where a.category = %s and m.docstatus = 1 and m.quorate = 1 and m.meeting_kind = %s
-			and m.community_unit = %s and m.meeting_on <= %s limit 1""",
-			(category, AUTHORISED_BY[meeting.meeting_kind], meeting.community_unit, meeting.meeting_on),
-		)
-	)
 
 
 def on_doctype_update():
