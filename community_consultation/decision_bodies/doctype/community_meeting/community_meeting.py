@@ -29,6 +29,7 @@ from community_consultation.decision_bodies.doctype.meeting_rule.meeting_rule im
 	reaches,
 	rule_in_force,
 )
+from community_consultation.decision_bodies.register import register_basis
 from community_consultation.overrides.row_locking import ensure_series_row, lock_row, own_connection
 from community_consultation.permissions import whitelist_action
 from community_consultation.procedure.controller import ProcedureDocument
@@ -198,6 +199,7 @@ class CommunityMeeting(ProcedureDocument):
 		basis_adults: DF.Int
 		basis_households: DF.Int
 		basis_members: DF.Int
+		basis_source: DF.Literal["", "Register", "Typed"]
 		chaired_by: DF.Data | None
 		community_unit: DF.Link
 		concluded_by: DF.Link | None
@@ -225,10 +227,12 @@ class CommunityMeeting(ProcedureDocument):
 		quorate: DF.Check
 		quorum_summary: DF.SmallText | None
 		record_as_inquorate: DF.Check
+		register_as_of: DF.Datetime | None
 		recorder: DF.Data | None
 		resolution_published_on: DF.Date | None
 		status: DF.Literal["Draft", "Notice Published", "Concluded", "Not Quorate", "Corrected", "Cancelled"]
 		title: DF.Data | None
+		typed_basis_reason: DF.SmallText | None
 		urgent: DF.Check
 		urgent_reason: DF.SmallText | None
 		venue: DF.Data
@@ -334,6 +338,11 @@ class CommunityMeeting(ProcedureDocument):
 		"""Art. 22, 26, 28: the quorum counts against the unit's adults, households and representatives
 		on the latest basis dated on or before the meeting."""
 		name = basis_in_force(self.community_unit, self.meeting_on)
+		if not name and self.count_basis_from_register():
+			self.meeting_basis = None
+			self.basis_members = 0
+			self._roster = set()
+			return
 		if not name:
 			frappe.throw(
 				_(
@@ -343,10 +352,39 @@ class CommunityMeeting(ProcedureDocument):
 			)
 		basis = frappe.get_doc("Meeting Basis", name)
 		self.meeting_basis = name
-		self.basis_adults = cint(basis.adults)
-		self.basis_households = cint(basis.households)
 		self.basis_members = len(basis.representatives)
 		self._roster = {r.stakeholder for r in basis.representatives}
+		if not self.count_basis_from_register():
+			self.basis_adults = cint(basis.adults)
+			self.basis_households = cint(basis.households)
+
+	def count_basis_from_register(self) -> bool:
+		"""Art. 22, 28 and the archive's 真实、准确、完整 (art. 34): a meeting that counts adults or households
+		counts them from the unit's household register (`register.register_basis`: adults 18 or over on the
+		meeting's date, households), and keeps the register's state it counted (`register_as_of`). Without a
+		register the Meeting Basis's typed figures apply, only with the reason recorded
+		(`typed_basis_reason`), and the meeting is marked typed. False when the typed figures apply."""
+		if not ({"adults", "households"} & set(self.bases())):
+			self.basis_source = None
+			self.register_as_of = None
+			return False
+		counted = register_basis(self.community_unit, self.meeting_on)
+		if counted:
+			self.basis_source = "Register"
+			self.basis_adults, self.basis_households = counted.adults, counted.households
+			self.register_as_of = counted.as_of
+			self.typed_basis_reason = None
+			return True
+		if not (self.typed_basis_reason or "").strip():
+			frappe.throw(
+				_(
+					"{0} has no household register: record why the meeting counts against the typed basis (Reason for a Typed Basis), or import the register."
+				).format(frappe.bold(self.community_unit)),
+				NoMeetingBasisError,
+			)
+		self.basis_source = "Typed"
+		self.register_as_of = None
+		return False
 
 	def validate_notice_period(self):
 		"""Art. 21: the villagers are told at least the rule's days before the meeting; an urgent meeting
