@@ -110,4 +110,42 @@ def consultation_import_staff(context, file, sheet=""):
 		click.echo(f"first passwords: {sheet} (print it, hand each slip over, then delete the file)")
 
 
-commands = [consultation_demo, consultation_setup, consultation_import_units, consultation_import_staff]
+@click.command("import-household-register")
+@click.argument("community_unit")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@pass_context
+def import_household_register(context, community_unit, path):
+	"""Import the household register of COMMUNITY_UNIT (a village or community) from the XLSX or CSV file
+	at PATH: all of it, or, with any error, nothing (the errors listed by line)."""
+	from community_consultation.decision_bodies.register import RegisterImportError, import_register
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		with open(path, "rb") as f:
+			content = f.read()
+		try:
+			counts = import_register(community_unit, content, path)
+		except RegisterImportError:
+			frappe.db.rollback()
+			for message in frappe.local.message_log:
+				click.echo(frappe.utils.strip_html(frappe.parse_json(message).get("message", "")), err=True)
+			raise click.Abort() from None
+		frappe.db.commit()
+	finally:
+		frappe.destroy()
+	click.echo(
+		f"{community_unit}: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged, "
+		f"{counts.removed} removed; {counts.members} members"
+	)
+
+
+commands = [
+	consultation_demo,
+	consultation_setup,
+	consultation_import_units,
+	consultation_import_staff,
+	import_household_register,
+]

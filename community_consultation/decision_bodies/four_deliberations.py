@@ -7,10 +7,13 @@ the villagers' (representatives') meeting's resolution (决议); then the resolu
 topic's `four_deliberations` table, linking the record that proves it and carrying the supervision
 committee's remarks; no stage is skipped, and implementation does not start before the resolution."""
 
+import datetime
+
 import frappe
 from frappe import _
-from frappe.utils import cint, comma_or, flt, getdate, nowdate
+from frappe.utils import cint, comma_or, flt, format_date, get_datetime, getdate, nowdate
 
+from community_consultation.decision_bodies.authorisation import decision_of
 from community_consultation.procedure.results import PASSED
 
 PROPOSAL = "Party Organisation's Proposal"
@@ -88,6 +91,72 @@ def validate_stages(topic):
 			)
 		previous = row.completed_on
 		_validate_proof(topic, row)
+	validate_proofs_in_order(rows)
+
+
+def validate_proofs_in_order(rows):
+	"""四议两公开 (Organic Law art. 24, national practice): each stage comes after the one before it —
+	as the records that prove them were held, not only as their rows are dated. The proving record of a
+	stage (`proof_moment`: the session or meeting held, the resolution or the implementation result made
+	public) is not later than the date typed on its row, and not earlier than the previous stage's proving
+	record: a deliberation held before the proposal, or a resolution before the Party members' review,
+	is refused. Two moments are compared to the minute when both have a time, else by day."""
+	previous = None
+	for row in rows:
+		moment = proof_moment(row)
+		if moment is None:
+			continue
+		if getdate(moment) > getdate(row.completed_on):
+			frappe.throw(
+				_("Stage {0} ({1}): {2} took place on {3}, after the date entered for the stage.").format(
+					row.idx, _(row.stage), row.get(STAGE_PROOF[row.stage]), format_date(getdate(moment))
+				),
+				FourDeliberationsError,
+				title=_("Four deliberations, two disclosures"),
+			)
+		if previous and _earlier(moment, previous[1]):
+			frappe.throw(
+				_(
+					"Stage {0} ({1}): {2} took place on {3}, before {4}, which proves the stage before it: a stage comes after the one before it."
+				).format(
+					row.idx,
+					_(row.stage),
+					row.get(STAGE_PROOF[row.stage]),
+					format_date(getdate(moment)),
+					previous[0],
+				),
+				FourDeliberationsError,
+				title=_("Four deliberations, two disclosures"),
+			)
+		previous = (row.get(STAGE_PROOF[row.stage]), moment)
+
+
+def _earlier(moment, than) -> bool:
+	if isinstance(moment, datetime.datetime) and isinstance(than, datetime.datetime):
+		return moment < than
+	return getdate(moment) < getdate(than)
+
+
+def proof_moment(row) -> datetime.datetime | datetime.date | None:
+	"""When the record proving the stage took place: the session's start (the first three stages), the
+	meeting (its resolution), the publication of its resolution, and the implementation result's
+	publication (the first progress update at 100%, published on)."""
+	name = row.get(STAGE_PROOF[row.stage])
+	if not name:
+		return None
+	if row.stage in SESSION_STAGES:
+		return get_datetime(frappe.db.get_value("Consultation Session", name, "starts_on"))
+	if row.stage == RESOLUTION:
+		return get_datetime(frappe.db.get_value("Community Meeting", name, "meeting_on"))
+	if row.stage == RESOLUTION_PUBLIC:
+		published = frappe.db.get_value("Community Meeting", name, "resolution_published_on")
+		return getdate(published) if published else None
+	published = frappe.db.sql(
+		"""select min(published_on) from `tabImplementation Update`
+		where parent = %s and parenttype = 'Consultation Outcome' and percent_complete >= 100""",
+		name,
+	)[0][0]
+	return getdate(published) if published else None
 
 
 def _validate_proof(topic, row):
@@ -129,17 +198,12 @@ def _validate_proof(topic, row):
 				_("a session held as {0}").format(comma_or(stage_forms(row.stage), add_quotes=False)),
 			)
 	elif field == "meeting":
-		m = frappe.db.get_value(
-			"Community Meeting", name, ["docstatus", "quorate", "resolution_published_on"], as_dict=True
-		)
-		result = frappe.db.get_value(
-			"Meeting Agenda Item",
-			{"parent": name, "parenttype": "Community Meeting", "topic": topic.name},
-			"result",
-		)
-		if not m or m.docstatus != 1 or not cint(m.quorate) or result != PASSED:
+		# a meeting entitled to decide the topic (a representatives' meeting only with its authorisation)
+		if decision_of(name, topic.name) != PASSED:
 			_refuse(row, name, _("a concluded, quorate meeting that passed this topic"))
-		if row.stage == RESOLUTION_PUBLIC and not m.resolution_published_on:
+		if row.stage == RESOLUTION_PUBLIC and not frappe.db.get_value(
+			"Community Meeting", name, "resolution_published_on"
+		):
 			_refuse(row, name, _("a meeting whose resolution was made public (Resolution Made Public On)"))
 	elif field == "outcome":
 		o = frappe.db.get_value(

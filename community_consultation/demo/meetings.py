@@ -193,6 +193,7 @@ def meeting(kind, title, topics, attendance, days_ago, votes=None, resolution=No
 			"notice_published_on": getdate(add_days(meeting_on, -12)),
 			"notice_channels": [{"channel": "Bulletin Board"}, {"channel": "WeChat"}],
 			"venue": "坑口村文化室",
+			"typed_basis_reason": "坑口村户籍名册尚未导入，按村委会登记的人数计算",
 			"agenda": [
 				{
 					"topic": t.name,

@@ -48,6 +48,7 @@ from community_consultation.community_consultation.doctype.consultation_outcome.
 from community_consultation.community_consultation.doctype.consultation_session.consultation_session import (
 	LIFE_CYCLE as SESSION_LIFE_CYCLE,
 )
+from community_consultation.decision_bodies.authorisation import decides_sql
 from community_consultation.decision_bodies.doctype.community_meeting.community_meeting import (
 	LIFE_CYCLE as MEETING_LIFE_CYCLE,
 )
@@ -335,7 +336,7 @@ def get_return_rows(
 		},
 		f"""from `tabCommunity Meeting` m
 		join `tabMeeting Agenda Item` mi on mi.parent = m.name and mi.parenttype = 'Community Meeting'
-		where m.docstatus = 1 and {meeting_period} and {meeting_scope}
+		where m.docstatus = 1 and {meeting_period} and {meeting_scope} and {decides_sql("m", "mi.topic")}
 		group by m.community_unit""",
 	)
 	four_deliberations = part(
@@ -389,8 +390,8 @@ def get_return_rows(
 # ---------------------------------------------------------------------------------------------------
 # Township and village together (§三(二), 三(三), 二(六)). Per village: the entrusted matters the township
 # assigned to it in the period (`assigned_on`) and those it reported back on by the deadline; the dates of
-# its consultation plan in the period and those kept (a session concluded that day,
-# `consultation_plan.KEPT_SQL`); the inspections of its work (`inspected_on`, submitted) and the
+# its consultation plan in the period and those kept (a session or a meeting of the decision bodies
+# concluded that day, `consultation_plan.KEPT_SQL`); the inspections of its work (`inspected_on`, submitted) and the
 # corrections closed in the period. Per township: its own topics (`proposed_on`), added to the township's,
 # county's and total rows, since the township is no village of the tree.
 

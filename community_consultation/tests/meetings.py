@@ -76,6 +76,8 @@ def meeting_values(unit: str, kind: str = "Villagers' Meeting", topics=(), **kw)
 		],
 		"minutes": "<p>会议按议程逐项表决。</p>",
 		"recorder": "村文书",
+		# a unit without a household register counts against the Meeting Basis's typed figures
+		"typed_basis_reason": kw.pop("typed_basis_reason", "本村尚未导入户籍名册"),
 		**kw,
 	}
 

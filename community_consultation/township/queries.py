@@ -1,8 +1,8 @@
 """Township and village together (§三(二), 三(三), 二(六)): what the township and its villages read of each
 other's matters — the township topics that concern a village (`township_matters`, its public page's
 `township_outcomes_concerning`), a topic's links with the township (`links_of_topic`), a village's
-report-back judged against its deadline (`report_status`), and the villages silent for too long
-(`silent_villages`)."""
+report-back judged against its deadline (`report_status`), the village's consultation activity
+(`last_activity_sql`, `held_on_day_sql`) and the villages silent for too long (`silent_villages`)."""
 
 import frappe
 from frappe.utils import getdate, nowdate
@@ -147,6 +147,39 @@ def report_status(report_back_by, reported_on, today=None) -> str:
 	return "Overdue" if today > deadline else "Awaiting Report"
 
 
+# §三(二) regular consultation, §二(四) its forms: a village's consultation activity is a concluded session,
+# and equally a concluded meeting of its decision bodies (the villagers' (residents') meeting, the
+# representatives' meeting and the villager group's meeting are the first of the work plan's forms) —
+# of the village or a unit beneath it. Each: the DocType and the moment it was held.
+ACTIVITY_RECORDS = (("Consultation Session", "starts_on"), ("Community Meeting", "meeting_on"))
+
+
+def _activity_within(doctype: str, unit: str) -> str:
+	return f"""from `tab{doctype}` a join `tabCommunity Unit` au on au.name = a.community_unit
+		where a.docstatus = 1 and au.lft >= {unit}.lft and au.rgt <= {unit}.rgt"""
+
+
+def last_activity_sql(unit: str) -> str:
+	"""SQL: when the unit aliased `unit` (a `tabCommunity Unit`) or a unit beneath it last held a
+	consultation activity (`ACTIVITY_RECORDS`), or null."""
+	never = "timestamp('0001-01-01')"
+	latest = ", ".join(
+		f"coalesce((select max(a.{field}) {_activity_within(doctype, unit)}), {never})"
+		for doctype, field in ACTIVITY_RECORDS
+	)
+	return f"nullif(greatest({latest}), {never})"
+
+
+def held_on_day_sql(unit: str, day: str) -> str:
+	"""SQL: the unit aliased `unit` or a unit beneath it held a consultation activity
+	(`ACTIVITY_RECORDS`) on the date `day` (an SQL expression)."""
+	held = " or ".join(
+		f"exists(select 1 {_activity_within(doctype, unit)} and date(a.{field}) = {day})"
+		for doctype, field in ACTIVITY_RECORDS
+	)
+	return f"({held})"
+
+
 def silent_village_months() -> int:
 	from frappe.utils import cint
 
@@ -156,8 +189,9 @@ def silent_village_months() -> int:
 @frappe.whitelist()
 def silent_villages(township: str | None = None, today: str | None = None) -> list[dict]:
 	"""§三(二) regular consultation: the villages and communities (within the user's units, and under
-	`township` if given) that held no consultation session (concluded, of the village or a unit beneath
-	it) for the months set in Consultation Settings, with the date of their last session."""
+	`township` if given) that held no consultation activity (a concluded session or meeting of the
+	decision bodies, of the village or a unit beneath it: `last_activity_sql`) for the months set in
+	Consultation Settings, with the date of their last activity (`last_session`)."""
 	from frappe.utils import add_months
 
 	from community_consultation.permissions import unit_condition_sql
@@ -167,9 +201,7 @@ def silent_villages(township: str | None = None, today: str | None = None) -> li
 	since = add_months(getdate(today or nowdate()), -silent_village_months())
 	return frappe.db.sql(
 		f"""select v.name, v.unit_name, v.parent_community_unit as township,
-			(select max(s.starts_on) from `tabConsultation Session` s
-				join `tabCommunity Unit` su on su.name = s.community_unit
-				where s.docstatus = 1 and su.lft >= v.lft and su.rgt <= v.rgt) as last_session
+			{last_activity_sql("v")} as last_session
 		from `tabCommunity Unit` v
 		where v.unit_type in %(types)s
 		and {unit_condition_sql("v.name", None, "Consultation Session")}

@@ -5,6 +5,7 @@ import frappe
 from frappe import _, _lt
 from frappe.utils import escape_html, format_datetime, getdate, nowdate
 
+from community_consultation.decision_bodies.authorisation import decides_sql
 from community_consultation.decision_bodies.four_deliberations import validate_stages
 from community_consultation.overrides.payload_guard import validate_field_types
 from community_consultation.overrides.row_locking import ensure_series_row, existing_record, lock_row
@@ -65,10 +66,16 @@ class EscalationError(frappe.ValidationError):
 	"""Only a building-level topic without consensus goes up (§二(一))."""
 
 
-# §二(一): a concluded, quorate meeting voted the matter down (community_meeting.py)
-_NOT_ADOPTED = f"""exists(select 1 from `tabMeeting Agenda Item` mi join `tabCommunity Meeting` m
-	on m.name = mi.parent and mi.parenttype = 'Community Meeting' where mi.topic = {{t}}.name
-	and m.docstatus = 1 and m.quorate = 1 and mi.result = {sql_literal(NOT_PASSED)})"""
+# §二(一): a concluded, quorate meeting entitled to decide the matter (art. 24: `authorisation.py`) voted
+# it down (community_meeting.py)
+_DECIDING_MEETING_ITEMS = """from `tabMeeting Agenda Item` mi join `tabCommunity Meeting` m
+	on m.name = mi.parent and mi.parenttype = 'Community Meeting'
+	where m.docstatus = 1 and m.quorate = 1 and """ + decides_sql("m", "mi.topic")
+_NOT_ADOPTED = (
+	"exists(select 1 "
+	+ _DECIDING_MEETING_ITEMS
+	+ f" and mi.topic = {{t}}.name and mi.result = {sql_literal(NOT_PASSED)})"
+)
 
 # §二(五), 二(六): a topic's states, judged in this order (community_consultation/procedure/lifecycle.py).
 # What each allows: a new session only while accepted and unsettled (§二(五)1, 3); a referral to the
@@ -324,16 +331,10 @@ class ConsultationTopic(ProcedureDocument):
 		return frappe.db.exists("Consultation Topic", {"escalated_from": self.name})
 
 	def meeting_results(self) -> list[str]:
-		"""The results of the concluded, quorate meetings' votes on the topic."""
-		return [
-			r[0]
-			for r in frappe.db.sql(
-				"""select mi.result from `tabMeeting Agenda Item` mi join `tabCommunity Meeting` m
-				on m.name = mi.parent and mi.parenttype = 'Community Meeting'
-				where mi.topic = %s and m.docstatus = 1 and m.quorate = 1""",
-				self.name,
-			)
-		]
+		"""The results of the votes on the topic of the concluded, quorate meetings entitled to decide it."""
+		return frappe.db.sql_list(
+			"select mi.result " + _DECIDING_MEETING_ITEMS + " and mi.topic = %s", self.name
+		)
 
 	def outcome_statuses(self) -> list[str]:
 		return frappe.get_all("Consultation Outcome", {"topic": self.name, "docstatus": 1}, pluck="status")

@@ -23,11 +23,13 @@ from frappe.utils import cint, date_diff, get_datetime, getdate, now_datetime
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	update_topic_status,
 )
+from community_consultation.decision_bodies.authorisation import AUTHORISED_BY, authorised, decides_sql
 from community_consultation.decision_bodies.doctype.meeting_basis.meeting_basis import basis_in_force
 from community_consultation.decision_bodies.doctype.meeting_rule.meeting_rule import (
 	reaches,
 	rule_in_force,
 )
+from community_consultation.decision_bodies.register import register_basis
 from community_consultation.overrides.row_locking import ensure_series_row, lock_row, own_connection
 from community_consultation.permissions import whitelist_action
 from community_consultation.procedure.controller import ProcedureDocument
@@ -47,11 +49,6 @@ KIND_UNIT_TYPES = {
 	VILLAGERS_GROUP: "Villager Group",
 	RESIDENTS_MEETING: "Community",
 	RESIDENTS_REPRESENTATIVES: "Community",
-}
-# art. 24: the meeting whose recorded authorisation a representatives' meeting needs to decide a matter
-AUTHORISED_BY = {
-	VILLAGERS_REPRESENTATIVES: VILLAGERS_MEETING,
-	RESIDENTS_REPRESENTATIVES: RESIDENTS_MEETING,
 }
 # which attendance rows count towards each basis of the quorum
 BASIS_ATTENDANCE = {
@@ -205,6 +202,7 @@ class CommunityMeeting(ProcedureDocument):
 		basis_adults: DF.Int
 		basis_households: DF.Int
 		basis_members: DF.Int
+		basis_source: DF.Literal["", "Register", "Typed"]
 		chaired_by: DF.Data | None
 		community_unit: DF.Link
 		concluded_by: DF.Link | None
@@ -232,10 +230,12 @@ class CommunityMeeting(ProcedureDocument):
 		quorate: DF.Check
 		quorum_summary: DF.SmallText | None
 		record_as_inquorate: DF.Check
+		register_as_of: DF.Datetime | None
 		recorder: DF.Data | None
 		resolution_published_on: DF.Date | None
 		status: DF.Literal["Draft", "Notice Published", "Concluded", "Not Quorate", "Corrected", "Cancelled"]
 		title: DF.Data | None
+		typed_basis_reason: DF.SmallText | None
 		urgent: DF.Check
 		urgent_reason: DF.SmallText | None
 		venue: DF.Data
@@ -276,6 +276,7 @@ class CommunityMeeting(ProcedureDocument):
 		self.lock_agenda_topics()
 		self.validate_not_decided_elsewhere()
 		self.set_results(concluding=True)
+		self.note_items_it_cannot_decide()
 		self.concluded_by = frappe.session.user
 		self.concluded_on = now_datetime()
 
@@ -340,6 +341,11 @@ class CommunityMeeting(ProcedureDocument):
 		"""Art. 22, 26, 28: the quorum counts against the unit's adults, households and representatives
 		on the latest basis dated on or before the meeting."""
 		name = basis_in_force(self.community_unit, self.meeting_on)
+		if not name and self.count_basis_from_register():
+			self.meeting_basis = None
+			self.basis_members = 0
+			self._roster = set()
+			return
 		if not name:
 			frappe.throw(
 				_(
@@ -349,10 +355,39 @@ class CommunityMeeting(ProcedureDocument):
 			)
 		basis = frappe.get_doc("Meeting Basis", name)
 		self.meeting_basis = name
-		self.basis_adults = cint(basis.adults)
-		self.basis_households = cint(basis.households)
 		self.basis_members = len(basis.representatives)
 		self._roster = {r.stakeholder for r in basis.representatives}
+		if not self.count_basis_from_register():
+			self.basis_adults = cint(basis.adults)
+			self.basis_households = cint(basis.households)
+
+	def count_basis_from_register(self) -> bool:
+		"""Art. 22, 28 and the archive's 真实、准确、完整 (art. 34): a meeting that counts adults or households
+		counts them from the unit's household register (`register.register_basis`: adults 18 or over on the
+		meeting's date, households), and keeps the register's state it counted (`register_as_of`). Without a
+		register the Meeting Basis's typed figures apply, only with the reason recorded
+		(`typed_basis_reason`), and the meeting is marked typed. False when the typed figures apply."""
+		if not ({"adults", "households"} & set(self.bases())):
+			self.basis_source = None
+			self.register_as_of = None
+			return False
+		counted = register_basis(self.community_unit, self.meeting_on)
+		if counted:
+			self.basis_source = "Register"
+			self.basis_adults, self.basis_households = counted.adults, counted.households
+			self.register_as_of = counted.as_of
+			self.typed_basis_reason = None
+			return True
+		if not (self.typed_basis_reason or "").strip():
+			frappe.throw(
+				_(
+					"{0} has no household register: record why the meeting counts against the typed basis (Reason for a Typed Basis), or import the register."
+				).format(frappe.bold(self.community_unit)),
+				NoMeetingBasisError,
+			)
+		self.basis_source = "Typed"
+		self.register_as_of = None
+		return False
 
 	def validate_notice_period(self):
 		"""Art. 21: the villagers are told at least the rule's days before the meeting; an urgent meeting
@@ -579,6 +614,27 @@ class CommunityMeeting(ProcedureDocument):
 			else:
 				row.result = PASSED if reaches(cint(row.votes_for), present, threshold) else NOT_PASSED
 
+	def note_items_it_cannot_decide(self):
+		"""Art. 24 (`authorisation.py`): a representatives' meeting without the villagers' (residents')
+		meeting's authorisation for a matter's category records its vote and decides nothing: the clerk is
+		told at conclusion, and the villagers' meeting still decides the matter."""
+		if self.meeting_kind not in AUTHORISED_BY or not cint(self.quorate):
+			return
+		for row in self.agenda:
+			category = frappe.db.get_value("Consultation Topic", row.topic, "category")
+			if row.result in (PASSED, NOT_PASSED) and not authorised(self, category):
+				frappe.msgprint(
+					_(
+						"Agenda row {0}: the {1} holds no authorisation of the {2} to decide matters of the category {3} (Organic Law art. 24): its vote is recorded and decides nothing."
+					).format(
+						row.idx,
+						_(self.meeting_kind),
+						_(AUTHORISED_BY[self.meeting_kind]),
+						frappe.bold(category or ""),
+					),
+					alert=True,
+				)
+
 	def validate_record_complete(self):
 		"""A concluded meeting has its record: held (not in the future), the notice, minutes, recorder,
 		and, when quorate, each item's vote."""
@@ -644,10 +700,11 @@ class CommunityMeeting(ProcedureDocument):
 		return self.as_dict()
 
 
-DECIDED_BY_SQL = """select m.name from `tabMeeting Agenda Item` i
+# the meeting that decided a topic: concluded, quorate, voted, and entitled to decide it (art. 24)
+DECIDED_BY_SQL = f"""select m.name from `tabMeeting Agenda Item` i
 	join `tabCommunity Meeting` m on m.name = i.parent and i.parenttype = 'Community Meeting'
 	where i.topic = %s and m.docstatus = 1 and m.quorate = 1 and i.result in ('Passed', 'Not Passed')
-	and m.name != %s limit 1"""
+	and {decides_sql("m", "i.topic")} and m.name != %s limit 1"""
 
 
 def decided_by(topic: str, exclude: str | None = None, committed: bool = False) -> str | None:
@@ -667,9 +724,9 @@ def meeting_results(topic: str) -> list[str]:
 	return [
 		r[0]
 		for r in frappe.db.sql(
-			"""select i.result from `tabMeeting Agenda Item` i
+			f"""select i.result from `tabMeeting Agenda Item` i
 			join `tabCommunity Meeting` m on m.name = i.parent and i.parenttype = 'Community Meeting'
-			where i.topic = %s and m.docstatus = 1 and m.quorate = 1""",
+			where i.topic = %s and m.docstatus = 1 and m.quorate = 1 and {decides_sql("m", "i.topic")}""",
 			topic,
 		)
 	]
@@ -703,6 +760,15 @@ def check_resolution(meeting: str | None, topic: str, category: str | None):
 			_("The meeting {0} was not quorate: it decided nothing.").format(meeting),
 			MeetingResolutionRequiredError,
 		)
+	if m.meeting_kind in AUTHORISED_BY and not authorised(m, category):
+		frappe.throw(
+			_(
+				"The {0} {1} holds no authorisation of the {2} to decide matters of the category {3} (Organic Law art. 24)."
+			).format(
+				_(m.meeting_kind), meeting, _(AUTHORISED_BY[m.meeting_kind]), frappe.bold(category or "")
+			),
+			MeetingResolutionRequiredError,
+		)
 	result = frappe.db.get_value(
 		"Meeting Agenda Item",
 		{"parent": meeting, "parenttype": "Community Meeting", "topic": topic},
@@ -726,31 +792,6 @@ def check_resolution(meeting: str | None, topic: str, category: str | None):
 			_("A villagers' group meeting decides only its own group's matters."),
 			MeetingResolutionRequiredError,
 		)
-	if m.meeting_kind in AUTHORISED_BY and not authorised(m, category):
-		frappe.throw(
-			_(
-				"The {0} {1} holds no authorisation of the {2} to decide matters of the category {3} (Organic Law art. 24)."
-			).format(
-				_(m.meeting_kind), meeting, _(AUTHORISED_BY[m.meeting_kind]), frappe.bold(category or "")
-			),
-			MeetingResolutionRequiredError,
-		)
-
-
-def authorised(meeting, category: str | None) -> bool:
-	"""Art. 24: a concluded, quorate villagers' (residents') meeting of the same unit, held on or before
-	the representatives' meeting, recorded the authorisation for `category`."""
-	if not category:
-		return False
-	return bool(
-		frappe.db.sql(
-			"""select 1 from `tabMeeting Authorisation` a
-			join `tabCommunity Meeting` m on m.name = a.parent and a.parenttype = 'Community Meeting'
-			where a.category = %s and m.docstatus = 1 and m.quorate = 1 and m.meeting_kind = %s
-			and m.community_unit = %s and m.meeting_on <= %s limit 1""",
-			(category, AUTHORISED_BY[meeting.meeting_kind], meeting.community_unit, meeting.meeting_on),
-		)
-	)
 
 
 def on_doctype_update():

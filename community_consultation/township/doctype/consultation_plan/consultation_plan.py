@@ -16,13 +16,17 @@ from community_consultation.overrides.row_locking import RowLocking
 from community_consultation.permissions import validate_unit_access
 from community_consultation.procedure.scheduling import each_on_its_own
 from community_consultation.setup.roles import COMMITTEE_CLERK, COMMUNITY_SECRETARY
+from community_consultation.township.queries import held_on_day_sql
 from community_consultation.units.tree import VILLAGE_TYPES, unit_type
 
-# planned dates kept: a concluded session of the unit (or beneath it) that started on the planned day
-KEPT_SQL = """exists(select 1 from `tabConsultation Session` s
-	join `tabCommunity Unit` su on su.name = s.community_unit
-	join `tabCommunity Unit` pu on pu.name = {p}.community_unit
-	where s.docstatus = 1 and date(s.starts_on) = {d}.planned_on and su.lft >= pu.lft and su.rgt <= pu.rgt)"""
+# planned dates kept: the plan's unit (or a unit beneath it) held a consultation activity on the planned
+# day — a concluded session or meeting of the decision bodies (`queries.held_on_day_sql`); formatted
+# with the aliases of the plan ({p}) and its date row ({d})
+KEPT_SQL = (
+	"exists(select 1 from `tabCommunity Unit` pu where pu.name = {p}.community_unit and "
+	+ held_on_day_sql("pu", "{d}.planned_on")
+	+ ")"
+)
 
 
 class PlanUnitError(frappe.ValidationError):
@@ -40,7 +44,8 @@ class PlanDateError(frappe.ValidationError):
 class ConsultationPlan(PayloadGuard, RowLocking, Document):
 	"""A village's or community's yearly plan of regular consultation (定期协商, §三(二)): a fixed
 	consultation day each month, the quarterly representatives' meeting. Its dates remind the clerk
-	ahead of time; the yearly return counts the dates kept (a session concluded that day)."""
+	ahead of time; the yearly return counts the dates kept (a session or a meeting of the decision bodies
+	concluded that day, `KEPT_SQL`)."""
 
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.

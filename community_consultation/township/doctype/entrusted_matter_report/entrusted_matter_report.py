@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import getdate, nowdate, strip_html
+from frappe.utils import format_date, getdate, nowdate, strip_html
 
 from community_consultation.overrides.payload_guard import PayloadGuard, validate_field_types
 from community_consultation.permissions import validate_unit_access
@@ -22,7 +22,7 @@ class DuplicateReportError(frappe.ValidationError):
 
 
 class ReportDateError(frappe.ValidationError):
-	"""A report back dated in the future."""
+	"""A report back dated before its matter was assigned, or in the future."""
 
 
 class EntrustedMatterReport(PayloadGuard, Document):
@@ -91,8 +91,19 @@ class EntrustedMatterReport(PayloadGuard, Document):
 			)
 
 	def validate_reported_on(self):
+		"""§二(六): the result of an entrusted matter is reported back after the township assigned it to
+		the village, and not in the future; otherwise a report typed with an early date would show as
+		reported on time."""
 		if getdate(self.reported_on) > getdate(nowdate()):
 			frappe.throw(_("Reported On cannot be in the future."), ReportDateError)
+		assigned_on = frappe.db.get_value("Township Assignment", self.township_assignment, "assigned_on")
+		if assigned_on and getdate(self.reported_on) < getdate(assigned_on):
+			frappe.throw(
+				_("Reported On cannot be before the matter was assigned to the village ({0}).").format(
+					format_date(assigned_on)
+				),
+				ReportDateError,
+			)
 
 	def validate_content(self):
 		if not strip_html(self.content or "").strip():

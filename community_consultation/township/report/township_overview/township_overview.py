@@ -17,7 +17,7 @@ from community_consultation.community_consultation.doctype.consultation_topic.co
 	LIFE_CYCLE as TOPIC_LIFE_CYCLE,
 )
 from community_consultation.permissions import unit_condition_sql
-from community_consultation.township.queries import silent_village_months
+from community_consultation.township.queries import last_activity_sql, silent_village_months
 from community_consultation.units import tree as unit_tree
 from community_consultation.units.tree import VILLAGE_TYPES
 
@@ -61,7 +61,12 @@ def get_columns():
 			"fieldtype": "Int",
 			"width": 170,
 		},
-		{"fieldname": "last_session", "label": _("Last Session"), "fieldtype": "Datetime", "width": 150},
+		{
+			"fieldname": "last_session",
+			"label": _("Last Consultation Activity"),
+			"fieldtype": "Datetime",
+			"width": 150,
+		},
 		{"fieldname": "silent", "label": _("Silent"), "fieldtype": "Check", "width": 70},
 		{
 			"fieldname": "open_corrections",
@@ -87,8 +92,7 @@ def get_data(filters) -> list[dict]:
 			(select count(*) from `tabTownship Assignment Village` r join `tabTownship Assignment` a on a.name = r.parent
 				where r.parenttype = 'Township Assignment' and r.village = v.name and a.assigned_on is not null
 				and r.report_status in ('Awaiting Report', 'Overdue')) as awaiting_report_back,
-			(select max(s.starts_on) from `tabConsultation Session` s join `tabCommunity Unit` u on u.name = s.community_unit
-				where u.lft >= v.lft and u.rgt <= v.rgt and s.docstatus = 1) as last_session,
+			{last_activity_sql("v")} as last_session,
 			(select count(*) from `tabInspection Correction` c join `tabConsultation Inspection` i on i.name = c.parent
 				where c.parenttype = 'Consultation Inspection' and i.docstatus = 1 and i.community_unit = v.name
 				and c.status in %(open_corrections)s) as open_corrections

@@ -1,0 +1,327 @@
+"""The household register of a village or community (户籍 / 非户籍 residents by household): the rules of a
+household, the import of the spreadsheet a village already keeps, and its logged export.
+
+The register is personal data (个人信息保护法): the DocType Village Household is read only by the village's
+staff (Community Secretary, Committee Clerk), its Supervision Committee Member and administrators, within
+their units; no township officer, building head, guest, public page, open data or report of another unit
+reads it. An ID-card number is kept only masked (`mask_id_card`). Every export is logged (Access Log).
+
+The spreadsheet (XLSX or CSV) has one line per person, with the headers of `COLUMNS`. An import is
+checked whole before anything is written; its errors are listed by line, in the user's language; a file
+with any error writes nothing. A second import makes the register what the file says: households are
+matched by their number, their members replaced (so a person who moved between households is moved),
+households absent from the file removed — never duplicated."""
+
+import frappe
+from frappe import _
+from frappe.utils import add_years, cint, getdate, now_datetime, nowdate
+
+UNDER_18 = "Under 18"
+ADULT = "18 or Over"
+REGISTERED = "Registered"
+NON_REGISTERED = "Non-registered"
+
+# the spreadsheet's headers (as a village's register has them) and the member's fields they fill
+COLUMNS = {
+	"户号": "household_no",
+	"姓名": "member_name",
+	"户主": "is_head",
+	"与户主关系": "relation",
+	"出生日期": "birth_date",
+	"年龄段": "age_group",
+	"户籍": "residence",
+	"户代表": "household_representative",
+	"身份证号": "id_card_masked",
+}
+REQUIRED_COLUMNS = ("户号", "姓名")
+YES = ("是", "Y", "y", "1", "yes", "Yes", "√", "✓")
+NO = ("否", "N", "n", "0", "no", "No", "")
+HEAD_RELATIONS = ("户主", "本人")
+AGE_GROUPS = {"未满18岁": UNDER_18, "未成年": UNDER_18, "18岁以上": ADULT, "成年": ADULT}
+AGE_GROUP_CELLS = {UNDER_18: "未满18岁", ADULT: "18岁以上"}
+RESIDENCES = {
+	"户籍": REGISTERED,
+	"是": REGISTERED,
+	"": REGISTERED,
+	"非户籍": NON_REGISTERED,
+	"否": NON_REGISTERED,
+}
+
+
+class HouseholdRegisterError(frappe.ValidationError):
+	"""A household that breaks the register's rules: no head or two, two representatives, a member with
+	neither birth date nor age group, a birth date in the future, a number twice in one register."""
+
+
+class RegisterImportError(frappe.ValidationError):
+	"""A register file with errors (by line): nothing of it was written."""
+
+
+def mask_id_card(value: str | None) -> str | None:
+	"""An ID-card number as the register keeps it: every character but the last four masked."""
+	value = (value or "").strip().replace(" ", "")
+	if not value:
+		return None
+	return "*" * max(len(value) - 4, 0) + value[-4:]
+
+
+def household_errors(members, line_of=None) -> list[tuple[int, str]]:
+	"""The rules of a household, as (line, message): exactly one head, at most one household
+	representative, each member named, with a birth date (not in the future) or an age group; an ID-card
+	number is masked here, whoever wrote it. `line_of(member)` gives the line a message names (the
+	spreadsheet's line on import, the row of the form otherwise)."""
+	line_of = line_of or (lambda m: m.idx)
+	errors = []
+	today = getdate(nowdate())
+	for m in members:
+		if not (m.member_name or "").strip():
+			errors.append((line_of(m), _("Line {0}: enter the member's name.").format(line_of(m))))
+		if m.birth_date and getdate(m.birth_date) > today:
+			errors.append((line_of(m), _("Line {0}: the birth date is in the future.").format(line_of(m))))
+		if not m.birth_date and not m.age_group:
+			errors.append(
+				(line_of(m), _("Line {0}: enter the birth date or the age group.").format(line_of(m)))
+			)
+		m.id_card_masked = mask_id_card(m.id_card_masked)
+	heads = [m for m in members if cint(m.is_head)]
+	first = line_of(members[0]) if members else 0
+	if len(heads) != 1:
+		errors.append(
+			(first, _("Line {0}: a household has exactly one head ({1} marked).").format(first, len(heads)))
+		)
+	representatives = [m for m in members if cint(m.household_representative)]
+	if len(representatives) > 1:
+		errors.append(
+			(
+				line_of(representatives[1]),
+				_("Line {0}: a household has one household representative.").format(
+					line_of(representatives[1])
+				),
+			)
+		)
+	return errors
+
+
+# ------------------------------------------------------------------ the basis of a meeting
+
+
+def register_basis(community_unit: str, on_date) -> frappe._dict | None:
+	"""The quorum basis counted from the register of `community_unit` (art. 22): its households, and its
+	members aged 18 or over on `on_date` (born on or before that day 18 years earlier; by the age group
+	when the birth date is not known); `as_of`, the register's last change. None without a register."""
+	born_by = add_years(getdate(on_date), -18)
+	row = frappe.db.sql(
+		"""select count(distinct h.name) as households, max(h.modified) as as_of,
+			coalesce(sum(case when m.birth_date is not null then m.birth_date <= %(born_by)s
+				else m.age_group = %(adult)s end), 0) as adults
+		from `tabVillage Household` h
+		left join `tabHousehold Member` m on m.parent = h.name and m.parenttype = 'Village Household'
+		where h.community_unit = %(unit)s""",
+		{"unit": community_unit, "born_by": born_by, "adult": ADULT},
+		as_dict=True,
+	)[0]
+	if not row.households:
+		return None
+	return frappe._dict(households=cint(row.households), adults=cint(row.adults), as_of=row.as_of)
+
+
+# ------------------------------------------------------------------ import
+
+
+def read_rows(content: bytes | str, filename: str) -> list[list]:
+	"""The spreadsheet's lines (XLSX, or CSV in UTF-8 or GBK), the header first."""
+	from frappe.utils.csvutils import read_csv_content
+	from frappe.utils.xlsxutils import read_xlsx_file_from_attached_file
+
+	name = (filename or "").lower()
+	if name.endswith(".xlsx"):
+		return read_xlsx_file_from_attached_file(fcontent=content)
+	if name.endswith(".csv"):
+		if isinstance(content, bytes):
+			for encoding in ("utf-8-sig", "gb18030"):
+				try:
+					content = content.decode(encoding)
+					break
+				except UnicodeDecodeError:
+					continue
+		return read_csv_content(content)
+	frappe.throw(_("The register is imported from an XLSX or CSV file."), RegisterImportError)
+
+
+def parse_register(rows: list[list]) -> tuple[dict[str, list[frappe._dict]], list[tuple[int, str]]]:
+	"""The households of the file, by number, with their members; and the errors, by line (the
+	spreadsheet's line numbers, the header being line 1)."""
+	errors = []
+	if not rows:
+		return {}, [(1, _("Line {0}: the file is empty.").format(1))]
+	header = [str(h or "").strip() for h in rows[0]]
+	unknown = [h for h in header if h and h not in COLUMNS]
+	missing = [h for h in REQUIRED_COLUMNS if h not in header]
+	if unknown or missing:
+		return {}, [
+			(
+				1,
+				_("Line {0}: the columns are {1}; unknown: {2}; missing: {3}.").format(
+					1, "、".join(COLUMNS), "、".join(unknown) or "-", "、".join(missing) or "-"
+				),
+			)
+		]
+	households: dict[str, list[frappe._dict]] = {}
+	for line, values in enumerate(rows[1:], start=2):
+		cells = {h: values[i] if i < len(values) else None for i, h in enumerate(header) if h}
+		if not any(str(v or "").strip() for v in cells.values()):
+			continue
+		member, problems = parse_member(cells)
+		member.line = line
+		errors += [(line, _("Line {0}: {1}").format(line, p)) for p in problems]
+		if member.household_no:
+			households.setdefault(member.household_no, []).append(member)
+	for members in households.values():
+		errors += household_errors(members, lambda m: m.line)
+	return households, sorted(errors, key=lambda e: e[0])
+
+
+def parse_member(cells: dict) -> tuple[frappe._dict, list[str]]:
+	"""One line of the file as a member, and what is wrong with it."""
+	text = {h: str(v).strip() if v is not None else "" for h, v in cells.items()}
+	problems = []
+	member = frappe._dict(household_no=text.get("户号"), member_name=text.get("姓名"))
+	if not member.household_no:
+		problems.append(_("enter the household number (户号)."))
+	relation = text.get("与户主关系", "")
+	member.relation = relation or None
+	head = text.get("户主", "")
+	if head not in YES + NO:
+		problems.append(_("户主 is 是 or 否, not {0}.").format(head))
+	member.is_head = 1 if head in YES or relation in HEAD_RELATIONS else 0
+	representative = text.get("户代表", "")
+	if representative not in YES + NO:
+		problems.append(_("户代表 is 是 or 否, not {0}.").format(representative))
+	member.household_representative = 1 if representative in YES else 0
+	member.birth_date = None
+	if cells.get("出生日期"):
+		try:
+			member.birth_date = getdate(cells["出生日期"])
+		except Exception:
+			problems.append(_("{0} is not a date (出生日期).").format(text["出生日期"]))
+	age_group = text.get("年龄段", "")
+	if age_group and age_group not in AGE_GROUPS:
+		problems.append(_("年龄段 is one of {0}, not {1}.").format("、".join(AGE_GROUPS), age_group))
+	member.age_group = AGE_GROUPS.get(age_group, "")
+	residence = text.get("户籍", "")
+	if residence not in RESIDENCES:
+		problems.append(_("户籍 is 户籍 or 非户籍, not {0}.").format(residence))
+	member.residence = RESIDENCES.get(residence, REGISTERED)
+	member.id_card_masked = mask_id_card(text.get("身份证号"))
+	return member, problems
+
+
+def import_register(community_unit: str, content: bytes | str, filename: str) -> dict:
+	"""Make the register of `community_unit` what the file says, or, if the file has any error, write
+	nothing and list the errors by line (`RegisterImportError`). Returns the counts of households
+	created, updated, unchanged and removed, and of members."""
+	frappe.has_permission("Village Household", "create", throw=True)
+	frappe.has_permission("Community Unit", "read", community_unit, throw=True)
+	households, errors = parse_register(read_rows(content, filename))
+	if errors:
+		frappe.throw(
+			"<br>".join(message for _line, message in errors[:200]),
+			RegisterImportError,
+			title=_("The register was not imported: {0} errors").format(len(errors)),
+		)
+	existing = dict(
+		frappe.get_all(
+			"Village Household",
+			filters={"community_unit": community_unit},
+			fields=["household_no", "name"],
+			as_list=True,
+		)
+	)
+	counts = frappe._dict(created=0, updated=0, unchanged=0, removed=0, members=0)
+	frappe.db.savepoint("register_import")
+	try:
+		for number, members in households.items():
+			rows = [{f: m.get(f) for f in COLUMNS.values() if f != "household_no"} for m in members]
+			counts.members += len(rows)
+			if number in existing:
+				doc = frappe.get_doc("Village Household", existing.pop(number))
+				if [{f: r.get(f) for f in rows[0]} for r in doc.as_dict().members] == rows:
+					counts.unchanged += 1
+					continue
+				doc.set("members", rows)
+				doc.save()
+				counts.updated += 1
+			else:
+				frappe.get_doc(
+					{
+						"doctype": "Village Household",
+						"community_unit": community_unit,
+						"household_no": number,
+						"members": rows,
+					}
+				).insert()
+				counts.created += 1
+		for name in existing.values():
+			frappe.delete_doc("Village Household", name)
+			counts.removed += 1
+	except Exception:
+		frappe.db.rollback(save_point="register_import")
+		raise
+	return counts
+
+
+@frappe.whitelist(methods=["POST"])
+def import_register_file(community_unit: str, file_url: str) -> dict:
+	"""The desk's Import Register: the uploaded file (a File the user may read) into the register of
+	`community_unit`."""
+	file = frappe.get_doc("File", {"file_url": file_url})
+	file.check_permission("read")
+	return import_register(community_unit, file.get_content(), file.file_name)
+
+
+# ------------------------------------------------------------------ export
+
+
+@frappe.whitelist(methods=["POST"])
+def export_register(community_unit: str) -> str:
+	"""The register of `community_unit` as CSV, for its staff and supervision committee; each export is
+	logged (Access Log: who, when, which unit). Cells that start with = + - @ are neutralised."""
+	frappe.has_permission("Village Household", "read", throw=True)
+	frappe.has_permission("Community Unit", "read", community_unit, throw=True)
+	households = frappe.get_list(
+		"Village Household", filters={"community_unit": community_unit}, pluck="name", limit_page_length=0
+	)
+	from frappe.core.doctype.access_log.access_log import make_access_log
+	from frappe.utils.csvutils import to_csv
+
+	lines = [list(COLUMNS)]
+	for name in households:
+		doc = frappe.get_doc("Village Household", name)
+		for m in doc.members:
+			lines.append(
+				[
+					doc.household_no,
+					m.member_name,
+					"是" if m.is_head else "否",
+					m.relation or "",
+					str(m.birth_date or ""),
+					AGE_GROUP_CELLS.get(m.age_group, ""),
+					"户籍" if m.residence == REGISTERED else "非户籍",
+					"是" if m.household_representative else "否",
+					m.id_card_masked or "",
+				]
+			)
+	make_access_log(
+		doctype="Village Household",
+		filters=frappe.as_json({"community_unit": community_unit}),
+		file_type="CSV",
+		method="export_register",
+		report_name=community_unit,
+		page=str(now_datetime()),
+	)
+	return to_csv([[_neutral(c) for c in line] for line in lines])
+
+
+def _neutral(cell):
+	cell = str(cell or "")
+	return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell

@@ -1,0 +1,317 @@
+"""The household register of a village (`decision_bodies/register.py`, Village Household): imported from
+the village's spreadsheet (CSV or XLSX, one line per person) all or nothing, with its errors by line in
+the user's language; a second import updates, moves and removes without duplicates; ID-card numbers are
+kept masked only. It is personal data: over REST, search, reports and exports, a clerk of another
+village, a township officer and a guest read none of it, and every export is logged.
+
+The records are committed for this module (the requests see only committed data) and deleted after it."""
+
+import json
+
+import frappe
+import pytest
+from frappe.utils.xlsxutils import make_xlsx
+
+from community_consultation.decision_bodies.register import (
+	HouseholdRegisterError,
+	RegisterImportError,
+	import_register,
+	mask_id_card,
+)
+from community_consultation.tests.factory import make_unit_tree
+from community_consultation.tests.http import Client, api_token, resource
+from community_consultation.tests.shared import TRACKED, committed_records
+from community_consultation.tests.users import as_user, make_user
+
+HEADER = ["户号", "姓名", "户主", "与户主关系", "出生日期", "年龄段", "户籍", "户代表", "身份证号"]
+# three households, six people: 张 (two adults, a child), 李 (an adult, a non-registered adult, the
+# representative not the head), 王 (an adult known by age group only)
+REGISTER = [
+	HEADER,
+	["001", "张建国", "是", "户主", "1960-03-01", "", "户籍", "", "440123196003011234"],
+	["001", "李秀英", "否", "配偶", "1962-07-15", "", "户籍", "", ""],
+	["001", "张小明", "否", "孙子", "2015-09-01", "", "户籍", "", ""],
+	["002", "李大山", "是", "户主", "1975-01-20", "", "户籍", "", ""],
+	["002", "陈美华", "否", "配偶", "1980-05-05", "", "非户籍", "是", ""],
+	["003", "王老五", "是", "户主", "", "18岁以上", "户籍", "", ""],
+]
+
+
+def csv_of(rows) -> bytes:
+	return "\n".join(",".join(str(c) for c in row) for row in rows).encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def world():
+	with committed_records((*TRACKED, "Village Household", "Access Log")):
+		units = make_unit_tree("户籍")
+		w = frappe._dict(units=units)
+		w.clerk = make_user("register-clerk@example.com", ["Committee Clerk"], [units.village_a])
+		w.supervisor = make_user(
+			"register-supervisor@example.com", ["Supervision Committee Member"], [units.village_a]
+		)
+		w.clerk_b = make_user("register-clerk-b@example.com", ["Committee Clerk"], [units.village_b])
+		w.officer = make_user("register-officer@example.com", ["Township Officer"], [units.township])
+		w.building_head = make_user("register-building@example.com", ["Building Head"], [units.building])
+		with as_user(w.clerk):
+			w.first = import_register(units.village_a, csv_of(REGISTER), "register.csv")
+		# the API tokens are made (and committed) here, for the requests to see them
+		w.client = {
+			key: Client(api_token(w[key]))
+			for key in ("clerk", "supervisor", "clerk_b", "officer", "building_head")
+		}
+		w.client["guest"] = Client()
+		frappe.db.commit()
+		yield w
+
+
+def register_of(unit: str) -> dict[str, list[tuple]]:
+	return {
+		h.household_no: [
+			(m.member_name, m.is_head, m.household_representative, m.residence)
+			for m in frappe.get_doc("Village Household", h.name).members
+		]
+		for h in frappe.get_all("Village Household", {"community_unit": unit}, ["name", "household_no"])
+	}
+
+
+def test_a_village_imports_its_register_from_a_spreadsheet(world):
+	assert (world.first.created, world.first.members) == (3, 6)
+	register = register_of(world.units.village_a)
+	assert sorted(register) == ["001", "002", "003"]
+	assert register["002"] == [("李大山", 1, 0, "Registered"), ("陈美华", 0, 1, "Non-registered")]
+	household = frappe.get_doc(
+		"Village Household", {"community_unit": world.units.village_a, "household_no": "002"}
+	)
+	assert (household.head_name, household.representative_name) == ("李大山", "陈美华")
+	# the ID-card number is kept masked only
+	head = frappe.get_doc(
+		"Village Household", {"community_unit": world.units.village_a, "household_no": "001"}
+	).members[0]
+	assert head.id_card_masked == "**************1234"
+	assert not frappe.db.sql("select 1 from `tabHousehold Member` where id_card_masked like %s", "%440123%")
+
+
+def test_a_second_import_updates_moves_and_removes_without_duplicates(world):
+	changed = [
+		HEADER,
+		# 张小明 moves from 001 to 002; 李秀英 is now 001's representative; 003 left the village; 004 is new
+		["001", "张建国", "是", "户主", "1960-03-01", "", "户籍", "", ""],
+		["001", "李秀英", "否", "配偶", "1962-07-15", "", "户籍", "是", ""],
+		["002", "李大山", "是", "户主", "1975-01-20", "", "户籍", "", ""],
+		["002", "陈美华", "否", "配偶", "1980-05-05", "", "非户籍", "是", ""],
+		["002", "张小明", "否", "外孙", "2015-09-01", "", "户籍", "", ""],
+		["004", "赵四", "是", "户主", "1990-02-02", "", "户籍", "", ""],
+	]
+	try:
+		with as_user(world.clerk):
+			counts = import_register(world.units.village_a, make_xlsx(changed, "户籍").getvalue(), "r.xlsx")
+		assert (counts.created, counts.updated, counts.unchanged, counts.removed) == (1, 2, 0, 1)
+		register = register_of(world.units.village_a)
+		assert sorted(register) == ["001", "002", "004"]
+		assert [m[0] for m in register["001"]] == ["张建国", "李秀英"]
+		assert [m[0] for m in register["002"]] == ["李大山", "陈美华", "张小明"]
+		# the same file again changes nothing
+		with as_user(world.clerk):
+			again = import_register(world.units.village_a, csv_of(changed), "r.csv")
+		assert (again.created, again.updated, again.unchanged, again.removed) == (0, 0, 3, 0)
+		assert frappe.db.count("Village Household", {"community_unit": world.units.village_a}) == 3
+	finally:
+		frappe.db.rollback()
+
+
+def test_a_malformed_register_file_writes_nothing_and_lists_its_errors_by_line_in_chinese(world):
+	bad = [
+		HEADER,
+		["005", "钱一", "是", "户主", "1970-01-01", "", "户籍", "", ""],
+		["005", "钱二", "是", "户主", "不详", "", "户籍", "", ""],  # a second head, no date
+		["006", "孙三", "否", "子", "2030-01-01", "", "外地", "", ""],  # no head, future, bad 户籍
+		["", "周五", "是", "户主", "", "", "户籍", "", ""],  # no household number, no birth date
+	]
+	before = frappe.db.count("Village Household")
+	frappe.local.lang = "zh"
+	try:
+		with as_user(world.clerk):
+			with pytest.raises(RegisterImportError) as refused:
+				import_register(world.units.village_a, csv_of(bad), "bad.csv")
+	finally:
+		frappe.local.lang = "en"
+	messages = str(refused.value)
+	for line in (3, 4, 5):
+		assert f"第{line}行" in messages, messages
+	assert "户主" in messages and "出生日期" in messages
+	assert frappe.db.count("Village Household") == before
+	with as_user(world.clerk):
+		with pytest.raises(RegisterImportError):
+			import_register(world.units.village_a, csv_of([["户号", "名字"], ["1", "x"]]), "cols.csv")
+		with pytest.raises(RegisterImportError):
+			import_register(world.units.village_a, b"PK\x03\x04", "register.pdf")
+	assert frappe.db.count("Village Household") == before
+
+
+def test_a_household_keeps_the_registers_rules_in_the_desk(world):
+	doc = frappe.get_doc(
+		"Village Household", {"community_unit": world.units.village_a, "household_no": "003"}
+	)
+	doc.append("members", {"member_name": "王小五", "is_head": 1, "age_group": "Under 18"})
+	with as_user(world.clerk), pytest.raises(HouseholdRegisterError):
+		doc.save()
+	frappe.db.rollback()
+	assert mask_id_card(" 44012319900101123X ") == "**************123X"
+
+
+# ------------------------------------------------------------------------------------ who reads it
+
+
+def test_the_village_staff_and_supervision_committee_read_the_register_over_rest(world):
+	for key in ("clerk", "supervisor"):
+		client = world.client[key]
+		listed = client.get(resource("Village Household"), {"fields": json.dumps(["household_no"])})
+		assert listed.status_code == 200, listed.json
+		assert sorted(r["household_no"] for r in listed.json["data"]) == ["001", "002", "003"]
+
+
+@pytest.mark.parametrize("who", ["clerk_b", "officer", "building_head", "guest"])
+def test_no_one_else_reads_the_register_over_rest_search_reports_or_exports(world, who):
+	client = world.client[who]
+	name = frappe.get_value("Village Household", {"community_unit": world.units.village_a})
+	row = frappe.get_value("Household Member", {"parent": name}, "name")
+	for path in (resource("Village Household"), resource("Household Member")):
+		got = client.get(path, {"fields": json.dumps(["name"])})
+		assert got.status_code in (403, 404) or not got.json.get("data"), (path, got.json)
+	for path in (resource("Village Household", name), resource("Household Member", row)):
+		assert client.get(path).status_code in (403, 404)
+	calls = [
+		("frappe.desk.search.search_link", {"doctype": "Village Household", "txt": "", "page_length": "50"}),
+		(
+			"frappe.desk.search.search_link",
+			{"doctype": "Village Household", "txt": "00", "ignore_user_permissions": "1"},
+		),
+		(
+			"frappe.client.get_list",
+			{"doctype": "Household Member", "parent": "Village Household", "fields": ["member_name"]},
+		),
+		("frappe.client.get_count", {"doctype": "Village Household"}),
+		("frappe.desk.reportview.get", {"doctype": "Village Household", "fields": ["name"]}),
+		("frappe.utils.global_search.search", {"text": "张建国"}),
+	]
+	for method, params in calls:
+		got = client.method(method, **params)
+		text = json.dumps(got.json, ensure_ascii=False)
+		assert "张建国" not in text and name not in text, (method, text)
+		message = got.json.get("message") if got.status_code == 200 else None
+		if isinstance(message, dict):
+			message = message.get("values")
+		if method != "frappe.utils.global_search.search":
+			assert not message, (method, text)
+	exported = client.method(
+		"community_consultation.decision_bodies.register.export_register",
+		http="post",
+		community_unit=world.units.village_a,
+	)
+	assert exported.status_code in (403, 404), exported.json
+	assert "张建国" not in json.dumps(exported.json, ensure_ascii=False)
+	pdf = client.get(
+		"/api/method/frappe.utils.print_format.download_pdf", {"doctype": "Village Household", "name": name}
+	)
+	assert pdf.status_code in (403, 404)
+
+
+def test_an_export_of_the_register_is_logged(world):
+	frappe.db.rollback()
+	client = world.client["supervisor"]
+	exported = client.method(
+		"community_consultation.decision_bodies.register.export_register",
+		http="post",
+		community_unit=world.units.village_a,
+	)
+	assert exported.status_code == 200, exported.json
+	lines = exported.json["message"].splitlines()
+	assert lines[0].startswith('"户号","姓名"') and len(lines) == 7
+	assert "440123" not in exported.json["message"]
+	frappe.db.rollback()
+	logs = frappe.get_all(
+		"Access Log",
+		{"export_from": "Village Household", "report_name": world.units.village_a},
+		["user", "file_type"],
+	)
+	assert {(log.user, log.file_type) for log in logs} >= {(world.supervisor, "CSV")}
+	# a refused export is neither served nor logged
+	refused = world.client["clerk_b"].method(
+		"community_consultation.decision_bodies.register.export_register",
+		http="post",
+		community_unit=world.units.village_a,
+	)
+	assert refused.status_code in (403, 404)
+	frappe.db.rollback()
+	assert len(
+		frappe.get_all(
+			"Access Log", {"export_from": "Village Household", "report_name": world.units.village_a}
+		)
+	) == len(logs)
+
+
+def test_a_register_file_is_refused_in_another_village(world):
+	with as_user(world.clerk_b), pytest.raises(frappe.PermissionError):
+		import_register(world.units.village_a, csv_of(REGISTER), "register.csv")
+	rest = world.client["clerk_b"].request(
+		"post",
+		resource("Village Household"),
+		json={
+			"community_unit": world.units.village_a,
+			"household_no": "099",
+			"members": [{"member_name": "外村人", "is_head": 1, "age_group": "18 or Over"}],
+		},
+	)
+	assert rest.status_code == 403, rest.json
+
+
+# ------------------------------------------------------------------------------------ the basis
+
+
+def test_a_meetings_basis_is_counted_from_the_register_on_its_date(world):
+	from frappe.utils import add_days, add_years, getdate, now_datetime
+
+	from community_consultation.decision_bodies.doctype.community_meeting.community_meeting import (
+		NoMeetingBasisError,
+	)
+	from community_consultation.tests.factory import make_topic
+	from community_consultation.tests.meetings import make_basis, meeting_values, villagers
+
+	held = add_days(now_datetime(), -1)
+	eighteen = add_years(getdate(held), -18)
+	rows = [
+		HEADER,
+		["101", "吴大", "是", "户主", "1970-01-01", "", "户籍", "", ""],
+		["101", "吴二", "否", "子", str(eighteen), "", "户籍", "", ""],  # 18 on the meeting's day
+		["101", "吴三", "否", "子", str(add_days(eighteen, 1)), "", "户籍", "", ""],  # 18 the day after
+		["102", "郑一", "是", "户主", "", "18岁以上", "非户籍", "", ""],
+		["102", "郑二", "否", "女", "", "未满18岁", "非户籍", "", ""],
+	]
+	try:
+		village = world.units.village_b
+		make_basis(village, adults=500, households=200)  # typed figures, not applied with a register
+		topics = [make_topic(village, title="名册基数议题")]
+		meeting = frappe.get_doc(
+			meeting_values(village, topics=topics, attendance=villagers(2), typed_basis_reason="")
+		)
+		with pytest.raises(NoMeetingBasisError):
+			meeting.insert()
+		typed = frappe.get_doc(meeting_values(village, topics=topics, attendance=villagers(2))).insert()
+		assert (typed.basis_source, typed.basis_adults, typed.basis_households) == ("Typed", 500, 200)
+		import_register(village, csv_of(rows), "b.csv")
+		meeting = frappe.get_doc(
+			meeting_values(village, topics=topics, attendance=villagers(2), typed_basis_reason="")
+		)
+		meeting.insert()
+		assert (meeting.basis_source, meeting.basis_adults, meeting.basis_households) == ("Register", 3, 2)
+		assert meeting.register_as_of
+		assert meeting.quorate  # 2 of 3 adults: over half
+		html = frappe.get_print("Community Meeting", meeting.name, "民主决策会议记录")
+		assert "按户籍名册统计" in html or "counted from the household register" in html, html
+		printed = frappe.get_print("Community Meeting", typed.name, "民主决策会议记录")
+		assert "本村尚未导入户籍名册" in printed and (
+			"未按户籍名册统计" in printed or "typed basis" in printed
+		)
+	finally:
+		frappe.db.rollback()
