@@ -107,7 +107,7 @@ permission_query_conditions = {
 # a record the public pages read changed: its units' cached pages are dropped (portal/public_cache.py)
 _public_page_events = {
 	"on_change": "community_consultation.portal.public_cache.drop_pages_of_record",
-	"on_trash": "community_consultation.portal.public_cache.drop_pages_of_record",
+	"after_delete": "community_consultation.portal.public_cache.drop_pages_of_record",
 }
 
 doc_events = {

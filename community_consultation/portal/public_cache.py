@@ -180,8 +180,8 @@ def pages_of_unit(unit: str | None) -> list[str] | None:
 
 
 def drop_pages(units: list[str] | None):
-	"""Drop the cached pages of `units` and the index (None: every cached page), now and again once
-	the transaction is committed; renders that began before are not stored."""
+	"""Drop the cached pages of `units` and the index (None: every cached page), now and, when the
+	transaction wrote, again once it is committed; renders that began before are not stored."""
 
 	def drop():
 		now = time.time()
@@ -196,7 +196,8 @@ def drop_pages(units: list[str] | None):
 			frappe.cache.set_value(CHANGED + unit, now, expires_in_sec=MAX_AGE_SECONDS)
 
 	drop()
-	frappe.db.after_commit.add(drop)
+	if frappe.db.transaction_writes:
+		frappe.db.after_commit.add(drop)
 
 
 def _languages() -> list[str]:
