@@ -392,21 +392,26 @@ async def township_officer(ctx, account: dict):
 			await asyncio.sleep(ctx.args.officer_every)
 			if not officer.time_left():
 				break
-			try:
-				await officer.call(
-					"yearly_return_township",
-					"POST",
-					"/api/method/frappe.desk.query_report.run",
-					json={
-						"report_name": REPORT,
-						"filters": {"year": datetime.date.today().year},
-						"ignore_prepared_report": True,
-					},
-				)
-			except StepFailed:
-				pass
+			await township_return(officer)
 	finally:
 		await officer.client.aclose()
+
+
+async def township_return(officer: Clerk):
+	"""The officer's yearly return of the whole township, live in the request (query_report.run)."""
+	try:
+		await officer.call(
+			"yearly_return_township",
+			"POST",
+			"/api/method/frappe.desk.query_report.run",
+			json={
+				"report_name": REPORT,
+				"filters": {"year": datetime.date.today().year},
+				"ignore_prepared_report": True,
+			},
+		)
+	except StepFailed:
+		pass
 
 
 # ------------------------------------------------------------------------------------ server side

@@ -92,6 +92,10 @@ website_route_rules = [
 	{"from_route": "/consultation/<unit>", "to_route": "consultation/unit"},
 ]
 
+# The public pages a share in WeChat opens are served to guests from a cache (portal/public_cache.py)
+page_renderer = ["community_consultation.portal.public_cache.PublicPage"]
+website_clear_cache = "community_consultation.portal.public_cache.drop_all_pages"
+
 # Per-unit permissions: rows of the app's child tables read on their own stay inside the
 # user's units; Frappe endpoints that would reach records of other units are kept to the user's units
 permission_query_conditions = {
@@ -105,11 +109,32 @@ permission_query_conditions = {
 	"Prepared Report": "community_consultation.overrides.prepared_returns.query_conditions",
 }
 
+# a record the public pages read changed: its units' cached pages are dropped (portal/public_cache.py)
+_public_page_events = {
+	"on_change": "community_consultation.portal.public_cache.drop_pages_of_record",
+	"after_delete": "community_consultation.portal.public_cache.drop_pages_of_record",
+}
+
 doc_events = {
 	# text from users is data: rich text sanitised on every write of the app's DocTypes (text_policy)
 	"*": {
 		"validate": "community_consultation.procedure.text_policy.sanitize_rich_text_fields",
 		"before_update_after_submit": "community_consultation.procedure.text_policy.sanitize_rich_text_fields",
+	},
+	**{
+		doctype: _public_page_events
+		for doctype in (
+			"Consultation Outcome",
+			"Consultation Session",
+			"Consultation Topic",
+			"Community Meeting",
+			"Stakeholder",
+			"Stakeholder Type",
+		)
+	},
+	"Community Unit": {
+		**_public_page_events,
+		"after_rename": "community_consultation.portal.public_cache.drop_pages_of_record",
 	},
 	"Prepared Report": {
 		"before_insert": "community_consultation.overrides.prepared_returns.stamp_unit_scope"

@@ -20,6 +20,7 @@ from frappe.query_builder import DocType
 from frappe.utils import get_datetime, get_url, getdate, now_datetime, strip_html
 
 from community_consultation.portal.outcomes import PUBLIC_LANGUAGE, public_outcomes
+from community_consultation.portal.public_cache import cached
 from community_consultation.portal.qr import unit_page_path
 from community_consultation.procedure.text_policy import csv_cell
 
@@ -145,6 +146,15 @@ def public_sessions(unit: str, now=None) -> list[frappe._dict]:
 	)
 
 
+def _public(unit: str | None, kind: str, produce) -> str:
+	"""`produce()` of the unit's open data, from the public pages' cache for a guest (public_cache.py)."""
+	name = _unit(unit).name
+	if name != unit:
+		# another spelling the database matches: rendered afresh, never stored under a key no change drops
+		return produce()
+	return cached(name, kind, PUBLIC_LANGUAGE, produce)
+
+
 def _download(content: str | bytes, filename: str, content_type: str):
 	frappe.response["type"] = "download"
 	frappe.response["filename"] = filename
@@ -157,20 +167,35 @@ def _download(content: str | bytes, filename: str, content_type: str):
 def outcomes_csv(unit: str):
 	"""The unit's public outcomes as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read
 	the Chinese), one row per outcome, columns OUTCOME_COLUMNS."""
-	records = outcome_records(unit)
+	_download(
+		_public(unit, "outcomes_csv", lambda: outcomes_csv_text(unit)),
+		"consultation-outcomes.csv",
+		"text/csv; charset=utf-8",
+	)
+
+
+def outcomes_csv_text(unit: str) -> str:
 	out = io.StringIO()
 	writer = csv.writer(out, lineterminator="\r\n")
 	writer.writerow(OUTCOME_COLUMNS)
-	for record in records:
+	for record in outcome_records(unit):
 		writer.writerow(
 			[int(record[c]) if isinstance(record[c], bool) else csv_cell(record[c]) for c in OUTCOME_COLUMNS]
 		)
-	_download("\ufeff" + out.getvalue(), "consultation-outcomes.csv", "text/csv; charset=utf-8")
+	return "\ufeff" + out.getvalue()
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 def outcomes_json(unit: str):
 	"""The unit's public outcomes as JSON: {unit, unit_name, generated_on, columns, outcomes: [...]}."""
+	_download(
+		_public(unit, "outcomes_json", lambda: outcomes_json_text(unit)),
+		"consultation-outcomes.json",
+		"application/json; charset=utf-8",
+	)
+
+
+def outcomes_json_text(unit: str) -> str:
 	records = outcome_records(unit)
 	values = _unit(unit)
 	body = {
@@ -181,11 +206,7 @@ def outcomes_json(unit: str):
 		"progress_columns": list(PROGRESS_COLUMNS),
 		"outcomes": records,
 	}
-	_download(
-		json.dumps(body, ensure_ascii=False, indent=1),
-		"consultation-outcomes.json",
-		"application/json; charset=utf-8",
-	)
+	return json.dumps(body, ensure_ascii=False, indent=1)
 
 
 # ------------------------------------------------------------------------------- iCalendar (RFC 5545)
@@ -269,4 +290,8 @@ def sessions_calendar(unit: str) -> str:
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 def sessions_ics(unit: str):
 	"""The unit's upcoming public sessions as an iCalendar feed (subscribe in a phone's calendar)."""
-	_download(sessions_calendar(unit), "consultation-sessions.ics", "text/calendar; charset=utf-8")
+	_download(
+		_public(unit, "sessions_ics", lambda: sessions_calendar(unit)),
+		"consultation-sessions.ics",
+		"text/calendar; charset=utf-8",
+	)
