@@ -12,6 +12,7 @@ Frappe's standard workspace files).
 import frappe
 
 from community_consultation.overrides.workspaces import FRAPPE_WORKSPACES
+from community_consultation.setup.roles import SYSTEM_MANAGER
 
 # the roles the app used to give each of Frappe's workspaces
 ROLES_ONCE_GIVEN = {workspace: ("System Manager", *keep) for workspace, keep in FRAPPE_WORKSPACES.items()}

@@ -2,15 +2,27 @@
 
 import frappe
 
+# The role names, named once: every module takes them from here. A role is a person's job; the level of
+# a unit of the tree is its type (`units.tree`: TOWNSHIP, VILLAGE …), never a role.
+CONSULTATION_ADMINISTRATOR = "Consultation Administrator"
+TOWNSHIP_OFFICER = "Township Officer"
+COMMUNITY_SECRETARY = "Community Secretary"
+COMMITTEE_CLERK = "Committee Clerk"
+BUILDING_HEAD = "Building Head"
+SUPERVISION_COMMITTEE_MEMBER = "Supervision Committee Member"
+RESIDENT = "Resident"
+# Frappe's own
+SYSTEM_MANAGER = "System Manager"
+
 # (role, desk access)
 ROLES = (
-	("Consultation Administrator", 1),
-	("Township Officer", 1),
-	("Community Secretary", 1),
-	("Committee Clerk", 1),
-	("Building Head", 1),
-	("Supervision Committee Member", 1),
-	("Resident", 0),
+	(CONSULTATION_ADMINISTRATOR, 1),
+	(TOWNSHIP_OFFICER, 1),
+	(COMMUNITY_SECRETARY, 1),
+	(COMMITTEE_CLERK, 1),
+	(BUILDING_HEAD, 1),
+	(SUPERVISION_COMMITTEE_MEMBER, 1),
+	(RESIDENT, 0),
 )
 
 
