@@ -215,3 +215,24 @@ def test_guests_pages_follow_the_browser_unless_switched_off():
 	frappe.db.set_single_value("System Settings", "language", "en")
 	with guest_pages_in_browser_language(0):
 		assert login_page_lang() == "en"
+
+
+def test_a_site_installed_before_the_switch_keeps_guests_pages_in_the_browsers_language():
+	from community_consultation.patches.v0_1 import guest_pages_in_browser_language as patch
+
+	def saved():
+		return frappe.db.sql(
+			"select value from `tabSingles` where doctype = 'Consultation Settings' and field = %s",
+			"guest_pages_in_browser_language",
+		)
+
+	# settings saved before the field existed: no value for it
+	frappe.db.delete(
+		"Singles", {"doctype": "Consultation Settings", "field": "guest_pages_in_browser_language"}
+	)
+	patch.execute()
+	assert saved() == (("1",),)
+	# an administrator's choice is kept
+	frappe.db.set_single_value("Consultation Settings", "guest_pages_in_browser_language", 0)
+	patch.execute()
+	assert saved() == (("0",),)
