@@ -3,6 +3,7 @@ behaviour acts on its own DocTypes, pages and roles; a user, DocType or chart of
 Frappe's answer. The one deliberate site-wide change, guests' pages in the browser's language, has a
 switch in Consultation Settings."""
 
+import json
 from contextlib import contextmanager
 
 import frappe
@@ -161,6 +162,30 @@ def test_a_chart_of_another_app_keeps_last_synced():
 	frappe.cache.delete_value(f"chart-data:{chart.name}")
 	assert answer == dashboard_chart.get(chart_name=chart.name, refresh=1)
 	assert "Open" in answer["labels"]
+
+
+# ------------------------------------------------------------------------------- reports and cards
+
+
+def test_a_report_and_a_number_card_of_another_app_answer_as_frappe():
+	from frappe.desk import query_report
+	from frappe.desk.doctype.number_card import number_card
+
+	from community_consultation.overrides import prepared_returns, read_only_endpoints
+
+	frappe.get_doc({"doctype": "ToDo", "description": "其他应用的待办"}).insert(ignore_permissions=True)
+	assert frappe.db.get_value("Report", "ToDo", "module") == "Desk"
+	ours = prepared_returns.run("ToDo", filters="{}")
+	frappes = query_report.run("ToDo", filters="{}")
+	ours.pop("execution_time"), frappes.pop("execution_time")
+	assert ours["result"] and ours == frappes
+	card = frappe.as_json(
+		{"doctype": "Number Card", "document_type": "ToDo", "function": "Count", "module": "Desk"}
+	)
+	filters = json.dumps([["ToDo", "status", "=", "Open"]])
+	count = read_only_endpoints.number_card_result(card, filters)
+	assert count and count == number_card.get_result(card, filters)
+	assert not read_only_endpoints.is_app_card(card)
 
 
 # -------------------------------------------------------------------------------- linked documents
