@@ -3,6 +3,7 @@ behaviour acts on its own DocTypes, pages and roles; a user, DocType or chart of
 Frappe's answer. The one deliberate site-wide change, guests' pages in the browser's language, has a
 switch in Consultation Settings."""
 
+import json
 from contextlib import contextmanager
 
 import frappe
@@ -163,6 +164,30 @@ def test_a_chart_of_another_app_keeps_last_synced():
 	assert "Open" in answer["labels"]
 
 
+# ------------------------------------------------------------------------------- reports and cards
+
+
+def test_a_report_and_a_number_card_of_another_app_answer_as_frappe():
+	from frappe.desk import query_report
+	from frappe.desk.doctype.number_card import number_card
+
+	from community_consultation.overrides import prepared_returns, read_only_endpoints
+
+	frappe.get_doc({"doctype": "ToDo", "description": "其他应用的待办"}).insert(ignore_permissions=True)
+	assert frappe.db.get_value("Report", "ToDo", "module") == "Desk"
+	ours = prepared_returns.run("ToDo", filters="{}")
+	frappes = query_report.run("ToDo", filters="{}")
+	ours.pop("execution_time"), frappes.pop("execution_time")
+	assert ours["result"] and ours == frappes
+	card = frappe.as_json(
+		{"doctype": "Number Card", "document_type": "ToDo", "function": "Count", "module": "Desk"}
+	)
+	filters = json.dumps([["ToDo", "status", "=", "Open"]])
+	count = read_only_endpoints.number_card_result(card, filters)
+	assert count and count == number_card.get_result(card, filters)
+	assert not read_only_endpoints.is_app_card(card)
+
+
 # -------------------------------------------------------------------------------- linked documents
 
 
@@ -215,3 +240,24 @@ def test_guests_pages_follow_the_browser_unless_switched_off():
 	frappe.db.set_single_value("System Settings", "language", "en")
 	with guest_pages_in_browser_language(0):
 		assert login_page_lang() == "en"
+
+
+def test_a_site_installed_before_the_switch_keeps_guests_pages_in_the_browsers_language():
+	from community_consultation.patches.v0_1 import guest_pages_in_browser_language as patch
+
+	def saved():
+		return frappe.db.sql(
+			"select value from `tabSingles` where doctype = 'Consultation Settings' and field = %s",
+			"guest_pages_in_browser_language",
+		)
+
+	# settings saved before the field existed: no value for it
+	frappe.db.delete(
+		"Singles", {"doctype": "Consultation Settings", "field": "guest_pages_in_browser_language"}
+	)
+	patch.execute()
+	assert saved() == (("1",),)
+	# an administrator's choice is kept
+	frappe.db.set_single_value("Consultation Settings", "guest_pages_in_browser_language", 0)
+	patch.execute()
+	assert saved() == (("0",),)

@@ -202,3 +202,22 @@ def test_strings_without_latin_letters_need_no_translation():
 	assert not tc.needs_translation("协商会议记录")
 	assert not tc.needs_translation("{0}, {1}")
 	assert tc.needs_translation("<b>{0}</b> saved")
+
+
+def test_select_values_with_an_apostrophe_are_translated_as_the_list_view_looks_them_up(po):
+	"""Frappe's list view escapes a Select value for HTML before it translates it (list_view.js,
+	get_column_html: __("Villagers&#39; Meeting")): zh.po carries each such value escaped too, with the
+	translation of the value itself."""
+	wrong = []
+	for path in sorted((tc.repo_root() / tc.APP).glob("*/doctype/*/*.json")):
+		for df in json.loads(path.read_text()).get("fields", []):
+			if df.get("fieldtype") != "Select":
+				continue
+			for value in (df.get("options") or "").split("\n"):
+				if "'" not in value:
+					continue
+				escaped = value.replace("'", "&#39;")
+				plain = po.translations.get((value, None))
+				if po.translations.get((escaped, None)) != plain or not plain:
+					wrong.append(f"{escaped!r} ({path.name}: {df['fieldname']})")
+	assert not wrong, "\n".join(sorted(set(wrong)))

@@ -23,12 +23,12 @@ import frappe
 from frappe.desk import desktop
 from frappe.permissions import AUTOMATIC_ROLES
 
-from community_consultation.setup.roles import ROLES
+from community_consultation.setup.roles import CONSULTATION_ADMINISTRATOR, ROLES
 
 # Frappe's workspace → the app's roles that keep it in their sidebar
 FRAPPE_WORKSPACES = {
-	"Users": ("Consultation Administrator",),
-	"Build": ("Consultation Administrator",),
+	"Users": (CONSULTATION_ADMINISTRATOR,),
+	"Build": (CONSULTATION_ADMINISTRATOR,),
 	"Website": (),
 	"Tools": (),
 	"Integrations": (),

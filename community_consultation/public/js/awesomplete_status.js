@@ -23,12 +23,12 @@
 			}
 		}
 	};
-	// Only the autocomplete in use is watched: when one of its inputs gets the focus, its own status
-	// element (a child of its .awesomplete wrapper) is translated and observed from then on; nothing else
-	// on the page is observed.
-	const watch = (event) => {
-		const box = event.target && event.target.closest && event.target.closest(".awesomplete");
-		const status = box && box.querySelector(":scope > span[role=status]");
+	// Only the statuses of Frappe's autocompletes are observed, each on its own: every Awesomplete sets its
+	// `list` once its status element exists (and again when its data changes), so the prototype's `list`
+	// setter hands the instance's own status to `serve`, and those made earlier are served at once;
+	// nothing else on the page is observed. Where the library is not loaded yet, the status is served when
+	// its input gets the focus.
+	const serve = (status) => {
 		if (!status || status.dataset.ccObserved) return;
 		status.dataset.ccObserved = "1";
 		translate(status);
@@ -38,5 +38,23 @@
 			subtree: true,
 		});
 	};
-	document.addEventListener("focusin", watch);
+	const install = () => {
+		const Awesomplete = window.Awesomplete;
+		const list = Awesomplete && Object.getOwnPropertyDescriptor(Awesomplete.prototype, "list");
+		if (!list || !list.set || list.set.__cc_serves) return;
+		const set = function (value) {
+			list.set.call(this, value);
+			serve(this.status);
+		};
+		set.__cc_serves = true;
+		Object.defineProperty(Awesomplete.prototype, "list", { ...list, set });
+		// the autocompletes made before this script ran (Awesomplete.all lists every live instance)
+		(Awesomplete.all || []).forEach((instance) => serve(instance.status));
+	};
+	install();
+	document.addEventListener("DOMContentLoaded", install);
+	document.addEventListener("focusin", (event) => {
+		const box = event.target && event.target.closest && event.target.closest(".awesomplete");
+		serve(box && box.querySelector(":scope > span[role=status]"));
+	});
 })();

@@ -4,6 +4,8 @@
 // has written the input, the value is written again in the user's format. To re-check after a Frappe
 // upgrade: open a submitted Consultation Outcome and read "Stakeholders Notified On"; open a session whose
 // notice was published (notice_published_on has microseconds): the form must not say "Not Saved".
+// No setting replaces it: System Settings → Time Format "HH:mm" would drop the "ss" token, but for every
+// app on the site, and a value stored with seconds would still come back from the datepicker at :00.
 frappe.ui.form.ControlDatetime = class ControlDatetimeWithSeconds extends frappe.ui.form.ControlDatetime {
 	set_date_options() {
 		super.set_date_options();
