@@ -1,21 +1,22 @@
 """The public pages' cache: what a share in a village's WeChat group opens (主动公开协商成果, 二(五)4).
 
 A link shared in a group is opened by hundreds of phones within a minute, as guests; each render of a
-unit's page runs the app's queries and Jinja (a few dozen a second on one core). The pages and the open
+unit's page runs the app's queries and Jinja (230 ms of CPU for a busy village's page, against 25 ms for
+the same page from the cache: benchmarks/burst.py). The pages and the open
 data a guest reads are kept in the site's Redis cache (`frappe.cache`), one entry per unit, kind of page
 and language (`KINDS`: the unit's page, its CSV and JSON, its iCalendar feed; the unit "" is the index
 `/consultation`), and are dropped when what they show changes:
 
 - every save, submit, cancel, change after submit, `db_set` (the daily status), deletion or renaming of
   a record a public page reads (`doc_events` in hooks.py → `drop_pages_of_record`), once its transaction
-  is committed: the pages of the record's unit and of every unit above it (their pages show the units
+  is committed (and at once): the pages of the record's unit and of every unit above it (their pages show the units
   beneath them), and for a township's or county's record every unit beneath it too (a township
   outcome shows on the page of each village it concerns); a unit renamed or a stakeholder type changed,
   every page;
 - a page is stored with the date it was rendered on: a publicity or a published progress that starts
   on a later day is shown from that day (`publicity_from`, `published_on` are dates);
 - a session notice published at a set time: the unit's page and calendar are kept until then at most
-  (`_next_notice`), and every entry for `MAX_AGE_SECONDS` at most (what no record's event tells: the
+  (`_seconds_to_next_notice`), and every entry for `MAX_AGE_SECONDS` at most (what no record's event tells: the
   site's settings; `bench clear-website-cache` drops them all at once).
 
 What is stored is exactly what a guest is shown: only guests are served from it and only their
