@@ -78,6 +78,9 @@ def parse_args(argv=None):
 	)
 	parser.add_argument("--seed", type=int, default=2026)
 	parser.add_argument("--record", help="write the figures to this Markdown file")
+	parser.add_argument(
+		"--section", default=SECTION, help=f"the heading of the section written (default '{SECTION}')"
+	)
 	args = parser.parse_args(argv)
 	args.url = f"http://127.0.0.1:{args.port}"
 	args.think = 0
@@ -296,7 +299,7 @@ def markdown(args, core_rate: float, calibration: dict | None, results: list[dic
 		key=["web", "mariadb", "mariadb_site_user", "replica", "rq"].index,
 	)
 	lines = [
-		SECTION,
+		args.section,
 		"",
 		f"`benchmarks/open_loop.py`: clerks' cases, township returns and county returns arriving at random "
 		f"(Poisson) at a set rate of requests per second for {args.duration:g} s each, through gunicorn "
