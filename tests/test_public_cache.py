@@ -236,3 +236,18 @@ def test_a_session_notice_shows_on_the_page_and_calendar_when_it_is_published(wo
 	assert not from_cache
 	assert "缓存停车场规划" in html
 	assert "缓存停车场规划" in open_data_of(world.units.village_a, "sessions_ics")
+
+
+def test_a_township_outcome_shows_at_once_on_the_page_of_the_village_it_concerns(world):
+	"""§三(二): a township outcome is public on each village's page it concerns; its change drops them."""
+	page = f"/consultation/{world.units.village_a}"
+	render(page)
+	assert render(page)[1]
+
+	topic = make_topic(world.units.township, stakeholders=world.people, title="缓存镇级水渠整治")
+	make_outcome(make_session(topic, world.people))
+	frappe.db.commit()
+
+	html, from_cache = render(page)
+	assert not from_cache
+	assert "缓存镇级水渠整治" in html
