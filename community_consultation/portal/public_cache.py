@@ -77,9 +77,9 @@ def _key(unit: str, kind: str, lang: str) -> str:
 	return f"{PREFIX}{unit}|{kind}|{lang}"
 
 
-def cached(unit: str, kind: str, lang: str, produce):
-	"""`produce()` for `unit`'s `kind` of page (`unit` as named in the tree), from the cache for a guest
-	when it is there."""
+def cached(unit: str, kind: str, lang: str, produce, keep=None):
+	"""`produce()` for `unit`'s `kind` of page, from the cache for a guest when it is there. A fresh value
+	is stored only when `keep()` (when given) says it is the page of the unit as named in the tree."""
 	if not serves_from_cache():
 		return produce()
 	key = _key(unit, kind, lang)
@@ -89,7 +89,7 @@ def cached(unit: str, kind: str, lang: str, produce):
 		return entry["value"]
 	started = time.time()
 	value = produce()
-	if _unchanged_since(unit, started):
+	if (keep is None or keep()) and _unchanged_since(unit, started):
 		age = min(MAX_AGE_SECONDS, _seconds_to_next_notice(unit, kind))
 		if age > 0:
 			entry = {"value": value, "on": nowdate(), "until": started + age}
@@ -149,15 +149,19 @@ class PublicPage(TemplatePage):
 		from community_consultation.portal.outcomes import PUBLIC_LANGUAGE
 
 		field = PAGES[self.path]
-		unit = ""
-		if field:
-			# the page of the unit as named in the tree: another spelling the database matches
-			# (case, trailing spaces) is rendered afresh, never stored under a key no change drops
-			asked = frappe.form_dict.get(field) or ""
-			unit = frappe.db.get_value("Community Unit", asked, "name") if asked else None
-			if unit != asked:
-				return self.render_html()
-		return cached(unit, "page", PUBLIC_LANGUAGE, self.render_html)
+		if not field:
+			return cached("", "page", PUBLIC_LANGUAGE, self.render_html)
+		unit = frappe.form_dict.get(field) or ""
+		# stored only as the page of the unit named as in the tree: another spelling the database
+		# matches (case, trailing spaces) is rendered afresh each time, never kept under a key no
+		# change drops; a hit needs no query of its own
+		return cached(
+			unit,
+			"page",
+			PUBLIC_LANGUAGE,
+			self.render_html,
+			keep=lambda: bool(unit) and (self.context.get("unit") or {}).get("name") == unit,
+		)
 
 	def render_html(self) -> str:
 		"""TemplatePage.get_html without Frappe's page cache (`cache_html`, which this one replaces)."""
