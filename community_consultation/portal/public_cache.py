@@ -1,8 +1,8 @@
 """The public pages' cache: what a share in a village's WeChat group opens (主动公开协商成果, 二(五)4).
 
 A link shared in a group is opened by hundreds of phones within a minute, as guests; each render of a
-unit's page runs the app's queries and Jinja (230 ms of CPU for a busy village's page, against 25 ms for
-the same page from the cache: benchmarks/burst.py). The pages and the open
+unit's page runs the app's queries and Jinja (230–270 ms of CPU for a busy village's page, against 16 ms
+for the same page from the cache: benchmarks/burst.py). The pages and the open
 data a guest reads are kept in the site's Redis cache (`frappe.cache`), one entry per unit, kind of page
 and language (`KINDS`: the unit's page, its CSV and JSON, its iCalendar feed; the unit "" is the index
 `/consultation`), and are dropped when what they show changes:
