@@ -22,7 +22,11 @@ Prepare the site like benchmarks/load.py's (load_setup.py; replica_load.py --pre
 Only this machine is driven; every run stops by itself.
 
 	cd $BENCH && env/bin/python <checkout>/benchmarks/open_loop.py --site load.localhost --bench $BENCH \\
-		--duration 60 --record <checkout>/benchmarks/RESULTS.md
+		--record <checkout>/benchmarks/RESULTS.md
+
+About four minutes on a quiet machine (40 s calibration, 45 s per rate, plus the cases still running when
+the arrivals stop). MariaDB's `userstat` (`SET GLOBAL userstat = 1`, as the bench's root login; off again
+at its next restart) gives the site's own database CPU; without it only the whole server's is read.
 """
 
 import argparse
@@ -36,6 +40,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 import load
@@ -60,18 +66,21 @@ def parse_args(argv=None):
 	)
 	parser.add_argument("--port", type=int, default=8015)
 	parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-	parser.add_argument("--duration", type=float, default=60, help="seconds of arrivals per rate")
+	parser.add_argument("--duration", type=float, default=45, help="seconds of arrivals per rate")
 	parser.add_argument("--calibrate", type=float, default=2.0, help="requests/s of the calibration run")
-	parser.add_argument("--calibrate-duration", type=float, default=40)
+	parser.add_argument("--calibrate-duration", type=float, default=40, help="seconds")
 	parser.add_argument("--core-rate", type=float, help="requests/s one core serves (skips the calibration)")
 	parser.add_argument("--fractions", default="25,50,75", help="percent of one core's rate")
-	parser.add_argument("--township-share", type=float, default=0.006, help="township returns per request")
-	parser.add_argument("--county-share", type=float, default=0.0007, help="county returns per request")
+	parser.add_argument("--township-share", type=float, default=0.0056, help="township returns per request")
+	parser.add_argument("--county-share", type=float, default=0.0006, help="county returns per request")
 	parser.add_argument(
 		"--poll", type=float, default=1.0, help="seconds between asking for a prepared return"
 	)
 	parser.add_argument("--seed", type=int, default=2026)
 	parser.add_argument("--record", help="write the figures to this Markdown file")
+	parser.add_argument(
+		"--section", default=SECTION, help=f"the heading of the section written (default '{SECTION}')"
+	)
 	args = parser.parse_args(argv)
 	args.url = f"http://127.0.0.1:{args.port}"
 	args.think = 0
@@ -110,9 +119,19 @@ class Tiers:
 		return tiers
 
 
-def user_cpu_seconds(args, conf) -> float | None:
-	"""The site's database user's CPU time (MariaDB `userstat`), or None when userstat is off."""
-	conn = load.site_db(args.bench, args.site)
+def user_cpu_seconds(conf: dict) -> float | None:
+	"""The site's database user's CPU seconds (MariaDB `userstat`, read with the bench's `root_login`:
+	user statistics need the PROCESS privilege), or None when userstat is off or there is no such login."""
+	import pymysql
+
+	if not conf.get("root_login"):
+		return None
+	conn = pymysql.connect(
+		host=conf.get("db_host", "127.0.0.1"),
+		port=int(conf.get("db_port", 3306)),
+		user=conf["root_login"],
+		password=conf.get("root_password") or "",
+	)
 	try:
 		with conn.cursor() as cur:
 			cur.execute("select @@userstat")
@@ -142,7 +161,11 @@ async def poisson(rate: float, duration: float, rng: random.Random, start) -> li
 	return await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def run_rate(args, plan: dict, rate: float, duration: float, tiers: Tiers, conf: dict) -> dict:
+async def run_rate(
+	args, plan: dict, rate: float, duration: float, tiers: Tiers, conf: dict, county_first: bool = False
+) -> dict:
+	"""Arrivals at `rate` requests/s for `duration` s; `county_first`: one county return at the start
+	besides (the calibration: the long-queue worker's CPU per county return)."""
 	ctx = argparse.Namespace(
 		args=args,
 		recorder=load.Recorder(),
@@ -179,23 +202,37 @@ async def run_rate(args, plan: dict, rate: float, duration: float, tiers: Tiers,
 			ctx.recorder.add(COUNTY_OP[0], time.perf_counter() - started, "error", "county return failed")
 
 	load_at_start = load_average()
-	before, user_before, started = tiers.read(), user_cpu_seconds(args, conf), time.monotonic()
+	before, user_before, started = tiers.read(), user_cpu_seconds(conf), time.monotonic()
 	arrivals = [
 		poisson(rate / REQUESTS_PER_CASE, duration, rng, case),
 		poisson(rate * args.township_share, duration, rng, lambda: load.township_return(officer)),
 	]
 	if county:
 		arrivals.append(poisson(rate * args.county_share, duration, rng, county_return))
-	await asyncio.gather(*arrivals)
+		if county_first:
+			arrivals.append(asyncio.gather(county_return(), return_exceptions=True))
+	outcomes = [o for started_ in await asyncio.gather(*arrivals) for o in started_]
 	elapsed = time.monotonic() - started
-	after, user_after = tiers.read(), user_cpu_seconds(args, conf)
+	crashed = [repr(o) for o in outcomes if isinstance(o, BaseException)]
+	after, user_after = tiers.read(), user_cpu_seconds(conf)
 	for client in [c.client for c in clerks] + [officer.client] + ([county.client] if county else []):
 		await client.aclose()
 
 	rows = ctx.recorder.summary()
-	for r in rows:
-		if r["op"] == COUNTY_OP[0]:
-			r["label"] = COUNTY_OP[1]
+	county_times = ctx.recorder.samples[COUNTY_OP[0]]
+	if county_times:
+		rows.append(
+			{
+				"op": COUNTY_OP[0],
+				"label": COUNTY_OP[1],
+				"requests": len(county_times),
+				"server_errors": 0,
+				"client_errors": ctx.recorder.statuses[COUNTY_OP[0]].get("error", 0),
+				"p50_ms": round(load.percentile(county_times, 50) * 1000),
+				"p95_ms": round(load.percentile(county_times, 95) * 1000),
+				"max_ms": round(max(county_times) * 1000),
+			}
+		)
 	requests = (
 		sum(r["requests"] for r in rows) + len(ctx.officer_requests) - len(ctx.recorder.samples[COUNTY_OP[0]])
 	)
@@ -209,15 +246,51 @@ async def run_rate(args, plan: dict, rate: float, duration: float, tiers: Tiers,
 		"server_errors": sum(r["server_errors"] for r in rows),
 		"client_errors": sum(r["client_errors"] for r in rows),
 		"operations": rows,
+		"crashed": crashed[:5],
+		"failures": sorted({f"{f['op']} {f['status']}: {f['error'][:120]}" for f in ctx.recorder.failures})[
+			:10
+		],
 		"cpu_s": {tier: round(s, 2) for tier, s in cpu.items()},
 		"cpu_ms_per_request": {tier: round(s * 1000 / max(requests, 1), 1) for tier, s in cpu.items()},
 		"web_busy": round(cpu["web"] / elapsed, 2),
+		"county_returns": len(ctx.recorder.samples[COUNTY_OP[0]]),
 	}
+	if result["county_returns"]:
+		result["rq_cpu_s_per_county_return"] = round(cpu["rq"] / result["county_returns"], 2)
 	if user_before is not None and user_after is not None:
 		result["cpu_ms_per_request"]["mariadb_site_user"] = round(
 			(user_after - user_before) * 1000 / max(requests, 1), 1
 		)
 	return result
+
+
+async def warm_up(args, plan: dict, worker_pid: int):
+	"""Each gunicorn worker imports the app's modules on its first requests and the RQ worker on start:
+	done before the figures are read."""
+	clerk = plan["clerks"][0]
+	headers = {"Host": args.site, "Authorization": f"token {clerk['api_key']}:{clerk['api_secret']}"}
+	async with httpx.AsyncClient(base_url=args.url, headers=headers, timeout=120) as client:
+		for _ in range(3):
+			await asyncio.gather(
+				*(
+					client.get("/api/resource/Consultation Topic", params={"limit_page_length": 1})
+					for _ in range(args.workers)
+				)
+			)
+	last = -1.0
+	for _ in range(60):
+		used = process_cpu_seconds(descendants(worker_pid))
+		if used - last < 0.05:
+			break
+		last = used
+		await asyncio.sleep(1)
+
+
+def database_ms(result: dict) -> float:
+	"""MariaDB's CPU ms per request: the site's own database user's when userstat gives it, else the
+	whole server's."""
+	figures = result["cpu_ms_per_request"]
+	return figures.get("mariadb_site_user", figures["mariadb"])
 
 
 def markdown(args, core_rate: float, calibration: dict | None, results: list[dict]) -> str:
@@ -226,7 +299,7 @@ def markdown(args, core_rate: float, calibration: dict | None, results: list[dic
 		key=["web", "mariadb", "mariadb_site_user", "replica", "rq"].index,
 	)
 	lines = [
-		SECTION,
+		args.section,
 		"",
 		f"`benchmarks/open_loop.py`: clerks' cases, township returns and county returns arriving at random "
 		f"(Poisson) at a set rate of requests per second for {args.duration:g} s each, through gunicorn "
@@ -234,7 +307,7 @@ def markdown(args, core_rate: float, calibration: dict | None, results: list[dic
 		f"{time.strftime('%Y-%m-%d %H:%M')}, site `{args.site}`. One core's rate: {core_rate:.1f} requests/s"
 		+ (
 			f" (calibrated at {calibration['rate']} requests/s: web {calibration['cpu_ms_per_request']['web']} + "
-			f"MariaDB {calibration['cpu_ms_per_request']['mariadb']} CPU ms per request)."
+			f"MariaDB {database_ms(calibration)} CPU ms per request)."
 			if calibration
 			else " (given)."
 		),
@@ -251,6 +324,13 @@ def markdown(args, core_rate: float, calibration: dict | None, results: list[dic
 			f"| {r['label']} ({r['rate']}/s) | {r['load']} | {r['achieved_rate']} | {r['server_errors']} | "
 			f"{r['web_busy']} | " + " | ".join(str(r["cpu_ms_per_request"].get(t, "")) for t in tiers) + " |"
 		)
+	for r in results:
+		if r.get("rq_cpu_s_per_county_return") is not None:
+			lines += [
+				"",
+				f"RQ worker CPU per county return ({r['label']}, {r['county_returns']} returns): "
+				f"{r['rq_cpu_s_per_county_return']} s (the worker also ran the other jobs the run queued).",
+			]
 	ops = [(op, label) for op, label in [*load.OPERATIONS, COUNTY_OP]]
 	lines += ["", "| operation | " + " | ".join(f"{r['label']} p50 / p95 ms" for r in results) + " |"]
 	lines.append("| --- | " + " | ".join("---:" for _ in results) + " |")
@@ -289,20 +369,19 @@ def main(argv=None):
 		start_new_session=True,
 	)
 	tiers = Tiers(web, worker.pid, conf)
+	asyncio.run(warm_up(args, plan, worker.pid))
 	results, calibration = [], None
 	try:
 		core_rate = args.core_rate
 		if not core_rate:
 			calibration = asyncio.run(
-				run_rate(args, plan, args.calibrate, args.calibrate_duration, tiers, conf)
+				run_rate(args, plan, args.calibrate, args.calibrate_duration, tiers, conf, county_first=True)
 			)
 			calibration["label"] = "calibration"
-			per_request = (
-				calibration["cpu_ms_per_request"]["web"] + calibration["cpu_ms_per_request"]["mariadb"]
-			)
+			per_request = calibration["cpu_ms_per_request"]["web"] + database_ms(calibration)
 			core_rate = 1000 / per_request
 			print(json.dumps({k: v for k, v in calibration.items() if k != "operations"}), flush=True)
-		for percent in [int(p) for p in args.fractions.split(",")]:
+		for percent in [int(p) for p in args.fractions.split(",") if p.strip()]:
 			result = asyncio.run(run_rate(args, plan, core_rate * percent / 100, args.duration, tiers, conf))
 			result["label"] = f"{percent} % of one core"
 			results.append(result)

@@ -2,11 +2,12 @@
 page, the index and the open data from the cache; a published change shows at once, what is not public
 never shows, and a cached page never carries one visitor's data to another."""
 
+import time
 from urllib.parse import quote
 
 import frappe
 import pytest
-from frappe.utils import nowdate, set_request
+from frappe.utils import add_days, add_to_date, now_datetime, nowdate, set_request
 from frappe.website.serve import get_response
 
 from community_consultation.portal import open_data
@@ -17,6 +18,7 @@ from community_consultation.tests.factory import (
 	make_session,
 	make_topic,
 	make_unit_tree,
+	session_values,
 )
 from community_consultation.tests.shared import committed_records
 from community_consultation.tests.users import make_user
@@ -40,12 +42,12 @@ def render(path: str, user: str = "Guest", csrf_token: str | None = None) -> tup
 		frappe.set_user(previous)
 
 
-def csv_of(unit: str) -> str:
-	"""The unit's open data (CSV) as a guest downloads it."""
+def open_data_of(unit: str, method: str = "outcomes_csv") -> str:
+	"""The unit's open data (CSV, or another of open_data's methods) as a guest downloads it."""
 	previous = frappe.session.user
 	frappe.set_user("Guest")
 	try:
-		open_data.outcomes_csv(unit)
+		getattr(open_data, method)(unit)
 		return frappe.response["filecontent"].decode("utf-8")
 	finally:
 		frappe.set_user(previous)
@@ -99,7 +101,7 @@ def test_a_published_progress_shows_at_once_on_every_page_that_shows_the_outcome
 	for page in pages:
 		render(page)
 		assert render(page)[1], page
-	assert "缓存进展：路灯已装好" not in csv_of(world.units.village_a)
+	assert "缓存进展：路灯已装好" not in open_data_of(world.units.village_a)
 
 	outcome = frappe.get_doc("Consultation Outcome", world.public.name)
 	outcome.append(
@@ -118,7 +120,7 @@ def test_a_published_progress_shows_at_once_on_every_page_that_shows_the_outcome
 		html, from_cache = render(page)
 		assert not from_cache, page
 		assert "缓存进展：路灯已装好" in html, page
-	assert "缓存进展：路灯已装好" in csv_of(world.units.village_a)
+	assert "缓存进展：路灯已装好" in open_data_of(world.units.village_a)
 
 
 def test_a_correction_withdraws_the_outcome_from_the_cached_page_at_once(world):
@@ -155,7 +157,7 @@ def test_an_unpublished_outcome_never_appears_on_a_cached_page(world):
 	assert not from_cache
 	for text in (*hidden, "缓存草稿的说明", "缓存备案的说明"):
 		assert text not in html, text
-	feed = csv_of(world.units.village_a)
+	feed = open_data_of(world.units.village_a)
 	for text in hidden:
 		assert text not in feed, text
 
@@ -207,3 +209,45 @@ def test_a_unit_renamed_shows_at_once_on_its_own_and_its_units_pages(world):
 		unit.unit_name = old_name
 		unit.save()
 		frappe.db.commit()
+
+
+def test_a_session_notice_shows_on_the_page_and_calendar_when_it_is_published(world):
+	"""A notice published at a set time: the cached page and calendar are kept until then at most."""
+	page = f"/consultation/{world.units.village_a}"
+	topic = make_topic(world.units.village_a, stakeholders=world.people, title="缓存停车场规划")
+	notice_at = add_to_date(now_datetime(), seconds=15)
+	frappe.get_doc(
+		session_values(
+			topic,
+			world.people,
+			starts_on=add_days(now_datetime(), 5),
+			notice_published_on=notice_at,
+			venue="缓存党群服务中心",
+		)
+	).insert()
+	frappe.db.commit()
+	assert "缓存停车场规划" not in render(page)[0]
+	html, from_cache = render(page)
+	assert from_cache and "缓存停车场规划" not in html
+	assert "缓存停车场规划" not in open_data_of(world.units.village_a, "sessions_ics")
+
+	time.sleep(max(0, (notice_at - now_datetime()).total_seconds()) + 1)
+	html, from_cache = render(page)
+	assert not from_cache
+	assert "缓存停车场规划" in html
+	assert "缓存停车场规划" in open_data_of(world.units.village_a, "sessions_ics")
+
+
+def test_a_township_outcome_shows_at_once_on_the_page_of_the_village_it_concerns(world):
+	"""§三(二): a township outcome is public on each village's page it concerns; its change drops them."""
+	page = f"/consultation/{world.units.village_a}"
+	render(page)
+	assert render(page)[1]
+
+	topic = make_topic(world.units.township, stakeholders=world.people, title="缓存镇级水渠整治")
+	make_outcome(make_session(topic, world.people))
+	frappe.db.commit()
+
+	html, from_cache = render(page)
+	assert not from_cache
+	assert "缓存镇级水渠整治" in html

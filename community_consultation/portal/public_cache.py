@@ -1,21 +1,22 @@
 """The public pages' cache: what a share in a village's WeChat group opens (主动公开协商成果, 二(五)4).
 
 A link shared in a group is opened by hundreds of phones within a minute, as guests; each render of a
-unit's page runs the app's queries and Jinja (a few dozen a second on one core). The pages and the open
+unit's page runs the app's queries and Jinja (230–270 ms of CPU for a busy village's page, against 16 ms
+for the same page from the cache: benchmarks/burst.py). The pages and the open
 data a guest reads are kept in the site's Redis cache (`frappe.cache`), one entry per unit, kind of page
 and language (`KINDS`: the unit's page, its CSV and JSON, its iCalendar feed; the unit "" is the index
 `/consultation`), and are dropped when what they show changes:
 
 - every save, submit, cancel, change after submit, `db_set` (the daily status), deletion or renaming of
   a record a public page reads (`doc_events` in hooks.py → `drop_pages_of_record`), once its transaction
-  is committed: the pages of the record's unit and of every unit above it (their pages show the units
+  is committed (and at once): the pages of the record's unit and of every unit above it (their pages show the units
   beneath them), and for a township's or county's record every unit beneath it too (a township
   outcome shows on the page of each village it concerns); a unit renamed or a stakeholder type changed,
   every page;
 - a page is stored with the date it was rendered on: a publicity or a published progress that starts
   on a later day is shown from that day (`publicity_from`, `published_on` are dates);
 - a session notice published at a set time: the unit's page and calendar are kept until then at most
-  (`_next_notice`), and every entry for `MAX_AGE_SECONDS` at most (what no record's event tells: the
+  (`_seconds_to_next_notice`), and every entry for `MAX_AGE_SECONDS` at most (what no record's event tells: the
   site's settings; `bench clear-website-cache` drops them all at once).
 
 What is stored is exactly what a guest is shown: only guests are served from it and only their
@@ -76,9 +77,9 @@ def _key(unit: str, kind: str, lang: str) -> str:
 	return f"{PREFIX}{unit}|{kind}|{lang}"
 
 
-def cached(unit: str, kind: str, lang: str, produce):
-	"""`produce()` for `unit`'s `kind` of page (`unit` as named in the tree), from the cache for a guest
-	when it is there."""
+def cached(unit: str, kind: str, lang: str, produce, keep=None):
+	"""`produce()` for `unit`'s `kind` of page, from the cache for a guest when it is there. A fresh value
+	is stored only when `keep()` (when given) says it is the page of the unit as named in the tree."""
 	if not serves_from_cache():
 		return produce()
 	key = _key(unit, kind, lang)
@@ -88,7 +89,7 @@ def cached(unit: str, kind: str, lang: str, produce):
 		return entry["value"]
 	started = time.time()
 	value = produce()
-	if _unchanged_since(unit, started):
+	if (keep is None or keep()) and _unchanged_since(unit, started):
 		age = min(MAX_AGE_SECONDS, _seconds_to_next_notice(unit, kind))
 		if age > 0:
 			entry = {"value": value, "on": nowdate(), "until": started + age}
@@ -148,15 +149,19 @@ class PublicPage(TemplatePage):
 		from community_consultation.portal.outcomes import PUBLIC_LANGUAGE
 
 		field = PAGES[self.path]
-		unit = ""
-		if field:
-			# the page of the unit as named in the tree: another spelling the database matches
-			# (case, trailing spaces) is rendered afresh, never stored under a key no change drops
-			asked = frappe.form_dict.get(field) or ""
-			unit = frappe.db.get_value("Community Unit", asked, "name") if asked else None
-			if unit != asked:
-				return self.render_html()
-		return cached(unit, "page", PUBLIC_LANGUAGE, self.render_html)
+		if not field:
+			return cached("", "page", PUBLIC_LANGUAGE, self.render_html)
+		unit = frappe.form_dict.get(field) or ""
+		# stored only as the page of the unit named as in the tree: another spelling the database
+		# matches (case, trailing spaces) is rendered afresh each time, never kept under a key no
+		# change drops; a hit needs no query of its own
+		return cached(
+			unit,
+			"page",
+			PUBLIC_LANGUAGE,
+			self.render_html,
+			keep=lambda: bool(unit) and (self.context.get("unit") or {}).get("name") == unit,
+		)
 
 	def render_html(self) -> str:
 		"""TemplatePage.get_html without Frappe's page cache (`cache_html`, which this one replaces)."""
