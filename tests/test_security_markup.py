@@ -297,6 +297,25 @@ def test_the_open_data_csv_neutralises_formulas(hostile):
 	assert [cell for cell in cells if cell.startswith(text_policy.FORMULA_START)] == []
 
 
+def test_an_app_reports_csv_export_neutralises_formulas(hostile):
+	"""The clerk exports the Implementation Tracker: the implementer is a formula (set just above)."""
+	response = clerk(hostile).request(
+		"post",
+		"/api/method/frappe.desk.query_report.export_query",
+		data={
+			"report_name": "Implementation Tracker",
+			"file_format_type": "CSV",
+			"filters": json.dumps({"community_unit": hostile.units.village_a}),
+			"visible_idx": "[]",  # every row
+		},
+	)
+	body = response.get_data(as_text=True)
+	assert response.status_code == 200, body[:500]
+	cells = [cell for row in csv.reader(io.StringIO(body.lstrip("\ufeff"))) for cell in row]
+	assert "'" + FORMULA in cells, cells
+	assert [cell for cell in cells if cell.startswith(text_policy.FORMULA_START)] == []
+
+
 def test_rich_text_stored_before_the_policy_is_sanitised_by_its_patch(hostile):
 	from community_consultation.patches.v0_1 import sanitise_stored_rich_text
 
