@@ -74,6 +74,10 @@ def world():
 			make_session(make_topic(units.village_a, stakeholders=people, title="标记垃圾收集"), people),
 			file=False,
 		)
+		# renamed on a site where renaming is on: its own record, so the others keep their names
+		renamable = make_outcome(
+			make_session(make_topic(units.village_a, stakeholders=people, title="标记改名"), people)
+		)
 		draft_session = make_session(
 			make_topic(units.village_a, stakeholders=people, title="标记停车"), people, conclude=False
 		)
@@ -87,6 +91,7 @@ def world():
 			outcome=outcome,
 			draft=draft,
 			draft_session=draft_session,
+			renamable=renamable,
 			clerk_token=api_token(clerk),
 			resident_token=api_token(resident),
 		)
@@ -203,12 +208,12 @@ def test_a_clerk_cannot_rename_a_public_outcome(world):
 		"frappe.client.rename_doc",
 		http="post",
 		doctype="Consultation Outcome",
-		old_name=world.outcome.name,
-		new_name=f'{world.outcome.name}" autofocus onfocus="alert(5)',
+		old_name=world.renamable.name,
+		new_name=f'{world.renamable.name}" autofocus onfocus="alert(5)',
 	)
 	assert response.status_code >= 400
 	frappe.db.rollback()
-	assert frappe.db.exists("Consultation Outcome", world.outcome.name)
+	assert frappe.db.exists("Consultation Outcome", world.renamable.name)
 
 
 # ------------------------------------------------------------------------------------ rendering
