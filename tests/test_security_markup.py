@@ -74,6 +74,10 @@ def world():
 			make_session(make_topic(units.village_a, stakeholders=people, title="标记垃圾收集"), people),
 			file=False,
 		)
+		# renamed on a site where renaming is on: its own record, so the others keep their names
+		renamable = make_outcome(
+			make_session(make_topic(units.village_a, stakeholders=people, title="标记改名"), people)
+		)
 		draft_session = make_session(
 			make_topic(units.village_a, stakeholders=people, title="标记停车"), people, conclude=False
 		)
@@ -87,6 +91,7 @@ def world():
 			outcome=outcome,
 			draft=draft,
 			draft_session=draft_session,
+			renamable=renamable,
 			clerk_token=api_token(clerk),
 			resident_token=api_token(resident),
 		)
@@ -203,12 +208,12 @@ def test_a_clerk_cannot_rename_a_public_outcome(world):
 		"frappe.client.rename_doc",
 		http="post",
 		doctype="Consultation Outcome",
-		old_name=world.outcome.name,
-		new_name=f'{world.outcome.name}" autofocus onfocus="alert(5)',
+		old_name=world.renamable.name,
+		new_name=f'{world.renamable.name}" autofocus onfocus="alert(5)',
 	)
 	assert response.status_code >= 400
 	frappe.db.rollback()
-	assert frappe.db.exists("Consultation Outcome", world.outcome.name)
+	assert frappe.db.exists("Consultation Outcome", world.renamable.name)
 
 
 # ------------------------------------------------------------------------------------ rendering
@@ -256,22 +261,61 @@ def test_the_public_unit_page_shows_hostile_text_inert(hostile):
 	assert injected(html) == []
 
 
+def every_text_hostile(doctype: str, name: str):
+	"""Every plain-text and rich-text field of the record and of its rows holds script (straight into the
+	database, as a record older than the policy; Select fields keep their option)."""
+	payloads = (TITLE, ATTRIBUTE, JSON_TEXT)
+	doc = frappe.get_doc(doctype, name)
+	for d in (doc, *doc.get_all_children()):
+		values = {
+			df.fieldname: payloads[i % len(payloads)]
+			for i, df in enumerate(d.meta.fields)
+			if df.fieldtype in (*text_policy.PLAIN_TEXT, *text_policy.RICH_TEXT)
+			and df.fieldtype != "Select"
+			and not df.is_virtual
+		}
+		if values:
+			frappe.db.set_value(d.doctype, d.name, values, update_modified=False)
+
+
 def test_the_print_formats_show_hostile_text_inert(hostile):
+	"""Every print format of the app, on a record of its DocType whose every text field holds script."""
+	from community_consultation.tests.meetings import make_basis, make_meeting, representatives
+
+	basis = make_basis(hostile.units.village_a, adults=120, households=40, representatives=5)
+	meeting = make_meeting(
+		hostile.units.village_a,
+		"Villagers' Representatives' Meeting",
+		[hostile.draft_session.topic],
+		votes=(4, 1, 0),
+		attendance=representatives(basis),
+	)
+	annual = frappe.get_doc(
+		{
+			"doctype": "Consultation Annual Return",
+			"county": hostile.units.county,
+			"year": 2002,
+			"work_summary": "<p>总结</p>",
+		}
+	).insert()
+	records = {
+		"Consultation Outcome": hostile.outcome.name,
+		"Consultation Session": hostile.session.name,
+		"Community Meeting": meeting.name,
+		"Consultation Annual Return": annual.name,
+	}
+	for doctype, name in records.items():
+		every_text_hostile(doctype, name)
 	formats = frappe.get_all(
 		"Print Format",
 		filters={"module": ("in", list(text_policy.app_modules())), "disabled": 0},
 		fields=["name", "doc_type"],
 	)
-	records = {"Consultation Outcome": hostile.outcome.name, "Consultation Session": hostile.session.name}
-	checked = []
+	assert {f.doc_type for f in formats} <= set(records), formats
 	for print_format in formats:
-		name = records.get(print_format.doc_type)
-		if not name:
-			continue
-		html = frappe.get_print(print_format.doc_type, name, print_format.name)
+		html = frappe.get_print(print_format.doc_type, records[print_format.doc_type], print_format.name)
 		assert injected(html) == [], print_format.name
-		checked.append(print_format.name)
-	assert len(checked) >= 4, checked
+	frappe.db.rollback()  # the fixture's committed records as they were
 
 
 def test_frappes_standard_print_shows_hostile_text_inert(hostile):
@@ -294,6 +338,25 @@ def test_the_open_data_csv_neutralises_formulas(hostile):
 	rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
 	cells = [cell for row in rows[1:] for cell in row]
 	assert "'" + FORMULA in cells
+	assert [cell for cell in cells if cell.startswith(text_policy.FORMULA_START)] == []
+
+
+def test_an_app_reports_csv_export_neutralises_formulas(hostile):
+	"""The clerk exports the Implementation Tracker: the implementer is a formula (set just above)."""
+	response = clerk(hostile).request(
+		"post",
+		"/api/method/frappe.desk.query_report.export_query",
+		data={
+			"report_name": "Implementation Tracker",
+			"file_format_type": "CSV",
+			"filters": json.dumps({"community_unit": hostile.units.village_a}),
+			"visible_idx": "[]",  # every row
+		},
+	)
+	body = response.get_data(as_text=True)
+	assert response.status_code == 200, body[:500]
+	cells = [cell for row in csv.reader(io.StringIO(body.lstrip("\ufeff"))) for cell in row]
+	assert "'" + FORMULA in cells, cells
 	assert [cell for cell in cells if cell.startswith(text_policy.FORMULA_START)] == []
 
 
@@ -346,7 +409,8 @@ def make_hostile(world):
 @pytest.fixture(scope="module")
 def walks():
 	"""The clerk's desk and a guest's public page in Chromium, on a served world with hostile text: plain
-	text as typed, rich text as a record stored before the policy has it after its patch ran."""
+	text as typed, rich text as a record stored before the policy has it after its patch ran (the desk
+	shows stored rich text as HTML, as Frappe does), then as it was before the patch (the public page)."""
 	from community_consultation.patches.v0_1 import sanitise_stored_rich_text
 
 	with served_world() as (world, site):
@@ -354,6 +418,11 @@ def walks():
 		sanitise_stored_rich_text.execute()
 		frappe.db.commit()
 		desk = run_browser(desk_job(world, site.base))
+		# the public page sanitises rich text again as it reads it, whatever is stored
+		frappe.db.set_value(
+			"Consultation Outcome", world.outcome.name, "decision", JSON_TEXT, update_modified=False
+		)
+		frappe.db.commit()
 		public = run_browser(
 			{
 				"base": site.base,

@@ -28,9 +28,9 @@
 		try {
 			const list = JSON.parse(body._server_messages || "[]");
 			const text = list.map((m) => JSON.parse(m).message).join(" ");
-			const div = document.createElement("div");
-			div.innerHTML = text;
-			return div.textContent.trim();
+			// parsed inert (an element given innerHTML would load an <img> and run its onerror)
+			const parsed = new DOMParser().parseFromString(text, "text/html");
+			return parsed.body.textContent.trim();
 		} catch (e) {
 			return body.message && typeof body.message === "string" ? body.message : "";
 		}
