@@ -154,3 +154,15 @@ def test_first_passwords_go_by_sms_when_a_provider_is_set_up(coded_units):
 	finally:
 		server.stop()
 		forget_providers()
+
+
+def test_a_city_code_gives_each_of_the_citys_counties(coded_units):
+	result = import_staff(
+		staff_file(("市民政干部", "13900000071", "Township Officer", "449900")), "staff.csv"
+	)
+	officer = result.created[0]
+	counties = frappe.get_all(
+		"Community Unit", filters={"unit_code": ("like", "4499%"), "unit_type": "County"}, pluck="name"
+	)
+	assert coded_units.county in counties
+	assert unit_permissions(officer) == sorted(counties)
