@@ -5,6 +5,7 @@ import frappe
 import pytest
 
 from community_consultation.community_consultation.doctype.community_unit.community_unit import UnitCodeError
+from community_consultation.portal.jinja import consultation_unit
 from community_consultation.tests.division_list import as_csv, as_xlsx, city_rows, second_edition
 from community_consultation.tests.factory import make_stakeholder, make_unit, make_unit_tree
 from community_consultation.units import codes
@@ -199,6 +200,8 @@ def test_a_repeated_name_carries_its_township(city):
 			"unit_name",
 		)
 		assert record.startswith(f"{name}（") and township in record
+		# documents name the unit so too (print formats: consultation_unit().display_name)
+		assert consultation_unit(record).display_name == record
 	# a name that does not repeat is the name alone
 	single = next(n for n, c in counts.items() if c == 1 and "林场" not in n and "虚拟" not in n)
 	assert frappe.db.exists("Community Unit", single)

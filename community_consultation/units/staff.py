@@ -20,7 +20,6 @@ none is wrong, in one transaction:
 """
 
 import secrets
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import frappe
@@ -29,6 +28,7 @@ from frappe.permissions import add_user_permission
 
 from community_consultation.notices import sms
 from community_consultation.notices.recipients import mobile_account_email
+from community_consultation.overrides.bulk_users import bulk_user_creation
 from community_consultation.units import codes
 from community_consultation.units.importer import (
 	ImportRowsError,
@@ -163,7 +163,7 @@ def import_staff(content: bytes, filename: str, progress=None) -> StaffResult:
 	result = StaffResult(by_sms=sms.sms_configured(sms.STAFF_INITIAL_PASSWORD))
 	frappe.db.savepoint("staff_import")
 	try:
-		with user_creation_allowed(len(rows)):
+		with bulk_user_creation(len(rows)):
 			for done, row in enumerate(rows, start=1):
 				apply_staff_row(row, result)
 				if progress and (done % 50 == 0 or done == len(rows)):
@@ -174,24 +174,6 @@ def import_staff(content: bytes, filename: str, progress=None) -> StaffResult:
 	if result.by_sms and result.passwords:
 		frappe.db.after_commit.add(lambda: send_first_passwords(result.passwords))
 	return result
-
-
-@contextmanager
-def user_creation_allowed(count: int):
-	"""Frappe refuses a new User when more than `throttle_user_limit` (site config, default 60) were made
-	in the last minute, against floods of sign-ups (v15 `user.throttle_user_creation`). An
-	administrator's import of a county's staff makes a thousand knowingly: for the import alone the limit
-	is raised by the file's size; the site's own setting is back when it ends."""
-	conf = frappe.local.conf
-	before = conf.get("throttle_user_limit")
-	conf["throttle_user_limit"] = (before or 60) + count
-	try:
-		yield
-	finally:
-		if before is None:
-			conf.pop("throttle_user_limit", None)
-		else:
-			conf["throttle_user_limit"] = before
 
 
 def apply_staff_row(row: StaffRow, result: StaffResult):
