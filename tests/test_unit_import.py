@@ -143,6 +143,8 @@ def test_a_newer_edition_renames_adds_and_retires(city):
 	assert frappe.db.get_value("Stakeholder", stakeholder, "community_unit") == retired.name
 	with pytest.raises(RetiredUnitError):
 		make_stakeholder("新居民", retired.name)
+	with pytest.raises(RetiredUnitError):
+		make_unit("新设小组", "Villager Group", retired.name)
 	from frappe.desk.search import search_widget
 
 	found = [r[0] for r in search_widget("Community Unit", retired.unit_name, page_length=50)]
@@ -202,6 +204,12 @@ def test_a_repeated_name_carries_its_township(city):
 		assert record.startswith(f"{name}（") and township in record
 		# documents name the unit so too (print formats: consultation_unit().display_name)
 		assert consultation_unit(record).display_name == record
+	# a repeated township name carries its county
+	townships = Counter(r[1] for r in ROWS[1:] if r[2] == "4")
+	for township, count in townships.items():
+		if count > 1:
+			named = frappe.get_all("Community Unit", filters={"unit_name": township}, pluck="name")
+			assert len(named) == count and all(n.startswith(f"{township}（") for n in named)
 	# a name that does not repeat is the name alone
 	single = next(n for n, c in counts.items() if c == 1 and "林场" not in n and "虚拟" not in n)
 	assert frappe.db.exists("Community Unit", single)
