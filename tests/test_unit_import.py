@@ -239,3 +239,23 @@ def test_the_patch_pads_older_codes_and_keeps_names():
 	assert frappe.db.get_value("Community Unit", units.township, "unit_code") == "449904101000"
 	assert frappe.db.get_value("Community Unit", units.village_a, "unit_code") == "甲村-01"
 	assert frappe.db.exists("Community Unit", units.village_a)
+
+
+def test_a_root_township_needs_its_county_and_a_broken_rule_is_the_rows_error():
+	rows = [
+		("代码", "名称", "级别", "上级代码"),
+		("449905000000", "根县", "3", ""),
+		("449905101000", "根镇", "4", "449905000000"),
+		("449905101201", "根村委会", "5", "449905101000"),
+	]
+	with pytest.raises(ImportRowsError) as failed:
+		import_units(as_csv(rows), "root.csv", root="449905101")
+	assert [number for number, _message in failed.value.errors] == [3]  # its county is not a unit yet
+	import_units(as_csv(rows[:3]), "county.csv")
+	frappe.db.set_value("Community Unit", {"unit_code": "449905101000"}, "disabled", 1)
+	before = frappe.db.count("Community Unit")
+	with pytest.raises(ImportRowsError) as failed:
+		import_units(as_csv([rows[0], rows[3]]), "village.csv", root="449905101")
+	# the retired township takes no new village: the controller's rule, reported on the village's row
+	assert [number for number, _message in failed.value.errors] == [2]
+	assert frappe.db.count("Community Unit") == before

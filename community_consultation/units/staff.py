@@ -34,6 +34,7 @@ from community_consultation.units.importer import (
 	ImportRowsError,
 	enqueue_file_import,
 	read_table,
+	refused_as_row,
 	run_file_job,
 )
 from community_consultation.units.tree import (
@@ -165,7 +166,8 @@ def import_staff(content: bytes, filename: str, progress=None) -> StaffResult:
 	try:
 		with bulk_user_creation(len(rows)):
 			for done, row in enumerate(rows, start=1):
-				apply_staff_row(row, result)
+				with refused_as_row(row.number):
+					apply_staff_row(row, result)
 				if progress and (done % 50 == 0 or done == len(rows)):
 					progress(done, len(rows))
 	except Exception:
