@@ -116,6 +116,13 @@ def test_leaving_staff_are_disabled_not_deleted(coded_units):
 	assert result.disabled == [clerk]
 	assert frappe.db.get_value("User", clerk, "enabled") == 0
 	assert unit_permissions(clerk) == [coded_units.village_a]
+	# a leaver of a retired village is disabled too
+	import_staff(staff_file(("李文书", "13900000032", "Committee Clerk", "449902101202")), "staff.csv")
+	frappe.db.set_value("Community Unit", coded_units.village_b, "disabled", 1)
+	result = import_staff(
+		staff_file(("李文书", "13900000032", "Committee Clerk", "449902101202", "离职")), "staff.csv"
+	)
+	assert result.disabled == [user_of("13900000032")]
 
 
 def test_bad_rows_are_listed_by_row_and_nothing_is_written(coded_units):

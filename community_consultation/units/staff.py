@@ -127,6 +127,8 @@ def parse_staff(table: list[list[str]]) -> tuple[list[StaffRow], list[tuple[int,
 			continue  # the header (姓名, 手机号, 角色, 单位代码, 状态)
 		role = role_of(raw_role)
 		units = units_of(raw_unit) if raw_unit else []
+		# a leaver needs only their number: their unit may be retired, their role gone
+		leaving = status.strip().lower() in LEAVING_WORDS
 		problem = None
 		if not full_name:
 			problem = _("The name is missing.")
@@ -134,6 +136,8 @@ def parse_staff(table: list[list[str]]) -> tuple[list[StaffRow], list[tuple[int,
 			problem = _("{0} is not a mainland China mobile number.").format(raw_mobile)
 		elif mobile in seen:
 			problem = _("The mobile number {0} is also on row {1}.").format(mobile, seen[mobile])
+		elif leaving:
+			pass
 		elif not role:
 			problem = _("{0} is not a staff role.").format(raw_role)
 		elif not units:
@@ -148,7 +152,6 @@ def parse_staff(table: list[list[str]]) -> tuple[list[StaffRow], list[tuple[int,
 			errors.append((number, problem))
 			continue
 		seen[mobile] = number
-		leaving = status.strip().lower() in LEAVING_WORDS
 		rows.append(StaffRow(number, full_name, mobile, role, [u.name for u in units], leaving))
 	return rows, errors
 
