@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import sys
 import time
 
 import frappe
@@ -36,7 +37,12 @@ def free_city_code() -> str:
 	raise SystemExit("no free city code")
 
 
-def once(fn):
+def stage(text: str):
+	print(f"{time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
+
+
+def once(label: str, fn):
+	stage(label)
 	with counting_queries() as queries:
 		start = time.perf_counter()
 		result = fn()
@@ -142,14 +148,14 @@ def main(argv=None):
 		city = free_city_code()
 		rows = city_rows(city=city)
 		content = as_csv(rows)
-		result, seconds, queries = once(lambda: import_units(content, "city.csv"))
+		result, seconds, queries = once("import", lambda: import_units(content, "city.csv"))
 		out["import"] = {"units": len(result.created), "seconds": seconds, "queries": queries}
 		out["import_floor_seconds"] = floor_insert(rows)
-		again, seconds, queries = once(lambda: import_units(content, "city.csv"))
+		again, seconds, queries = once("re-run", lambda: import_units(content, "city.csv"))
 		out["rerun"] = {"unchanged": again.unchanged, "seconds": seconds, "queries": queries}
 
 		staff = as_csv(staff_rows(city, args.staff))
-		accounts, seconds, queries = once(lambda: import_staff(staff, "staff.csv"))
+		accounts, seconds, queries = once("staff", lambda: import_staff(staff, "staff.csv"))
 		users = accounts.created
 		wrong = frappe.db.sql(
 			"""select u.name from `tabUser` u where u.name in %(users)s and (
@@ -165,16 +171,18 @@ def main(argv=None):
 			"accounts_without_exactly_one_role_and_unit": len(wrong),
 		}
 
-		chosen, seconds, _queries = once(lambda: make_cases(city, args.cases))
+		chosen, seconds, _queries = once("cases", lambda: make_cases(city, args.cases))
 		out["cases"] = {"villages_with_a_published_outcome": len(chosen), "seconds": seconds}
 		year = frappe.utils.getdate().year
 		from community_consultation.community_consultation.report.yearly_consultation_return.yearly_consultation_return import (
 			execute as yearly_return,
 		)
+
 		from community_consultation.township.report.township_overview.township_overview import (
 			execute as township_overview,
 		)
 
+		stage("reports and pages")
 		report = timed(lambda: yearly_return({"year": year}))
 		report.pop("result")
 		floor = timed(lambda: hand_written_return(year))

@@ -116,6 +116,13 @@ def test_leaving_staff_are_disabled_not_deleted(coded_units):
 	assert result.disabled == [clerk]
 	assert frappe.db.get_value("User", clerk, "enabled") == 0
 	assert unit_permissions(clerk) == [coded_units.village_a]
+	# a leaver of a retired village is disabled too
+	import_staff(staff_file(("李文书", "13900000032", "Committee Clerk", "449902101202")), "staff.csv")
+	frappe.db.set_value("Community Unit", coded_units.village_b, "disabled", 1)
+	result = import_staff(
+		staff_file(("李文书", "13900000032", "Committee Clerk", "449902101202", "离职")), "staff.csv"
+	)
+	assert result.disabled == [user_of("13900000032")]
 
 
 def test_bad_rows_are_listed_by_row_and_nothing_is_written(coded_units):
@@ -154,3 +161,15 @@ def test_first_passwords_go_by_sms_when_a_provider_is_set_up(coded_units):
 	finally:
 		server.stop()
 		forget_providers()
+
+
+def test_a_city_code_gives_each_of_the_citys_counties(coded_units):
+	result = import_staff(
+		staff_file(("市民政干部", "13900000071", "Township Officer", "449900")), "staff.csv"
+	)
+	officer = result.created[0]
+	counties = frappe.get_all(
+		"Community Unit", filters={"unit_code": ("like", "4499%"), "unit_type": "County"}, pluck="name"
+	)
+	assert coded_units.county in counties
+	assert unit_permissions(officer) == sorted(counties)

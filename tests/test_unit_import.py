@@ -5,6 +5,7 @@ import frappe
 import pytest
 
 from community_consultation.community_consultation.doctype.community_unit.community_unit import UnitCodeError
+from community_consultation.portal.jinja import consultation_unit
 from community_consultation.tests.division_list import as_csv, as_xlsx, city_rows, second_edition
 from community_consultation.tests.factory import make_stakeholder, make_unit, make_unit_tree
 from community_consultation.units import codes
@@ -142,6 +143,8 @@ def test_a_newer_edition_renames_adds_and_retires(city):
 	assert frappe.db.get_value("Stakeholder", stakeholder, "community_unit") == retired.name
 	with pytest.raises(RetiredUnitError):
 		make_stakeholder("新居民", retired.name)
+	with pytest.raises(RetiredUnitError):
+		make_unit("新设小组", "Villager Group", retired.name)
 	from frappe.desk.search import search_widget
 
 	found = [r[0] for r in search_widget("Community Unit", retired.unit_name, page_length=50)]
@@ -199,6 +202,14 @@ def test_a_repeated_name_carries_its_township(city):
 			"unit_name",
 		)
 		assert record.startswith(f"{name}（") and township in record
+		# documents name the unit so too (print formats: consultation_unit().display_name)
+		assert consultation_unit(record).display_name == record
+	# a repeated township name carries its county
+	townships = Counter(r[1] for r in ROWS[1:] if r[2] == "4")
+	for township, count in townships.items():
+		if count > 1:
+			named = frappe.get_all("Community Unit", filters={"unit_name": township}, pluck="name")
+			assert len(named) == count and all(n.startswith(f"{township}（") for n in named)
 	# a name that does not repeat is the name alone
 	single = next(n for n, c in counts.items() if c == 1 and "林场" not in n and "虚拟" not in n)
 	assert frappe.db.exists("Community Unit", single)
@@ -228,3 +239,23 @@ def test_the_patch_pads_older_codes_and_keeps_names():
 	assert frappe.db.get_value("Community Unit", units.township, "unit_code") == "449904101000"
 	assert frappe.db.get_value("Community Unit", units.village_a, "unit_code") == "甲村-01"
 	assert frappe.db.exists("Community Unit", units.village_a)
+
+
+def test_a_root_township_needs_its_county_and_a_broken_rule_is_the_rows_error():
+	rows = [
+		("代码", "名称", "级别", "上级代码"),
+		("449905000000", "根县", "3", ""),
+		("449905101000", "根镇", "4", "449905000000"),
+		("449905101201", "根村委会", "5", "449905101000"),
+	]
+	with pytest.raises(ImportRowsError) as failed:
+		import_units(as_csv(rows), "root.csv", root="449905101")
+	assert [number for number, _message in failed.value.errors] == [3]  # its county is not a unit yet
+	import_units(as_csv(rows[:3]), "county.csv")
+	frappe.db.set_value("Community Unit", {"unit_code": "449905101000"}, "disabled", 1)
+	before = frappe.db.count("Community Unit")
+	with pytest.raises(ImportRowsError) as failed:
+		import_units(as_csv([rows[0], rows[3]]), "village.csv", root="449905101")
+	# the retired township takes no new village: the controller's rule, reported on the village's row
+	assert [number for number, _message in failed.value.errors] == [2]
+	assert frappe.db.count("Community Unit") == before

@@ -54,8 +54,9 @@ def cn_time_span(starts_on, ends_on=None, weekday: bool = False) -> str:
 
 
 def consultation_unit(unit: str | None) -> frappe._dict:
-	"""A unit's public names: unit_name, committee_name, party_organisation, bulletin_board, the unit
-	above it, and its issuing body (the committee, else the Party organisation, else the unit itself)."""
+	"""A unit's public names: unit_name, display_name, committee_name, party_organisation, bulletin_board,
+	the unit above it, and its issuing body (the committee, else the Party organisation, else the unit
+	itself)."""
 	values = (
 		frappe.db.get_value(
 			"Community Unit",
@@ -75,6 +76,9 @@ def consultation_unit(unit: str | None) -> frappe._dict:
 		else None
 	) or frappe._dict()
 	values.issuer = values.committee_name or values.party_organisation or values.unit_name or ""
+	# how a document names the unit: its record name, which carries its township when its name repeats
+	# (车头村委会（石潭镇）, units/names.py) and its village for a building-level unit
+	values.display_name = values.name or ""
 	return values
 
 

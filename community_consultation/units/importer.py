@@ -26,6 +26,7 @@ All of it is one transaction: any error, in a row or while writing, and nothing 
 import csv
 import io
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import frappe
@@ -166,7 +167,7 @@ def select_units(rows: list[Row], root: str | None) -> tuple[list[Row], int, lis
 		elif codes.unit_type_of(row.code) and not (prefix and not row.code.startswith(prefix)):
 			kept.append(row)
 	in_file = {row.code for row in kept}
-	top = {row.code for row in kept if row.code == root or codes.code_level(row.code) == codes.COUNTY_LEVEL}
+	top = {row.code for row in kept if codes.code_level(row.code) == codes.COUNTY_LEVEL}
 	wanted_parents = {row.parent for row in kept if row.code not in top and row.parent not in in_file}
 	existing = (
 		set(
@@ -231,26 +232,42 @@ def apply_units(units: list[Row], root: str | None, progress=None) -> ImportResu
 	unit_of = {code: row.name for code, row in existing.items()}
 	for done, row in enumerate(units, start=1):
 		parent = unit_of.get(row.parent) if codes.code_level(row.code) != codes.COUNTY_LEVEL else None
-		current = existing.get(row.code)
-		if current is None:
-			doc = frappe.get_doc(
-				{
-					"doctype": UNIT_DOCTYPE,
-					"unit_name": row.name,
-					"unit_type": codes.unit_type_of(row.code),
-					"unit_code": row.code,
-					"parent_community_unit": parent,
-				}
-			)
-			doc.insert(set_name=planned[row.code])
-			unit_of[row.code] = doc.name
-			result.created.append(doc.name)
-		else:
-			unit_of[row.code] = update_unit(current, row, parent, planned[row.code], result)
+		with refused_as_row(row.number):
+			unit_of[row.code] = write_unit(row, existing.get(row.code), parent, planned[row.code], result)
 		if progress and (done % 50 == 0 or done == len(units)):
 			progress(done, len(units))
 	retire_vanished(units, root, existing, result)
 	return result
+
+
+@contextmanager
+def refused_as_row(number: int):
+	"""A rule a row's write breaks (a unit's or a user's controller) is that row's error."""
+	try:
+		yield
+	except ImportRowsError:
+		raise
+	except frappe.ValidationError as e:
+		raise ImportRowsError([(number, str(e) or e.__class__.__name__)]) from e
+
+
+def write_unit(row: Row, current, parent: str | None, name: str, result: ImportResult) -> str:
+	"""Create the unit of `row`, or bring the unit with its code (`current`) up to the list's edition;
+	its record name."""
+	if current:
+		return update_unit(current, row, parent, name, result)
+	doc = frappe.get_doc(
+		{
+			"doctype": UNIT_DOCTYPE,
+			"unit_name": row.name,
+			"unit_type": codes.unit_type_of(row.code),
+			"unit_code": row.code,
+			"parent_community_unit": parent,
+		}
+	)
+	doc.insert(set_name=name)
+	result.created.append(doc.name)
+	return doc.name
 
 
 def update_unit(current, row: Row, parent: str | None, name: str, result: ImportResult) -> str:

@@ -20,7 +20,6 @@ none is wrong, in one transaction:
 """
 
 import secrets
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import frappe
@@ -29,11 +28,13 @@ from frappe.permissions import add_user_permission
 
 from community_consultation.notices import sms
 from community_consultation.notices.recipients import mobile_account_email
+from community_consultation.overrides.bulk_users import bulk_user_creation
 from community_consultation.units import codes
 from community_consultation.units.importer import (
 	ImportRowsError,
 	enqueue_file_import,
 	read_table,
+	refused_as_row,
 	run_file_job,
 )
 from community_consultation.units.tree import (
@@ -126,6 +127,8 @@ def parse_staff(table: list[list[str]]) -> tuple[list[StaffRow], list[tuple[int,
 			continue  # the header (姓名, 手机号, 角色, 单位代码, 状态)
 		role = role_of(raw_role)
 		units = units_of(raw_unit) if raw_unit else []
+		# a leaver needs only their number: their unit may be retired, their role gone
+		leaving = status.strip().lower() in LEAVING_WORDS
 		problem = None
 		if not full_name:
 			problem = _("The name is missing.")
@@ -133,6 +136,8 @@ def parse_staff(table: list[list[str]]) -> tuple[list[StaffRow], list[tuple[int,
 			problem = _("{0} is not a mainland China mobile number.").format(raw_mobile)
 		elif mobile in seen:
 			problem = _("The mobile number {0} is also on row {1}.").format(mobile, seen[mobile])
+		elif leaving:
+			pass
 		elif not role:
 			problem = _("{0} is not a staff role.").format(raw_role)
 		elif not units:
@@ -147,7 +152,6 @@ def parse_staff(table: list[list[str]]) -> tuple[list[StaffRow], list[tuple[int,
 			errors.append((number, problem))
 			continue
 		seen[mobile] = number
-		leaving = status.strip().lower() in LEAVING_WORDS
 		rows.append(StaffRow(number, full_name, mobile, role, [u.name for u in units], leaving))
 	return rows, errors
 
@@ -163,9 +167,10 @@ def import_staff(content: bytes, filename: str, progress=None) -> StaffResult:
 	result = StaffResult(by_sms=sms.sms_configured(sms.STAFF_INITIAL_PASSWORD))
 	frappe.db.savepoint("staff_import")
 	try:
-		with user_creation_allowed(len(rows)):
+		with bulk_user_creation(len(rows)):
 			for done, row in enumerate(rows, start=1):
-				apply_staff_row(row, result)
+				with refused_as_row(row.number):
+					apply_staff_row(row, result)
 				if progress and (done % 50 == 0 or done == len(rows)):
 					progress(done, len(rows))
 	except Exception:
@@ -174,24 +179,6 @@ def import_staff(content: bytes, filename: str, progress=None) -> StaffResult:
 	if result.by_sms and result.passwords:
 		frappe.db.after_commit.add(lambda: send_first_passwords(result.passwords))
 	return result
-
-
-@contextmanager
-def user_creation_allowed(count: int):
-	"""Frappe refuses a new User when more than `throttle_user_limit` (site config, default 60) were made
-	in the last minute, against floods of sign-ups (v15 `user.throttle_user_creation`). An
-	administrator's import of a county's staff makes a thousand knowingly: for the import alone the limit
-	is raised by the file's size; the site's own setting is back when it ends."""
-	conf = frappe.local.conf
-	before = conf.get("throttle_user_limit")
-	conf["throttle_user_limit"] = (before or 60) + count
-	try:
-		yield
-	finally:
-		if before is None:
-			conf.pop("throttle_user_limit", None)
-		else:
-			conf["throttle_user_limit"] = before
 
 
 def apply_staff_row(row: StaffRow, result: StaffResult):
