@@ -27,8 +27,12 @@ website_context = {"favicon": "/assets/community_consultation/images/platform-lo
 # desk: tell the clerk when a request failed without an answer the desk can show
 app_include_js = "community_consultation.bundle.js"
 
-# the desk tells a staff user without a unit why they see nothing (permissions.lacks_unit)
-boot_session = "community_consultation.permissions.boot_session"
+boot_session = [
+	# the desk tells a staff user without a unit why they see nothing (permissions.lacks_unit)
+	"community_consultation.permissions.boot_session",
+	# the life-cycle tables' colours and groupings, for the desk's indicators (public/js/life_cycle.js)
+	"community_consultation.procedure.lifecycle.boot_session",
+]
 
 before_install = "community_consultation.install.before_install"
 after_install = "community_consultation.install.after_install"

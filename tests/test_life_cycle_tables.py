@@ -160,6 +160,9 @@ def test_every_topic_state_has_a_stage_its_proposer_is_told():
 
 
 def test_the_desk_reads_each_state_colour_from_the_table():
+	from frappe.boot import get_bootinfo
+
+	assert get_bootinfo().life_cycles["Consultation Topic"]["groups"]["takes_sessions"]
 	bootinfo = frappe._dict()
 	boot_session(bootinfo)
 	assert set(bootinfo.life_cycles) == set(LIFE_CYCLE_DOCTYPES)
