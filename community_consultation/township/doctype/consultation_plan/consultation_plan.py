@@ -40,7 +40,7 @@ class PlanDateError(frappe.ValidationError):
 class ConsultationPlan(PayloadGuard, RowLocking, Document):
 	"""A village's or community's yearly plan of regular consultation (定期协商, §三(二)): a fixed
 	consultation day each month, the quarterly representatives' meeting. Its dates remind the clerk
-	ahead of time; the yearly return counts the dates kept (a session concluded that day)."""
+	ahead of time; the annual return counts the dates kept (a session concluded that day)."""
 
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
