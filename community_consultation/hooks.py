@@ -32,6 +32,8 @@ boot_session = [
 	"community_consultation.permissions.boot_session",
 	# a user whose roles are all the app's sees the app's workspace, not Frappe's (overrides/workspaces.py)
 	"community_consultation.overrides.workspaces.boot_session",
+	# the life-cycle tables' colours and groupings, for the desk's indicators (public/js/life_cycle.js)
+	"community_consultation.procedure.lifecycle.boot_session",
 ]
 
 before_install = "community_consultation.install.before_install"

@@ -4,7 +4,7 @@ to the township, and its proposer is told it was not adopted, never that it was 
 
 import frappe
 import pytest
-from test_proposal_tracking import stages
+from test_proposal_tracking import render, stages
 from test_resident_proposals import propose
 
 from community_consultation.community_consultation.doctype.consultation_session.consultation_session import (
@@ -83,4 +83,6 @@ def test_the_proposer_of_a_topic_not_adopted_is_told_so(units, resident):
 	(mine,) = my_proposals(resident)
 	assert mine.stage == NOT_ADOPTED
 	assert [step.label for step in mine.steps][-1] == frappe._(NOT_ADOPTED)
-	assert all(step.done for step in mine.steps) and mine.steps[-1].current
+	assert all(step.done for step in mine.steps) and mine.steps[-1].current and mine.ended
+	status, _location, html = render("/my-proposals", resident)
+	assert status == 200 and "在村口修建停车场" in html and 'class="cc-badge cc-badge-late"' in html

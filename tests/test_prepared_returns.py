@@ -1,4 +1,4 @@
-"""The county's and the city's yearly return as a Prepared Report (long queue); townships and villages
+"""The county's and the city's annual return as a Prepared Report (long queue); townships and villages
 live; a prepared result only ever shown to users of the unit scope it was prepared for.
 
 The background job is run here in-process as its owner (what the RQ worker does), without Frappe's

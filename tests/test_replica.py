@@ -5,7 +5,7 @@ The module starts a GTID replica of the test site's database on its own port and
 `replica_db_port` in site_config.json do, and removes it afterwards. The replica copies only what is
 committed, so the records these tests read are committed, and deleted again at the end.
 
-- an officer's yearly return is answered by the replica: its query counters rise, those of the
+- an officer's annual return is answered by the replica: its query counters rise, those of the
   request's primary connection do not, and the figures are the primary's;
 - a clerk's save goes to the primary (no client statement ever writes on the replica) and reaches the
   replica;

@@ -70,7 +70,7 @@ def tables_of(child: str) -> list[tuple[str, str]]:
 
 def build_side(prefix: str) -> frappe._dict:
 	"""One county's records: a draft and a concluded session, a filed outcome, a draft meeting with its
-	basis, a township assignment, a submitted inspection, a plan, a draft yearly return."""
+	basis, a township assignment, a submitted inspection, a plan, a draft annual return."""
 	units = make_unit_tree(prefix)
 	people = make_people(units.village_a, 4, prefix=f"{prefix}居民")
 	topic = make_topic(units.village_a, stakeholders=people, title=f"{prefix}路灯维修")
@@ -255,7 +255,7 @@ def changed_field(child: str) -> tuple[str, object]:
 	for df in meta.fields:
 		if not df.read_only and df.fieldtype in ("Int", "Check", "Percent", "Float"):
 			return df.fieldname, 90
-	# a table the procedure fills (the yearly return's figures): the payload sends a figure all the same
+	# a table the procedure fills (the annual return's figures): the payload sends a figure all the same
 	for df in meta.fields:
 		if df.fieldtype in ("Int", "Float", "Percent") and not df.is_virtual:
 			return df.fieldname, 90

@@ -1,4 +1,4 @@
-"""The yearly return counts the township's work (§三(二), 三(三), 二(六)): township-level topics, entrusted
+"""The annual return counts the township's work (§三(二), 三(三), 二(六)): township-level topics, entrusted
 matters assigned and reported back on time, consultation days planned and kept, inspections and
 corrections closed — each figure the same as the register (list) it comes from, as the officer sees it."""
 
@@ -86,7 +86,7 @@ def build():
 	return frappe._dict(units=units, officer=officer, assignment=assignment)
 
 
-def test_yearly_return_agrees_with_the_registers():
+def test_annual_return_agrees_with_the_registers():
 	world = build()
 	year = getdate(nowdate()).year
 	start, end = f"{year}-01-01", f"{year}-12-31"

@@ -138,6 +138,8 @@ def my_proposals(user: str | None = None) -> list[frappe._dict]:
 		topic.stage_label = _(topic.stage)
 		topic.explanation = _(STAGE_EXPLANATIONS[topic.stage])
 		topic.unit_name = units.get(topic.community_unit, topic.community_unit)
+		# a proposal not accepted or not adopted ends its line there
+		topic.ended = topic.stage in ENDED_LINES
 		steps = ENDED_LINES.get(topic.stage, STEPS)
 		reached = steps.index(topic.stage) if topic.stage in steps else len(steps) - 1
 		topic.steps = [

@@ -10,10 +10,10 @@ module: its states in the order in which they are judged, each with
 - the message naming what a record lacks to be there (`missing`),
 - its rank when it is also a milestone of the Workflow (`milestone`), and the controller method that
   brings its fact when a workflow action enters it without the fact (`action`),
-- what it allows and how it shows: its indicator colour in the desk's list and form (`colour`), and for
-  a topic whether it takes a new session (`takes_sessions`), can be referred to the township
-  (`referable`), counts among the open topics (`open`), and the stage its proposer sees
-  (`resident_stage`).
+- what it allows and how it shows: its indicator colour in the desk's list and form (`colour`), whether
+  it is not yet settled and so followed (`open`) or changes with the calendar (`dated`), and for a
+  topic whether it takes a new session (`takes_sessions`), can be referred to the township
+  (`referable`), and the stage its proposer sees (`resident_stage`).
 
 From that one table come:
 
@@ -80,7 +80,9 @@ class State:
 	takes_sessions: bool = False
 	# a village topic's: it can be referred to the township (§三(二))
 	referable: bool = False
-	# a topic's: accepted and not yet settled, the workspace's "open topics"
+	# not yet settled, so followed: a topic accepted and not settled (the workspace's "open topics"), an
+	# inspection with corrections to close, an entrusted matter awaiting report-backs, a referral that
+	# holds its topic
 	open: bool = False
 	# a topic's: the stage its proposer sees on /my-proposals (notices/proposal_progress.py)
 	resident_stage: str | None = None

@@ -1,4 +1,4 @@
-"""The yearly return of several counties, computed county by county in the background job that prepares
+"""The annual return of several counties, computed county by county in the background job that prepares
 it (`overrides/prepared_returns.py` decides which runs are prepared), with the desk's progress bar."""
 
 import frappe
@@ -53,6 +53,6 @@ def publish_progress(done: int, total: int, label: str):
 		return
 	frappe.publish_progress(
 		round(100.0 * done / total),
-		title=_("Preparing the yearly return"),
+		title=_("Preparing the annual return"),
 		description=_("{0} of {1}: {2}").format(done, total, label),
 	)

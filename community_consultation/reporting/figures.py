@@ -1,4 +1,4 @@
-"""Set-based figures for the reports, the yearly return and the workspace cards.
+"""Set-based figures for the reports, the annual return and the workspace cards.
 
 Every dataset is one SQL query with the aggregation done in the database. The user's allowed units
 (`permissions.unit_condition_sql`) are applied inside each query, so no total ever counts a unit the
@@ -54,11 +54,11 @@ from community_consultation.decision_bodies.doctype.community_meeting.community_
 )
 from community_consultation.decision_bodies.four_deliberations import RESULT_PUBLIC
 from community_consultation.permissions import unit_condition_sql, unit_scope
-from community_consultation.procedure.results import CONSENSUS, REFERRED
+from community_consultation.procedure.results import CONSENSUS, NOT_PASSED, PASSED, REFERRED
 from community_consultation.units import tree as unit_tree
 from community_consultation.units.tree import VILLAGE_TYPES, within_sql
 
-# (fieldname, label msgid, fieldtype) of the yearly return's fixed figures, in column order
+# (fieldname, label msgid, fieldtype) of the annual return's fixed figures, in column order
 RETURN_FIGURES = (
 	("villages", "Villages and Communities", "Int"),
 	("topics", "Topics", "Int"),
@@ -225,13 +225,13 @@ def get_forms() -> list[dict]:
 	)
 
 
-# ---------------------------------------------------------------------- yearly return
+# ---------------------------------------------------------------------- annual return
 
 
 def get_return_rows(
 	from_date, to_date, unit: str | None = None, user: str | None = None
 ) -> tuple[list[dict], list[dict], list[dict]]:
-	"""The yearly return's figures per village, with township, county and grand-total rows.
+	"""The annual return's figures per village, with township, county and grand-total rows.
 
 	One query: the four datasets (topics, held sessions, their participants, filed outcomes) are
 	aggregated per unit and stacked (UNION ALL), joined to each unit's village, township and county
@@ -331,8 +331,8 @@ def get_return_rows(
 	resolutions = part(
 		"m.community_unit",
 		{
-			"resolutions_passed": "sum(mi.result = 'Passed')",
-			"resolutions_not_passed": "sum(mi.result = 'Not Passed')",
+			"resolutions_passed": f"sum(mi.result = {esc(PASSED)})",
+			"resolutions_not_passed": f"sum(mi.result = {esc(NOT_PASSED)})",
 		},
 		f"""from `tabCommunity Meeting` m
 		join `tabMeeting Agenda Item` mi on mi.parent = m.name and mi.parenttype = 'Community Meeting'

@@ -141,7 +141,7 @@ def build() -> frappe._dict:
 	)
 
 
-# The yearly return's figures of each village, as the docstring above works them out.
+# The annual return's figures of each village, as the docstring above works them out.
 EXPECTED_VILLAGE_A = {
 	"villages": 1,
 	"topics": 3,

@@ -75,12 +75,20 @@ def hooks(fileobj, keywords, comment_tags, options):
 
 
 def roles(fileobj, keywords, comment_tags, options):
-	"""setup/roles.py: the role names in ROLES (shown wherever roles are), and any `_()` in the file."""
+	"""setup/roles.py: the role names in ROLES (shown wherever roles are), and any `_()` in the file. A
+	row of ROLES names its role by a constant of the file (`TOWNSHIP_OFFICER = "Township Officer"`)."""
 	code = fileobj.read()
+	constants = {}
 	for node in ast.parse(code).body:
-		if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "ROLES" for t in node.targets):
-			for row in ast.literal_eval(node.value):
-				yield node.lineno, "_", row[0] if isinstance(row, tuple | list) else row, ["Name of a role"]
+		if not isinstance(node, ast.Assign):
+			continue
+		if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+			constants.update({t.id: node.value.value for t in node.targets if isinstance(t, ast.Name)})
+		if any(getattr(t, "id", None) == "ROLES" for t in node.targets):
+			for row in node.value.elts:
+				role = row.elts[0] if isinstance(row, ast.Tuple | ast.List) else row
+				name = constants.get(role.id) if isinstance(role, ast.Name) else ast.literal_eval(role)
+				yield node.lineno, "_", name, ["Name of a role"]
 	fileobj.seek(0)
 	yield from extract_python(fileobj, keywords, comment_tags, options)
 

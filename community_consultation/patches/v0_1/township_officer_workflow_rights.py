@@ -2,7 +2,8 @@
 consultation (§三(二)) get the officer's states and transitions added to their Workflows; everything an
 administrator put in or took out of a workflow stays as it is (`setup.workflows.add_missing_role_rows`)."""
 
-from community_consultation.setup.workflows import TOWNSHIP, add_missing_role_rows
+from community_consultation.setup.roles import TOWNSHIP_OFFICER
+from community_consultation.setup.workflows import add_missing_role_rows
 
 # what the officer had in the first default workflows: editing a draft topic and submitting it for review
 HAD_BEFORE = frozenset(
@@ -14,4 +15,4 @@ HAD_BEFORE = frozenset(
 
 
 def execute():
-	add_missing_role_rows(TOWNSHIP, HAD_BEFORE)
+	add_missing_role_rows(TOWNSHIP_OFFICER, HAD_BEFORE)

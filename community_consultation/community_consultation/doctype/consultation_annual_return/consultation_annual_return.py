@@ -1,7 +1,7 @@
 # Copyright (c) 2026, community_consultation developers and contributors
 # For license information, please see license.txt
 
-"""The yearly return of a county's consultation work, as a record (work plan 三: each county reports its
+"""The annual return of a county's consultation work, as a record (work plan 三: each county reports its
 consultation work every year before the end of December to the city's Organisation Department and
 Civil Affairs Bureau).
 
@@ -165,7 +165,7 @@ class ConsultationAnnualReturn(PayloadGuard, RowLocking, Document):
 			frappe.throw(_("Community Unit {0} does not exist.").format(self.county))
 		if unit_type != COUNTY:
 			frappe.throw(
-				_("The yearly return is made by a county (district); {0} is a {1}.").format(
+				_("The annual return is made by a county (district); {0} is a {1}.").format(
 					self.county, _(unit_type)
 				),
 				title=_("Not a county"),

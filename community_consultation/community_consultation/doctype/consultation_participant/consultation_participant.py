@@ -30,5 +30,5 @@ class ConsultationParticipant(ChildRow):
 
 
 def on_doctype_update():
-	# the yearly return counts attendance per session from the index alone
+	# the annual return counts attendance per session from the index alone
 	frappe.db.add_index("Consultation Participant", ["parent", "attended"])

@@ -10,7 +10,9 @@ frappe.ui.form.on("Consultation Topic", {
 			frm.add_custom_button(__("Accept"), () => accept_topic(frm), __("Party Organisation Review"));
 			frm.add_custom_button(__("Reject"), () => reject_topic(frm), __("Party Organisation Review"));
 		}
-		if (["Accepted", "Awaiting Second Round"].includes(status) && frm.perm[0].write) {
+		// takes sessions (the life-cycle table), and none is under way
+		const takes_sessions = community_consultation.life_cycle.states(frm.doctype, "takes_sessions");
+		if (takes_sessions.includes(status) && status !== "In Consultation" && frm.perm[0].write) {
 			frm.add_custom_button(__("New Session"), () => {
 				frappe.new_doc("Consultation Session", { topic: frm.doc.name });
 			});

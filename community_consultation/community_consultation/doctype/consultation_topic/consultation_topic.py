@@ -140,8 +140,9 @@ LIFE_CYCLE = LifeCycle(
 			_accepted_with(lambda doc: doc.has_open_session()),
 			_OPEN_SESSION,
 			colour="purple",
+			# a new session is refused by the round order while this one is under way (§二(五)3); a
+			# topic is referred with no session under way (§三(二))
 			takes_sessions=True,
-			referable=True,
 			open=True,
 			resident_stage="In Consultation",
 		),

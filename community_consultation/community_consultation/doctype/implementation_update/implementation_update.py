@@ -53,5 +53,5 @@ class ImplementationUpdate(ChildRow):
 
 
 def on_doctype_update():
-	# the yearly return and the tracker find the 100% update per outcome from the index alone
+	# the annual return and the tracker find the 100% update per outcome from the index alone
 	frappe.db.add_index("Implementation Update", ["parent", "percent_complete", "update_on"])

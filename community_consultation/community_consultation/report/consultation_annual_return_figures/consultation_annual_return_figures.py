@@ -1,7 +1,7 @@
 # Copyright (c) 2026, community_consultation developers and contributors
 # For license information, please see license.txt
 
-"""年度协商工作报表 — the yearly return of consultation work (work plan 三: each county reports its
+"""年度协商工作报表 — the annual return of consultation work (work plan 三: each county reports its
 consultation work every year before the end of December).
 
 One row per village or community, under its township and county, with a grand total on top. The

@@ -34,7 +34,7 @@ from community_consultation.overrides.row_locking import ensure_series_row, lock
 from community_consultation.permissions import whitelist_action
 from community_consultation.procedure.controller import ProcedureDocument
 from community_consultation.procedure.lifecycle import LifeCycle, State, correction_states
-from community_consultation.procedure.results import NOT_DECIDED, NOT_PASSED, PASSED
+from community_consultation.procedure.results import NOT_DECIDED, NOT_PASSED, PASSED, sql_literal
 
 VILLAGERS_MEETING = "Villagers' Meeting"
 VILLAGERS_REPRESENTATIVES = "Villagers' Representatives' Meeting"
@@ -703,7 +703,8 @@ class CommunityMeeting(ProcedureDocument):
 # the meeting that decided a topic: concluded, quorate, voted, and entitled to decide it (art. 24)
 DECIDED_BY_SQL = f"""select m.name from `tabMeeting Agenda Item` i
 	join `tabCommunity Meeting` m on m.name = i.parent and i.parenttype = 'Community Meeting'
-	where i.topic = %s and m.docstatus = 1 and m.quorate = 1 and i.result in ('Passed', 'Not Passed')
+	where i.topic = %s and m.docstatus = 1 and m.quorate = 1
+	and i.result in ({sql_literal(PASSED)}, {sql_literal(NOT_PASSED)})
 	and {decides_sql("m", "i.topic")} and m.name != %s limit 1"""
 
 

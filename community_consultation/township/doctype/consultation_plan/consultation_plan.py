@@ -44,7 +44,7 @@ class PlanDateError(frappe.ValidationError):
 class ConsultationPlan(PayloadGuard, RowLocking, Document):
 	"""A village's or community's yearly plan of regular consultation (定期协商, §三(二)): a fixed
 	consultation day each month, the quarterly representatives' meeting. Its dates remind the clerk
-	ahead of time; the yearly return counts the dates kept (a session or a meeting of the decision bodies
+	ahead of time; the annual return counts the dates kept (a session or a meeting of the decision bodies
 	concluded that day, `KEPT_SQL`)."""
 
 	# begin: auto-generated types

@@ -107,15 +107,15 @@ class TownshipReferral(PayloadGuard, Document):
 				_("Only a topic of a village or community is referred to the township."),
 				ReferralNotAllowedError,
 			)
+		if frappe.db.exists("Consultation Session", {"topic": self.topic, "docstatus": 0}):
+			frappe.throw(
+				_("The topic has a session under way: conclude or delete it before referring the topic."),
+				ReferralNotAllowedError,
+			)
 		status = frappe.db.get_value("Consultation Topic", self.topic, "status")
 		if status not in TOPIC_LIFE_CYCLE.names(referable=True):
 			frappe.throw(
 				_("The topic is {0}: it can no longer be referred to the township.").format(_(status)),
-				ReferralNotAllowedError,
-			)
-		if frappe.db.exists("Consultation Session", {"topic": self.topic, "docstatus": 0}):
-			frappe.throw(
-				_("The topic has a session under way: conclude or delete it before referring the topic."),
 				ReferralNotAllowedError,
 			)
 
