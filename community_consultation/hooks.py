@@ -107,7 +107,7 @@ permission_query_conditions = {
 		"community_consultation.permissions.no_unit_query_conditions",
 	],
 	"File": "community_consultation.overrides.file_permissions.file_query_conditions",
-	# a prepared yearly return is shown only to users of the unit scope it was prepared for
+	# a prepared annual return is shown only to users of the unit scope it was prepared for
 	"Prepared Report": "community_consultation.overrides.prepared_returns.query_conditions",
 }
 
@@ -173,7 +173,7 @@ override_whitelisted_methods = {
 	"frappe.desk.form.load.get_docinfo": "community_consultation.overrides.desk_endpoints.get_docinfo",
 	# a user whose roles are all the app's sees the app's workspace, not Frappe's (overrides/workspaces.py)
 	"frappe.desk.desktop.get_workspace_sidebar_items": "community_consultation.overrides.workspaces.get_workspace_sidebar_items",
-	# the app's cards and reports read on the replica; the county's and the city's yearly return prepared,
+	# the app's cards and reports read on the replica; the county's and the city's annual return prepared,
 	# kept to its unit scope; other apps' reports and cards untouched (overrides/read_only_endpoints.py)
 	"frappe.desk.query_report.run": "community_consultation.overrides.prepared_returns.run",
 	"frappe.desk.query_report.export_query": "community_consultation.overrides.read_only_endpoints.export_query",

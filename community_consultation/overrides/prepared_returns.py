@@ -1,4 +1,4 @@
-"""The yearly return of a county or of the whole city as a Prepared Report; villages and townships live.
+"""The annual return of a county or of the whole city as a Prepared Report; villages and townships live.
 
 A county's or the city's return reads every village's records of the year (seconds at city scale, see
 benchmarks/RESULTS.md), so it runs as a Frappe Prepared Report in an RQ worker of the long queue,
@@ -8,7 +8,7 @@ the return of a township, a village or a building stays live, in the request.
 **Who sees a prepared result.** Frappe finds a prepared result by the report's name, the filters' JSON
 and its owner, and shows any Prepared Report whose name the request gives (`prepared_report_name`) or
 whose attachment is downloaded (`download_attachment`, the File) to every user who may open the report.
-The yearly return counts only what its user may see, so a result prepared for the units of county A
+The annual return counts only what its user may see, so a result prepared for the units of county A
 must never be shown to an officer of county B, even with the same filters. Here:
 
 - every Prepared Report of these reports carries the unit scope it was prepared for, as the filter
@@ -147,7 +147,7 @@ def run_app_report(
 	parent_field=None,
 	are_default_filters=True,
 ):
-	"""A report of the app, read-only (on the replica where there is one), with the yearly return
+	"""A report of the app, read-only (on the replica where there is one), with the annual return
 	prepared for a county or the city and live below, and prepared results kept to their scope; the
 	client's `user` is ignored."""
 	if report_name in SCOPED_PREPARED_REPORTS:
