@@ -105,19 +105,44 @@ def household_errors(members, line_of=None) -> list[tuple[int, str]]:
 # ------------------------------------------------------------------ the basis of a meeting
 
 
+# a member (`m`) aged 18 or over on the day given by `adult_values`: born on or before that day 18 years
+# earlier, or, when the birth date is not known, of the age group "18 or Over"
+ADULT_SQL = (
+	"(case when m.birth_date is not null then m.birth_date <= %(born_by)s else m.age_group = %(adult)s end)"
+)
+
+
+def adult_values(community_unit: str, on_date) -> dict:
+	return {"unit": community_unit, "born_by": add_years(getdate(on_date), -18), "adult": ADULT}
+
+
+def register_members(community_unit: str, on_date, names: list[str]) -> dict[str, frappe._dict]:
+	"""The members `names` (Household Member rows) of the register of `community_unit`, each with their
+	name, household number and whether they are 18 or over on `on_date`; one query."""
+	if not names:
+		return {}
+	rows = frappe.db.sql(
+		f"""select m.name, m.member_name, h.household_no, {ADULT_SQL} as adult
+		from `tabHousehold Member` m
+		join `tabVillage Household` h on h.name = m.parent and m.parenttype = 'Village Household'
+		where h.community_unit = %(unit)s and m.name in %(names)s""",
+		{**adult_values(community_unit, on_date), "names": tuple(names)},
+		as_dict=True,
+	)
+	return {r.name: r for r in rows}
+
+
 def register_basis(community_unit: str, on_date) -> frappe._dict | None:
 	"""The quorum basis counted from the register of `community_unit` (art. 22): its households, and its
 	members aged 18 or over on `on_date` (born on or before that day 18 years earlier; by the age group
 	when the birth date is not known); `as_of`, the register's last change. None without a register."""
-	born_by = add_years(getdate(on_date), -18)
 	row = frappe.db.sql(
-		"""select count(distinct h.name) as households, max(h.modified) as as_of,
-			coalesce(sum(case when m.birth_date is not null then m.birth_date <= %(born_by)s
-				else m.age_group = %(adult)s end), 0) as adults
+		f"""select count(distinct h.name) as households, max(h.modified) as as_of,
+			coalesce(sum({ADULT_SQL}), 0) as adults
 		from `tabVillage Household` h
 		left join `tabHousehold Member` m on m.parent = h.name and m.parenttype = 'Village Household'
 		where h.community_unit = %(unit)s""",
-		{"unit": community_unit, "born_by": born_by, "adult": ADULT},
+		adult_values(community_unit, on_date),
 		as_dict=True,
 	)[0]
 	if not row.households:
