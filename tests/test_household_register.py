@@ -442,3 +442,16 @@ def test_a_representatives_meeting_is_ticked_from_its_roster_over_rest(world):
 		frappe.db.rollback()
 		frappe.delete_doc("Community Meeting", meeting.name, force=True, ignore_permissions=True)
 		frappe.db.commit()
+
+
+def test_the_door_page_is_for_the_meetings_own_staff_only(world, register_meeting):
+	path = f"/meeting-sign-in?meeting={register_meeting}"
+	page = world.client["clerk"].get(path)
+	assert page.status_code == 200
+	assert "tick_attendance" in page.get_data(as_text=True)
+	for who in ("clerk_b", "officer", "supervisor"):
+		refused = world.client[who].get(path)
+		assert refused.status_code in (403, 404), who
+		assert "张建国" not in refused.get_data(as_text=True)
+	guest = world.client["guest"].get(path)
+	assert guest.status_code in (301, 302, 303) and "/login" in guest.headers["Location"]
