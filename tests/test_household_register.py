@@ -529,3 +529,22 @@ def test_meetings_recorded_before_the_register_keep_their_typed_figures():
 	)
 	frappe.db.rollback()
 	assert row.basis_source == "Typed" and row.typed_basis_reason
+
+
+def test_birth_dates_are_read_as_village_spreadsheets_write_them():
+	import datetime
+
+	from community_consultation.decision_bodies.register import parse_date
+
+	day = datetime.date(1970, 1, 31)
+	for cell in (
+		"1970-01-31",
+		"1970/1/31",
+		"1970.1.31",
+		"1970年1月31日",
+		day,
+		datetime.datetime(1970, 1, 31, 8),
+	):
+		assert parse_date(cell) == day, cell
+	for cell in ("不详", "1970-02-30", "1970-01", "31/01/1970x"):
+		assert parse_date(cell) is None, cell

@@ -12,6 +12,8 @@ with any error writes nothing. A second import makes the register what the file 
 matched by their number, their members replaced (so a person who moved between households is moved),
 households absent from the file removed — never duplicated."""
 
+import datetime
+
 import frappe
 from frappe import _
 from frappe.utils import add_years, cint, getdate, now_datetime, nowdate
@@ -225,9 +227,8 @@ def parse_member(cells: dict) -> tuple[frappe._dict, list[str]]:
 	member.household_representative = 1 if representative in YES else 0
 	member.birth_date = None
 	if cells.get("出生日期"):
-		try:
-			member.birth_date = getdate(cells["出生日期"])
-		except Exception:
+		member.birth_date = parse_date(cells["出生日期"])
+		if not member.birth_date:
 			problems.append(_("{0} is not a date (出生日期).").format(text["出生日期"]))
 	age_group = text.get("年龄段", "")
 	if age_group and age_group not in AGE_GROUPS:
@@ -239,6 +240,23 @@ def parse_member(cells: dict) -> tuple[frappe._dict, list[str]]:
 	member.residence = RESIDENCES.get(residence, REGISTERED)
 	member.id_card_masked = mask_id_card(text.get("身份证号"))
 	return member, problems
+
+
+def parse_date(value) -> datetime.date | None:
+	"""A birth date as a spreadsheet holds it: a date cell, or text as 1970-01-01, 1970/1/1, 1970.1.1 or
+	1970年1月1日; None for anything else (reported by line, never half-read)."""
+	if isinstance(value, datetime.datetime):
+		return value.date()
+	if isinstance(value, datetime.date):
+		return value
+	text = str(value).strip()
+	for mark in ("年", "月", "/", "."):
+		text = text.replace(mark, "-")
+	parts = text.rstrip("日").split("-")
+	try:
+		return datetime.date(*(int(p) for p in parts)) if len(parts) == 3 else None
+	except ValueError:
+		return None
 
 
 def import_register(community_unit: str, content: bytes | str, filename: str) -> dict:
