@@ -384,7 +384,13 @@ def test_attendance_is_ticked_from_the_register_and_the_quorum_follows_over_rest
 	assert refused.status_code == 417 and refused.json.get("exc_type") == "AttendanceRecordError"
 	# a person not in the register only with a reason
 	doc = clerk.get(resource("Community Meeting", register_meeting)).json["data"]
-	doc["attendance"].append({"attends_as": "Villager", "attendee_name": "外来务工人员", "present": 1})
+	outsider = {
+		"attends_as": "Villager",
+		"attendee_name": "外来务工人员",
+		"household": "外来户",
+		"present": 1,
+	}
+	doc["attendance"].append(outsider)
 	refused = clerk.request("put", resource("Community Meeting", register_meeting), json=doc)
 	assert refused.status_code == 417 and refused.json.get("exc_type") == "AttendanceRecordError"
 	doc["attendance"][-1]["not_in_register_reason"] = "长期居住本村的非户籍居民，经村委会确认"

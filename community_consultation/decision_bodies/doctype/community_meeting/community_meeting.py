@@ -507,12 +507,12 @@ class CommunityMeeting(ProcedureDocument):
 		members is, and counted once whoever of it attends."""
 		present = [r for r in self.attendance if cint(r.present)]
 		self.present_count = len(present)
-		representing = ("Household Representative",)
 		if self.basis_source == "Register":
-			representing = BASIS_ATTENDANCE["adults"]
-		self.households_present = len(
-			{r.household for r in present if r.attends_as in representing and r.household}
-		)
+			# the register's households only: a person not in it represents no household of it
+			households = {r.household for r in present if r.register_member and r.household}
+		else:
+			households = {r.household for r in present if r.attends_as == "Household Representative"}
+		self.households_present = len(households)
 		self.members_present = sum(1 for r in present if r.attends_as == "Representative")
 		self.adults_present = sum(1 for r in present if r.attends_as in BASIS_ATTENDANCE["adults"])
 
