@@ -10,8 +10,8 @@ Measures, in-process on a site of the bench (one connection, as a clerk's reques
 The village is made under units named 基准户籍…; a run deletes the previous run's records first. Run it
 with the bench's Python from the sites folder, and append the figures to RESULTS.md with --record:
 
-	cd /opt/bench-22/sites
-	../env/bin/python /work/wt-22/benchmarks/village_register.py --site dev-22.localhost --record
+	cd /opt/frappe-bench/sites
+	../env/bin/python /work/main/benchmarks/village_register.py --site <site> --record
 """
 
 import argparse
