@@ -124,6 +124,7 @@ def import_household_register(context, community_unit, path):
 	frappe.connect()
 	try:
 		frappe.set_user("Administrator")
+		frappe.local.lang = frappe.db.get_single_value("System Settings", "language") or "zh"
 		with open(path, "rb") as f:
 			content = f.read()
 		try:
@@ -131,7 +132,8 @@ def import_household_register(context, community_unit, path):
 		except RegisterImportError:
 			frappe.db.rollback()
 			for message in frappe.local.message_log:
-				click.echo(frappe.utils.strip_html(frappe.parse_json(message).get("message", "")), err=True)
+				for line in frappe.parse_json(message).get("message", "").split("<br>"):
+					click.echo(frappe.utils.strip_html(line), err=True)
 			raise click.Abort() from None
 		frappe.db.commit()
 	finally:

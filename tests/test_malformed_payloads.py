@@ -25,7 +25,7 @@ from frappe.utils import now_datetime
 from community_consultation.overrides.payload_guard import MalformedPayloadError
 from community_consultation.tests.factory import full_case, make_outcome, make_topic, session_values
 from community_consultation.tests.http import Client, api_token, resource, server_messages
-from community_consultation.tests.meetings import make_basis, make_meeting, villagers
+from community_consultation.tests.meetings import make_basis, make_household, make_meeting, villagers
 from community_consultation.tests.shared import committed_records
 from community_consultation.tests.township_factory import make_township_records
 from community_consultation.tests.users import make_user
@@ -156,6 +156,7 @@ def records():
 		).insert()
 		make_basis(case.units.village_a)
 		make_meeting(case.units.village_a, topics=[case.topic], attendance=villagers(10), submit=False)
+		make_household(case.units.village_a)
 		make_township_records(case.units, case.people)
 		frappe.get_doc(
 			{

@@ -100,8 +100,7 @@ def test_unauthorised_representatives_meeting_neither_decides_nor_blocks_the_vil
 	)
 	concluded = conclude(world, reps)
 	assert concluded.status_code == 200, concluded.json
-	# the clerk is told that its vote decides nothing (the message names the matter's category)
-	assert MEETING_CATEGORY in server_messages(concluded)
+	told = server_messages(concluded)
 	# its vote did not decide: the matter is not closed as Not Adopted, nor implemented on its vote
 	topic = world.client.get(resource("Consultation Topic", world.topic.name)).json["data"]
 	assert topic["status"] != "Not Adopted", topic["status"]
@@ -115,6 +114,8 @@ def test_unauthorised_representatives_meeting_neither_decides_nor_blocks_the_vil
 	started = start_implementation(world, villagers_meeting)
 	assert started.status_code == 200, started.json
 	assert started.json["data"]["status"] == "In Implementation"
+	# the clerk was told at its conclusion that its vote decides nothing (naming the matter's category)
+	assert MEETING_CATEGORY in told
 
 
 # ------------------------------------------------------------------------------------ 四议两公开

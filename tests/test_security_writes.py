@@ -27,7 +27,7 @@ from community_consultation.tests.factory import (
 	make_unit_tree,
 )
 from community_consultation.tests.http import Client, api_token, resource
-from community_consultation.tests.meetings import make_basis, make_meeting, villagers
+from community_consultation.tests.meetings import make_basis, make_household, make_meeting, villagers
 from community_consultation.tests.shared import committed_records
 from community_consultation.tests.township_factory import (
 	make_assignment,
@@ -80,6 +80,7 @@ def build_side(prefix: str) -> frappe._dict:
 	draft_session = make_session(draft_topic, people, conclude=False)
 	basis = make_basis(units.village_a, representatives=2)
 	meeting = make_meeting(units.village_a, topics=[draft_topic], attendance=villagers(5), submit=False)
+	household = make_household(units.village_a)
 	assignment = make_assignment(units.township, [units.village_a, units.village_b])
 	inspection = make_inspection(units.village_a)
 	plan = make_plan(units.village_a)
@@ -110,6 +111,7 @@ def build_side(prefix: str) -> frappe._dict:
 		"Consultation Outcome": [outcome.name],
 		"Community Meeting": [meeting.name],
 		"Meeting Basis": [basis.name],
+		"Village Household": [household.name],
 		"Township Assignment": [assignment.name],
 		"Consultation Inspection": [inspection.name],
 		"Consultation Plan": [plan.name],
@@ -685,6 +687,12 @@ READS = {
 		"report_name": "Topic Register",
 		"filters": json.dumps({"community_unit": w.target.units.village_a}),
 	},
+	"community_consultation.decision_bodies.doctype.community_meeting.community_meeting.sign_in_list": lambda w: {
+		"meeting": _target(w, "Community Meeting")
+	},
+	"community_consultation.decision_bodies.register.export_register": lambda w: {
+		"community_unit": w.target.units.village_a
+	},
 	# public by design (open data of published outcomes, a page's WeChat share card): no personal data
 	"community_consultation.portal.wechat_login.share_config": lambda w: {
 		"url": "http://localhost/consultation"
@@ -702,7 +710,10 @@ TARGETED = {
 	"community_consultation.township.queries.silent_villages",
 	"community_consultation.township.queries.township_matters",
 }
-POST_READS = {"community_consultation.overrides.read_only_endpoints.export_query"}
+POST_READS = {
+	"community_consultation.overrides.read_only_endpoints.export_query",
+	"community_consultation.decision_bodies.register.export_register",
+}
 
 
 def counted_something(body) -> bool:

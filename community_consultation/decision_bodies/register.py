@@ -12,6 +12,8 @@ with any error writes nothing. A second import makes the register what the file 
 matched by their number, their members replaced (so a person who moved between households is moved),
 households absent from the file removed — never duplicated."""
 
+import datetime
+
 import frappe
 from frappe import _
 from frappe.utils import add_years, cint, getdate, now_datetime, nowdate
@@ -105,19 +107,44 @@ def household_errors(members, line_of=None) -> list[tuple[int, str]]:
 # ------------------------------------------------------------------ the basis of a meeting
 
 
+# a member (`m`) aged 18 or over on the day given by `adult_values`: born on or before that day 18 years
+# earlier, or, when the birth date is not known, of the age group "18 or Over"
+ADULT_SQL = (
+	"(case when m.birth_date is not null then m.birth_date <= %(born_by)s else m.age_group = %(adult)s end)"
+)
+
+
+def adult_values(community_unit: str, on_date) -> dict:
+	return {"unit": community_unit, "born_by": add_years(getdate(on_date), -18), "adult": ADULT}
+
+
+def register_members(community_unit: str, on_date, names: list[str]) -> dict[str, frappe._dict]:
+	"""The members `names` (Household Member rows) of the register of `community_unit`, each with their
+	name, household number and whether they are 18 or over on `on_date`; one query."""
+	if not names:
+		return {}
+	rows = frappe.db.sql(
+		f"""select m.name, m.member_name, h.household_no, {ADULT_SQL} as adult
+		from `tabHousehold Member` m
+		join `tabVillage Household` h on h.name = m.parent and m.parenttype = 'Village Household'
+		where h.community_unit = %(unit)s and m.name in %(names)s""",
+		{**adult_values(community_unit, on_date), "names": tuple(names)},
+		as_dict=True,
+	)
+	return {r.name: r for r in rows}
+
+
 def register_basis(community_unit: str, on_date) -> frappe._dict | None:
 	"""The quorum basis counted from the register of `community_unit` (art. 22): its households, and its
 	members aged 18 or over on `on_date` (born on or before that day 18 years earlier; by the age group
 	when the birth date is not known); `as_of`, the register's last change. None without a register."""
-	born_by = add_years(getdate(on_date), -18)
 	row = frappe.db.sql(
-		"""select count(distinct h.name) as households, max(h.modified) as as_of,
-			coalesce(sum(case when m.birth_date is not null then m.birth_date <= %(born_by)s
-				else m.age_group = %(adult)s end), 0) as adults
+		f"""select count(distinct h.name) as households, max(h.modified) as as_of,
+			coalesce(sum({ADULT_SQL}), 0) as adults
 		from `tabVillage Household` h
 		left join `tabHousehold Member` m on m.parent = h.name and m.parenttype = 'Village Household'
 		where h.community_unit = %(unit)s""",
-		{"unit": community_unit, "born_by": born_by, "adult": ADULT},
+		adult_values(community_unit, on_date),
 		as_dict=True,
 	)[0]
 	if not row.households:
@@ -200,9 +227,8 @@ def parse_member(cells: dict) -> tuple[frappe._dict, list[str]]:
 	member.household_representative = 1 if representative in YES else 0
 	member.birth_date = None
 	if cells.get("出生日期"):
-		try:
-			member.birth_date = getdate(cells["出生日期"])
-		except Exception:
+		member.birth_date = parse_date(cells["出生日期"])
+		if not member.birth_date:
 			problems.append(_("{0} is not a date (出生日期).").format(text["出生日期"]))
 	age_group = text.get("年龄段", "")
 	if age_group and age_group not in AGE_GROUPS:
@@ -214,6 +240,23 @@ def parse_member(cells: dict) -> tuple[frappe._dict, list[str]]:
 	member.residence = RESIDENCES.get(residence, REGISTERED)
 	member.id_card_masked = mask_id_card(text.get("身份证号"))
 	return member, problems
+
+
+def parse_date(value) -> datetime.date | None:
+	"""A birth date as a spreadsheet holds it: a date cell, or text as 1970-01-01, 1970/1/1, 1970.1.1 or
+	1970年1月1日; None for anything else (reported by line, never half-read)."""
+	if isinstance(value, datetime.datetime):
+		return value.date()
+	if isinstance(value, datetime.date):
+		return value
+	text = str(value).strip()
+	for mark in ("年", "月", "/", "."):
+		text = text.replace(mark, "-")
+	parts = text.rstrip("日").split("-")
+	try:
+		return datetime.date(*(int(p) for p in parts)) if len(parts) == 3 else None
+	except ValueError:
+		return None
 
 
 def import_register(community_unit: str, content: bytes | str, filename: str) -> dict:

@@ -29,6 +29,25 @@ def make_basis(unit: str, adults: int = 100, households: int = 30, representativ
 	).insert()
 
 
+def make_household(unit: str, household_no: str = "001", **kw):
+	"""A household of `unit`'s register: a head aged 18 or over, with one child."""
+	return frappe.get_doc(
+		{
+			"doctype": "Village Household",
+			"community_unit": unit,
+			"household_no": household_no,
+			"members": kw.pop(
+				"members",
+				[
+					{"member_name": f"{unit}户主{household_no}", "is_head": 1, "birth_date": "1970-01-01"},
+					{"member_name": f"{unit}子女{household_no}", "age_group": "Under 18"},
+				],
+			),
+			**kw,
+		}
+	).insert()
+
+
 def villagers(count: int, present: int | None = None, households: bool = False, prefix: str = "村民"):
 	"""`count` attendance rows, the first `present` ticked; as household representatives, one household each."""
 	present = count if present is None else present

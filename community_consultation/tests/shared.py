@@ -39,6 +39,7 @@ TRACKED = (
 	"Consultation Outcome",
 	"Community Meeting",
 	"Meeting Basis",
+	"Village Household",
 	"Supervision Remark",
 	"Consultation Notice Log",
 	"Consultation Annual Return",

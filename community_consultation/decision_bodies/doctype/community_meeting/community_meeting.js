@@ -13,6 +13,13 @@ frappe.ui.form.on("Community Meeting", {
 				frm.call("load_sign_in_list").then(() => frm.reload_doc())
 			);
 		}
+		const by_roster = (frm.doc.meeting_kind || "").includes("Representatives");
+		if (frm.doc.docstatus === 0 && !frm.is_new() && (by_roster || frm.doc.basis_source === "Register")) {
+			frm.add_custom_button(
+				by_roster ? __("Sign In from Roster") : __("Sign In from Register"),
+				() => sign_in(frm)
+			);
+		}
 		if (frm.doc.quorum_summary) {
 			const quorate = frm.doc.quorate;
 			frm.dashboard.set_headline_alert(
@@ -30,3 +37,69 @@ frappe.ui.form.on("Community Meeting", {
 		}
 	},
 });
+
+// Sign-in by ticking the household register or the representatives' roster
+// (CommunityMeeting.tick_attendance): search by name or household number, tick one or all shown; the
+// count and the quorum update with each tick.
+function sign_in(frm) {
+	const dialog = new frappe.ui.Dialog({
+		title: __("Sign In"),
+		size: "large",
+		fields: [
+			{
+				fieldname: "txt",
+				fieldtype: "Data",
+				label: __("Name or Household No."),
+				onchange: () => load(),
+			},
+			{ fieldname: "state", fieldtype: "HTML" },
+			{ fieldname: "list", fieldtype: "HTML" },
+		],
+		primary_action_label: __("Tick All Shown"),
+		primary_action: () => tick(shown.filter((r) => !r.present).map((r) => r.name), 1),
+	});
+	let shown = [];
+	const show_state = (state) => {
+		dialog.fields_dict.state.$wrapper.html(
+			`<div class="${state.quorate ? "text-success" : "text-danger"}">${__("{0} present: {1}", [
+				state.present_count,
+				frappe.utils.escape_html(state.quorum_summary || ""),
+			])}</div>`
+		);
+	};
+	const render = () => {
+		const rows = shown
+			.map(
+				(r) => `<label class="d-block" style="padding: 6px 0; font-size: 16px;">
+				<input type="checkbox" data-member="${frappe.utils.escape_html(r.name)}" ${r.present ? "checked" : ""}>
+				${r.household_no ? frappe.utils.escape_html(r.household_no) + " · " : ""}${frappe.utils.escape_html(r.member_name)}</label>`
+			)
+			.join("");
+		dialog.fields_dict.list.$wrapper.html(rows || `<p class="text-muted">${__("No one found.")}</p>`);
+		dialog.fields_dict.list.$wrapper.find("input").on("change", (e) => {
+			tick([e.target.dataset.member], e.target.checked ? 1 : 0);
+		});
+	};
+	const method =
+		"community_consultation.decision_bodies.doctype.community_meeting.community_meeting.sign_in_list";
+	const load = () =>
+		frappe
+			.xcall(method, { meeting: frm.doc.name, txt: dialog.get_value("txt") || "" })
+			.then((rows) => {
+				shown = rows;
+				render();
+			});
+	const tick = (members, present) => {
+		if (!members.length) return;
+		frm.call("tick_attendance", { members, present }).then((r) => {
+			const ticked = new Set(r.message.ticked);
+			shown.forEach((row) => (row.present = ticked.has(row.name) ? 1 : 0));
+			render();
+			show_state(r.message);
+		});
+	};
+	dialog.onhide = () => frm.reload_doc();
+	dialog.show();
+	show_state(frm.doc);
+	load();
+}

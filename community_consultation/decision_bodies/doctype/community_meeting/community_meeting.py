@@ -29,7 +29,12 @@ from community_consultation.decision_bodies.doctype.meeting_rule.meeting_rule im
 	reaches,
 	rule_in_force,
 )
-from community_consultation.decision_bodies.register import register_basis
+from community_consultation.decision_bodies.register import (
+	ADULT_SQL,
+	adult_values,
+	register_basis,
+	register_members,
+)
 from community_consultation.overrides.row_locking import ensure_series_row, lock_row, own_connection
 from community_consultation.permissions import whitelist_action
 from community_consultation.procedure.controller import ProcedureDocument
@@ -261,6 +266,7 @@ class CommunityMeeting(ProcedureDocument):
 		self.apply_rule_in_force()
 		self.apply_basis_in_force()
 		self.validate_notice_period()
+		self.validate_attendance_from_register()
 		self.validate_attendance()
 		self.count_attendance()
 		self.validate_attendance_within_basis()
@@ -429,7 +435,7 @@ class CommunityMeeting(ProcedureDocument):
 					),
 					AttendanceRecordError,
 				)
-			person = row.stakeholder or (row.attendee_name or "").strip()
+			person = row.stakeholder or row.register_member or (row.attendee_name or "").strip()
 			if person in people:
 				frappe.throw(
 					_("Attendance row {0}: {1} is recorded twice.").format(row.idx, row.attendee_name),
@@ -461,12 +467,55 @@ class CommunityMeeting(ProcedureDocument):
 					AttendanceRecordError,
 				)
 
+	def validate_attendance_from_register(self):
+		"""Art. 22 and the village archive's 真实、准确 (art. 34): a meeting counted from the household
+		register counts the people of the register — each row a member of the unit's register, 18 or over on
+		the meeting's date, once, named and placed in their household by the register — or a person not in
+		it, with the reason recorded."""
+		if self.basis_source != "Register":
+			return
+		rows = [r for r in self.attendance if r.attends_as in BASIS_ATTENDANCE["adults"]]
+		members = register_members(
+			self.community_unit, self.meeting_on, [r.register_member for r in rows if r.register_member]
+		)
+		for row in rows:
+			if not row.register_member:
+				if not (row.not_in_register_reason or "").strip():
+					frappe.throw(
+						_(
+							"Attendance row {0}: {1} is not ticked from the household register: tick them from the register, or record why a person not in it is counted."
+						).format(row.idx, row.attendee_name),
+						AttendanceRecordError,
+					)
+				continue
+			member = members.get(row.register_member)
+			if not member:
+				frappe.throw(
+					_("Attendance row {0}: {1} is not in the household register of {2}.").format(
+						row.idx, row.attendee_name or row.register_member, self.community_unit
+					),
+					AttendanceRecordError,
+				)
+			if not cint(member.adult):
+				frappe.throw(
+					_("Attendance row {0}: {1} is under 18 on the day of the meeting.").format(
+						row.idx, member.member_name
+					),
+					AttendanceRecordError,
+				)
+			row.attendee_name, row.household = member.member_name, member.household_no
+
 	def count_attendance(self):
+		"""Those present on each basis. Counted from the register, a household is present when any of its
+		members is, and counted once whoever of it attends."""
 		present = [r for r in self.attendance if cint(r.present)]
 		self.present_count = len(present)
-		self.households_present = len(
-			{r.household for r in present if r.attends_as == "Household Representative"}
-		)
+		if self.basis_source == "Register":
+			# the register's households only: a person not in it represents no household of it
+			households = {r.household for r in present if r.register_member and r.household}
+		else:
+			households = {r.household for r in present if r.attends_as == "Household Representative"}
+		self.households_present = len(households)
 		self.members_present = sum(1 for r in present if r.attends_as == "Representative")
 		self.adults_present = sum(1 for r in present if r.attends_as in BASIS_ATTENDANCE["adults"])
 
@@ -698,6 +747,108 @@ class CommunityMeeting(ProcedureDocument):
 				)
 		self.save()
 		return self.as_dict()
+
+	@whitelist_action
+	def tick_attendance(self, members: list | str, present: int = 1) -> dict:
+		"""Sign-in by ticking: the people `members` are marked present (or, with `present` 0, absent), many
+		at once; one not yet listed gets a row. A meeting counted from the household register ticks its
+		members (Household Member rows); a representatives' meeting ticks the representatives of its
+		basis's roster (Stakeholders). The rows are checked and counted as any save (`validate_rules`:
+		`validate_attendance_from_register`, `validate_attendance`), and the counts and the quorum are
+		returned for the clerk's screen."""
+		self.check_permission("write")
+		members = frappe.parse_json(members) if isinstance(members, str) else members
+		by_roster = "members" in self.bases()
+		if not by_roster and self.basis_source != "Register":
+			frappe.throw(_("Only a meeting counted from the household register is signed in from it."))
+		key = "stakeholder" if by_roster else "register_member"
+		listed = {r.get(key): r for r in self.attendance if r.get(key)}
+		roster = self.roster_names() if by_roster else {}
+		for name in dict.fromkeys(members or []):
+			if name in listed:
+				listed[name].present = cint(present)
+			elif cint(present):
+				attends_as = "Representative" if by_roster else "Villager"
+				row = {
+					"attends_as": attends_as,
+					key: name,
+					"attendee_name": roster.get(name, name),
+					"present": 1,
+				}
+				self.append("attendance", row)
+		self.save()
+		return self.sign_in_state()
+
+	def roster_names(self) -> dict[str, str]:
+		"""The representatives of the meeting's basis (Art. 25), by Stakeholder, with their names."""
+		if not self.meeting_basis:
+			return {}
+		return {
+			r.stakeholder: r.representative_name or r.stakeholder
+			for r in frappe.get_doc("Meeting Basis", self.meeting_basis).representatives
+		}
+
+	def register_sign_in_sheet(self) -> list[dict]:
+		"""The sign-in sheet's lines from the household register (民主决策会议签到表): one per household, with
+		its members 18 or over on the meeting's date. Personal data: empty for a reader of the meeting who
+		may not read the register (a township officer prints a sheet with blank lines)."""
+		if self.basis_source != "Register" or not frappe.has_permission("Village Household", "read"):
+			return []
+		return frappe.db.sql(
+			f"""select h.household_no, group_concat(m.member_name order by m.idx separator '、') as members
+			from `tabVillage Household` h
+			join `tabHousehold Member` m on m.parent = h.name and m.parenttype = 'Village Household'
+			where h.community_unit = %(unit)s and {ADULT_SQL}
+			group by h.name, h.household_no order by h.household_no""",
+			adult_values(self.community_unit, self.meeting_on),
+			as_dict=True,
+		)
+
+	def sign_in_state(self) -> dict:
+		return {
+			"present_count": self.present_count,
+			"adults_present": self.adults_present,
+			"households_present": self.households_present,
+			"quorate": self.quorate,
+			"quorum_summary": self.quorum_summary,
+			"ticked": [r.register_member for r in self.attendance if r.register_member and cint(r.present)],
+		}
+
+
+@frappe.whitelist()
+def sign_in_list(meeting: str, txt: str = "", limit: int = 100) -> list[dict]:
+	"""Whom the clerk ticks at the door, each marked present or not, whose name or household number
+	contains `txt`: a representatives' meeting's roster (`name` the Stakeholder), or the household
+	register's members 18 or over on the meeting's date by household (`name` the Household Member row).
+	For whoever may record the meeting's attendance (and, from the register, read the register)."""
+	doc = frappe.get_doc("Community Meeting", meeting)
+	doc.check_permission("write")
+	if "members" in doc.bases():
+		ticked = {r.stakeholder for r in doc.attendance if r.stakeholder and cint(r.present)}
+		return [
+			{"name": s, "member_name": name, "household_no": "", "present": int(s in ticked)}
+			for s, name in doc.roster_names().items()
+			if (txt or "") in name
+		]
+	frappe.has_permission("Village Household", "read", throw=True)
+	txt = (txt or "").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+	rows = frappe.db.sql(
+		f"""select m.name, m.member_name, h.household_no from `tabHousehold Member` m
+		join `tabVillage Household` h on h.name = m.parent and m.parenttype = 'Village Household'
+		where h.community_unit = %(unit)s and {ADULT_SQL}
+		and (m.member_name like %(txt)s or h.household_no like %(txt)s)
+		order by h.household_no, m.idx limit %(limit)s""",
+		{
+			**adult_values(doc.community_unit, doc.meeting_on),
+			"txt": f"%{txt}%",
+			"limit": min(cint(limit) or 100, 500),
+		},
+		as_dict=True,
+	)
+	ticked = {r.register_member for r in doc.attendance if r.register_member and cint(r.present)}
+	for row in rows:
+		row.present = int(row.name in ticked)
+	return rows
 
 
 # the meeting that decided a topic: concluded, quorate, voted, and entitled to decide it (art. 24)

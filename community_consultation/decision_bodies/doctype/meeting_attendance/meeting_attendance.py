@@ -17,9 +17,11 @@ class MeetingAttendance(ChildRow):
 		attendee_name: DF.Data
 		attends_as: DF.Literal["Villager", "Household Representative", "Representative"]
 		household: DF.Data | None
+		not_in_register_reason: DF.SmallText | None
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
 		present: DF.Check
+		register_member: DF.Data | None
 		stakeholder: DF.Link | None
 	# end: auto-generated types
