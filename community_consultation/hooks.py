@@ -134,6 +134,11 @@ doc_events = {
 			"Stakeholder Type",
 		)
 	},
+	# the platform's settings and WeChat's share card show on every public page
+	**{
+		settings: {"on_change": "community_consultation.portal.public_cache.drop_all_pages"}
+		for settings in ("Consultation Settings", "Consultation WeChat Settings")
+	},
 	"Community Unit": {
 		**_public_page_events,
 		"after_rename": "community_consultation.portal.public_cache.drop_pages_of_record",

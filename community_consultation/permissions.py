@@ -99,11 +99,16 @@ def is_app_doctype(doctype: str | None) -> bool:
 	DocTypes keep Frappe's own (docs/site-wide-changes.md)."""
 	if not doctype or not isinstance(doctype, str):
 		return False
-	return frappe.local_cache(
-		"consultation_app_doctype",
-		doctype,
-		lambda: is_app_module(frappe.db.get_value("DocType", doctype, "module")),
-	)
+	return frappe.local_cache("consultation_app_doctype", doctype, lambda: is_app_module(_module_of(doctype)))
+
+
+def _module_of(doctype: str) -> str | None:
+	"""The DocType's module from its cached meta: no query on the (primary) database once it is cached, so
+	that the reads the app sends to the replica stay there (docs/deployment.md)."""
+	try:
+		return frappe.get_meta(doctype).module
+	except frappe.DoesNotExistError:
+		return None
 
 
 def is_unit_bound(doctype: str | None) -> bool:

@@ -51,6 +51,7 @@ REPLICA_ALLOWANCE_SECONDS = 5
 # the units whose records show on the pages of every unit beneath them (township outcomes)
 SPREADS_DOWN = (unit_tree.COUNTY, *unit_tree.TOWNSHIP_TYPES)
 ALL = "*"
+WECHAT_VARIANT = "|wechat"
 
 
 def enabled() -> bool:
@@ -149,8 +150,9 @@ class PublicPage(TemplatePage):
 		from community_consultation.portal.outcomes import PUBLIC_LANGUAGE
 
 		field = PAGES[self.path]
+		variant = _page_variant(PUBLIC_LANGUAGE)
 		if not field:
-			return cached("", "page", PUBLIC_LANGUAGE, self.render_html)
+			return cached("", "page", variant, self.render_html)
 		unit = frappe.form_dict.get(field) or ""
 		# stored only as the page of the unit named as in the tree: another spelling the database
 		# matches (case, trailing spaces) is rendered afresh each time, never kept under a key no
@@ -158,7 +160,7 @@ class PublicPage(TemplatePage):
 		return cached(
 			unit,
 			"page",
-			PUBLIC_LANGUAGE,
+			variant,
 			self.render_html,
 			keep=lambda: bool(unit) and (self.context.get("unit") or {}).get("name") == unit,
 		)
@@ -206,9 +208,18 @@ def drop_pages(units: list[str] | None):
 
 
 def _languages() -> list[str]:
+	"""Every variant a page is kept under: its language, and the same in WeChat's browser."""
 	from community_consultation.portal.outcomes import PUBLIC_LANGUAGE
 
-	return [PUBLIC_LANGUAGE]
+	return [PUBLIC_LANGUAGE, f"{PUBLIC_LANGUAGE}{WECHAT_VARIANT}"]
+
+
+def _page_variant(lang: str) -> str:
+	"""A page opened in WeChat's browser carries the share card's script when it is set up
+	(templates/public_page.html): kept apart from the page every other browser gets."""
+	from community_consultation.portal.wechat_login import consultation_wechat_share
+
+	return f"{lang}{WECHAT_VARIANT}" if consultation_wechat_share() else lang
 
 
 def drop_pages_of_record(doc, method=None, *args):

@@ -33,10 +33,11 @@ import frappe
 from frappe import _
 from frappe.utils import cstr, today
 
+from community_consultation.setup.roles import CONSULTATION_ADMINISTRATOR, SYSTEM_MANAGER
 from community_consultation.units import codes, names
 from community_consultation.units.tree import UNIT_DOCTYPE, nested_set_deferred
 
-MANAGER_ROLES = ("System Manager", "Consultation Administrator")
+MANAGER_ROLES = (SYSTEM_MANAGER, CONSULTATION_ADMINISTRATOR)
 MAX_LISTED_ERRORS = 200
 
 

@@ -29,6 +29,13 @@ from frappe.permissions import add_user_permission
 from community_consultation.notices import sms
 from community_consultation.notices.recipients import mobile_account_email
 from community_consultation.overrides.bulk_users import bulk_user_creation
+from community_consultation.setup.roles import (
+	BUILDING_HEAD,
+	COMMITTEE_CLERK,
+	COMMUNITY_SECRETARY,
+	SUPERVISION_COMMITTEE_MEMBER,
+	TOWNSHIP_OFFICER,
+)
 from community_consultation.units import codes
 from community_consultation.units.importer import (
 	ImportRowsError,
@@ -46,11 +53,11 @@ from community_consultation.units.tree import (
 )
 
 ROLE_UNIT_TYPES = {
-	"Township Officer": (COUNTY, TOWNSHIP),
-	"Community Secretary": VILLAGE_TYPES,
-	"Committee Clerk": VILLAGE_TYPES,
-	"Supervision Committee Member": VILLAGE_TYPES,
-	"Building Head": BUILDING_LEVEL_TYPES,
+	TOWNSHIP_OFFICER: (COUNTY, TOWNSHIP),
+	COMMUNITY_SECRETARY: VILLAGE_TYPES,
+	COMMITTEE_CLERK: VILLAGE_TYPES,
+	SUPERVISION_COMMITTEE_MEMBER: VILLAGE_TYPES,
+	BUILDING_HEAD: BUILDING_LEVEL_TYPES,
 }
 LEAVING_WORDS = ("离职", "离任", "left", "leaving", "disabled")
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
