@@ -136,7 +136,7 @@ def markdown(args, unit: str, results: list[dict]) -> str:
 		f"within {args.window:g} s, each a new client without cookies, through gunicorn "
 		f"(`-w {args.workers} --threads 1 --preload`, as `bench setup supervisor` runs it) on this machine; "
 		f"{time.strftime('%Y-%m-%d %H:%M')}, site `{args.site}`. Load average (1, 5, 15 min) at the start of "
-		"each phase: the machine's 2 cores are shared with other benches, so the figures include their queueing.",
+		"each phase: above the machine's cores, other work queues with the guests and the latencies measure it.",
 		"",
 		"| cache | load average at start | guests | errors | served from the cache | p50 ms | p95 ms | max ms "
 		"| last answer after s | web CPU ms per page |",
