@@ -41,6 +41,7 @@ class DatabaseLink:
 		self.port = None
 		self.trigger: bytes | None = None
 		self.dropped = 0
+		self.connections = 0
 		self.pairs: list[tuple[socket.socket, socket.socket]] = []
 		self.listener = None
 		self.lock = threading.Lock()
@@ -79,6 +80,7 @@ class DatabaseLink:
 			server = socket.create_connection(self.target)
 			pair = (client, server)
 			with self.lock:
+				self.connections += 1
 				self.pairs.append(pair)
 			threading.Thread(target=self._pipe, args=(client, server, pair, True), daemon=True).start()
 			threading.Thread(target=self._pipe, args=(server, client, pair, False), daemon=True).start()
@@ -156,6 +158,8 @@ def outage():
 	try:
 		answer = browser.request("POST", "/api/method/login", json={"usr": clerk, "pwd": PASSWORD})
 		assert answer.status_code == 200, answer.get_data(as_text=True)
+		# the request reached the site behind the link, not the test site by another route
+		assert link.connections >= 1, "the login did not go through the database link"
 		# the clerk has been working: the session and the user's settings are in Redis
 		assert browser.request("GET", f"/api/resource/Consultation Session/{session.name}").status_code == 200
 		yield frappe._dict(link=link, browser=browser, session=session, clerk=clerk, site=site)

@@ -11,7 +11,6 @@ Such a request sees only committed data: build its records inside `shared.commit
 """
 
 import json
-from unittest.mock import patch
 from urllib.parse import quote, urlencode
 
 import frappe
@@ -27,13 +26,17 @@ class Client:
 
 	def __init__(self, authorization: str | None = None):
 		self.client = get_test_client()
-		self.headers = {"Authorization": authorization} if authorization else {}
 		self.site = frappe.local.site
+		# the site by the header Frappe's router reads first (frappe.app.init_request), not by patching
+		# frappe.app.get_site_name: patches made by simultaneous requests' threads restore each other's
+		# mocks, and the last one left in place sent every later request of the process to this site
+		self.headers = {"X-Frappe-Site-Name": self.site}
+		if authorization:
+			self.headers["Authorization"] = authorization
 
 	def request(self, method: str, path: str, **kwargs):
 		def run():
-			with patch("frappe.app.get_site_name", return_value=self.site):
-				return getattr(self.client, method)(path, headers=self.headers, **kwargs)
+			return getattr(self.client, method)(path, headers=self.headers, **kwargs)
 
 		thread = ThreadWithReturnValue(target=run, site=self.site)
 		thread.start()
