@@ -11,10 +11,10 @@ Such a request sees only committed data: build its records inside `shared.commit
 """
 
 import json
+import threading
 from urllib.parse import quote, urlencode
 
 import frappe
-from frappe.tests.test_api import ThreadWithReturnValue
 from frappe.utils import get_test_client
 
 from community_consultation.tests.users import api_token  # the clients' tokens, imported from here too
@@ -28,19 +28,23 @@ class Client:
 		self.client = get_test_client()
 		self.site = frappe.local.site
 		# the site by the header Frappe's router reads first (frappe.app.init_request), not by patching
-		# frappe.app.get_site_name: patches made by simultaneous requests' threads restore each other's
-		# mocks, and the last one left in place sent every later request of the process to this site
+		# frappe.app.get_site_name as frappe.tests.test_api.ThreadWithReturnValue does: the patches of
+		# simultaneous requests' threads restore each other's mocks, and the one left in place sent every
+		# later request of the process to this site
 		self.headers = {"X-Frappe-Site-Name": self.site}
 		if authorization:
 			self.headers["Authorization"] = authorization
 
 	def request(self, method: str, path: str, **kwargs):
-		def run():
-			return getattr(self.client, method)(path, headers=self.headers, **kwargs)
+		answer = {}
 
-		thread = ThreadWithReturnValue(target=run, site=self.site)
+		def run():
+			answer["response"] = getattr(self.client, method)(path, headers=self.headers, **kwargs)
+
+		thread = threading.Thread(target=run)
 		thread.start()
-		return thread.join()
+		thread.join()
+		return answer.get("response")
 
 	def get(self, path: str, params: dict | None = None):
 		return self.request("get", path + ("?" + urlencode(params) if params else ""))
