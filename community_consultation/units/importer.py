@@ -1,8 +1,9 @@
 """Loading a city's or county's units from the published division list (统计用区划代码), in one step.
 
 The file (CSV or XLSX) has the published lists' layout, one unit a row: code, name, level, parent code
-(a header row is recognised and skipped; the level may be 1–5 or its word, 县级/乡级/村级, or empty, the
-code says it). `import_units` reads it all, checks every row, and writes only when no row is wrong:
+(a header row names the columns, as 代码, 名称, 级别, 上级代码 or the statistics bureau's own 统计用区划代码,
+城乡分类代码, 名称; the level may be 1–5 or its word, 县级/乡级/村级, or empty, the code says it).
+`import_units` reads it all, checks every row, and writes only when no row is wrong:
 
 - a code is 12 digits (6 or 9 are padded: a county's or township's significant digits), well formed,
   unique in the file, and begins with its parent's (`codes.parent_code`); a row's level, when given,
@@ -113,17 +114,70 @@ def read_table(content: bytes, filename: str) -> list[list[str]]:
 	return [[cstr(cell).strip() for cell in row] for row in rows]
 
 
+# The columns a header row may name, by the words the published lists and the spreadsheets made from
+# them use. A cell naming the level above (上级…, 父级…, parent…) is the parent's code or nothing of ours
+# (上级名称); 城乡分类代码 is read past; without a header the columns are code, name, level, parent code.
+ABOVE_WORDS = ("上级", "父级", "parent")
+CODE_WORDS = ("代码", "编码", "code")
+COLUMN_WORDS = (
+	("urban_rural", ("城乡分类", "城乡划分", "urban")),
+	("level", ("级别", "层级", "level")),
+	("name", ("名称", "name")),
+	("code", CODE_WORDS),
+)
+DEFAULT_COLUMNS = {"code": 0, "name": 1, "level": 2, "parent": 3}
+
+
+def header_columns(cells: list[str]) -> dict[str, int] | None:
+	"""The columns a header row names ({"code": 0, "name": 2, …}), or None when the row names no code and
+	name column (then it is not a header, or one this importer cannot read)."""
+	columns = {}
+	for index, cell in enumerate(cells):
+		text = cell.lower()
+		if any(word in text for word in ABOVE_WORDS):
+			if any(word in text for word in CODE_WORDS):
+				columns.setdefault("parent", index)
+			continue
+		for column, words in COLUMN_WORDS:
+			if any(word in text for word in words):
+				columns.setdefault(column, index)
+				break
+	return columns if {"code", "name"} <= columns.keys() else None
+
+
+def row_cells(cells: list[str], columns: dict[str, int]) -> tuple[str, str, str, str]:
+	"""Code, name, level and parent code of a row. The statistics bureau's tables put the urban-rural
+	classification (城乡分类代码, three digits) between a village's code and name, and have no such column for
+	counties and townships: their rows are read as code and name, with or without the header."""
+
+	def cell(column):
+		index = columns.get(column)
+		return cells[index] if index is not None and index < len(cells) else ""
+
+	filled = [c for c in cells if c]
+	if "urban_rural" in columns and len(filled) == 2:
+		return filled[0], filled[1], "", ""  # a county or township row of those tables: code and name
+	if columns is DEFAULT_COLUMNS and len(cells) >= 3 and len(cells[1]) == 3 and cells[1].isdigit():
+		return cells[0], cells[2], "", ""
+	return cell("code"), cell("name"), cell("level"), cell("parent")
+
+
 def parse_rows(table: list[list[str]]) -> tuple[list[Row], list[tuple[int, str]]]:
 	"""The rows of the list and the errors of the rows that cannot be read (each by its line)."""
 	rows, errors = [], []
+	columns = DEFAULT_COLUMNS
 	for number, cells in enumerate(table, start=1):
-		cells = [*cells, "", "", "", ""][:4]
-		raw_code, name, raw_level, raw_parent = cells
 		if not any(cells):
 			continue
+		if number == 1 and not codes.normalise_code(cells[0]):
+			# the header: 代码, 名称, 级别, 上级代码 (or the published tables' 统计用区划代码, 城乡分类代码, 名称)
+			columns = header_columns(cells)
+			if not columns:
+				errors.append((number, _("The header names no code and name columns (代码, 名称).")))
+				break
+			continue
+		raw_code, name, raw_level, raw_parent = row_cells(cells, columns)
 		code = codes.normalise_code(raw_code)
-		if number == 1 and not code:
-			continue  # the header (代码, 名称, 级别, 上级代码)
 		if not code or not codes.is_well_formed(code):
 			errors.append((number, _("{0} is not a division code (12 digits).").format(raw_code)))
 			continue
