@@ -2,8 +2,9 @@
 
 A county with two townships, villages and urban communities, villager groups, buildings and estates,
 stakeholders of many types, demo users for every role, and topics, sessions and outcomes at every
-stage of the procedure; the meetings that decide by law (demo_meetings.py) and the township and its
-villages together (demo_township.py). Running it again adds nothing that exists.
+stage of the procedure; the meetings that decide by law (meetings.py), a village's household register
+with a meeting counted from it (register.py), and the township and its villages together
+(township.py). Running it again adds nothing that exists.
 """
 
 import zlib
@@ -12,6 +13,7 @@ import frappe
 from frappe.utils import add_days, add_to_date, now_datetime, nowdate
 
 from community_consultation.demo.meetings import make_meeting_demo
+from community_consultation.demo.register import make_register_demo
 from community_consultation.demo.township import make_township_demo
 from community_consultation.setup.records import (
 	held_values,
@@ -89,6 +91,7 @@ def load_demo() -> list[str]:
 	make_users()
 	make_cases(people)
 	make_meeting_demo(people, conclude, file_outcome)
+	make_register_demo()
 	make_township_demo(people, conclude, file_outcome)
 	after = {dt: frappe.db.count(dt) for dt in before}
 	created = {dt: after[dt] - before[dt] for dt in before}
