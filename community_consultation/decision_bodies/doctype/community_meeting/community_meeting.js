@@ -39,7 +39,7 @@ frappe.ui.form.on("Community Meeting", {
 });
 
 // Sign-in by ticking the household register or the representatives' roster
-// (CommunityMeeting.tick_attendance): search by name or household number, tick one or all shown; the
+// (community_meeting.tick_attendance): search by name or household number, tick one or all shown; the
 // count and the quorum update with each tick.
 function sign_in(frm) {
 	const dialog = new frappe.ui.Dialog({
@@ -91,12 +91,20 @@ function sign_in(frm) {
 			});
 	const tick = (members, present) => {
 		if (!members.length) return;
-		frm.call("tick_attendance", { members, present }).then((r) => {
-			const ticked = new Set(r.message.ticked);
-			shown.forEach((row) => (row.present = ticked.has(row.name) ? 1 : 0));
-			render();
-			show_state(r.message);
-		});
+		frappe
+			.xcall(
+				"community_consultation.decision_bodies.doctype.community_meeting.community_meeting.tick_attendance",
+				{ meeting: frm.doc.name, members, present }
+			)
+			.then((state) => {
+				const ticked = new Set(members);
+				shown.forEach((row) => {
+					if (ticked.has(row.name)) row.present = present;
+				});
+				render();
+				show_state(state);
+			})
+			.catch(() => load());
 	};
 	dialog.onhide = () => frm.reload_doc();
 	dialog.show();
