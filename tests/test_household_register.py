@@ -620,6 +620,43 @@ def test_the_villages_supervision_committee_records_attendance_and_no_one_else(w
 		frappe.db.rollback()
 
 
+def test_the_clerk_and_the_committee_ticking_at_once_list_a_person_once_and_count_both(
+	world, register_meeting
+):
+	"""Ticks of one meeting wait for each other (the meeting's row is locked): the clerk and the supervision
+	committee ticking the same person at the same moment list them once, and the stored counts are those of
+	all the rows."""
+	from community_consultation.decision_bodies.doctype.community_meeting.community_meeting import (
+		tick_attendance,
+	)
+	from community_consultation.tests.concurrency import race
+
+	village = world.units.village_a
+	wang, li = member(village, "王老五"), member(village, "李大山")
+	ticks = {world.clerk: [wang, li], world.supervisor: [wang]}
+	try:
+		clerks = race(
+			lambda: None,
+			lambda _nothing: tick_attendance(register_meeting, ticks[frappe.session.user]),
+			ticks,
+		)
+		assert all(c.ok for c in clerks), [c.error for c in clerks]
+		frappe.db.rollback()
+		rows = [m for m, _present in present_rows(register_meeting)]
+		assert rows.count(wang) == 1 and rows.count(li) == 1
+		doc = frappe.get_doc("Community Meeting", register_meeting)
+		stored = (doc.present_count, doc.adults_present, doc.households_present, doc.quorate)
+		doc.count_attendance()
+		doc.judge_quorum()
+		assert stored == (doc.present_count, doc.adults_present, doc.households_present, doc.quorate)
+		assert doc.households_present == 3  # 001, 002 and 003
+	finally:
+		frappe.db.rollback()
+		with as_user(world.clerk):
+			tick_attendance(register_meeting, [wang, li], present=0)
+		frappe.db.commit()
+
+
 def test_a_tick_checks_and_writes_only_the_ticked_rows_and_counts_as_a_save_counts(world):
 	"""A tick (`community_meeting.tick_attendance`) holds the rules a save holds, on the people ticked;
 	writes only their rows; counts a household once, in the database, as `count_attendance` counts; is
