@@ -14,7 +14,15 @@ frappe.ui.form.on("Community Meeting", {
 			);
 		}
 		const by_roster = (frm.doc.meeting_kind || "").includes("Representatives");
-		if (frm.doc.docstatus === 0 && !frm.is_new() && (by_roster || frm.doc.basis_source === "Register")) {
+		// who records attendance: whoever may write the meeting, and its supervision committee
+		// (community_meeting.may_record_attendance, which the server checks on every tick)
+		const may_record = frm.perm[0].write || frappe.user.has_role("Supervision Committee Member");
+		if (
+			frm.doc.docstatus === 0 &&
+			!frm.is_new() &&
+			may_record &&
+			(by_roster || frm.doc.basis_source === "Register")
+		) {
 			frm.add_custom_button(
 				by_roster ? __("Sign In from Roster") : __("Sign In from Register"),
 				() => sign_in(frm)
