@@ -469,7 +469,7 @@ def test_the_door_page_is_for_the_meetings_own_staff_only(world, register_meetin
 	assert "tick_attendance" in page.get_data(as_text=True)
 	# the village's supervision committee ticks at the door too (community_meeting.may_record_attendance)
 	assert world.client["supervisor"].get(path).status_code == 200
-	for who in ("clerk_b", "officer", "building_head"):
+	for who in ("clerk_b", "supervisor_b", "officer", "building_head", "resident"):
 		refused = world.client[who].get(path)
 		assert refused.status_code in (403, 404), who
 		assert "张建国" not in refused.get_data(as_text=True)
