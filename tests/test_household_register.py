@@ -799,3 +799,36 @@ def test_the_bench_command_imports_a_good_file_and_refuses_a_bad_one_in_chinese(
 			frappe.delete_doc("Village Household", name, force=True, ignore_permissions=True)
 		frappe.db.set_single_value("System Settings", "language", language)
 		frappe.db.commit()
+
+
+def test_the_desk_upload_of_a_bad_file_lists_its_errors_by_line_and_writes_nothing(world):
+	"""The desk's Import Register of a file with errors: refused (`ImportRowsError`), the errors by line in
+	the dialog's message, nothing written."""
+	from community_consultation.tests.http import server_messages
+
+	bad = [HEADER, ["301", "卫一", "否", "子", "1990-01-01", "", "外地", "", ""]]
+	frappe.set_user(world.clerk)
+	try:
+		file = frappe.get_doc(
+			{"doctype": "File", "file_name": "bad.csv", "is_private": 1, "content": csv_of(bad)}
+		).insert()
+	finally:
+		frappe.set_user("Administrator")
+	frappe.db.commit()
+	before = frappe.db.count("Village Household", {"community_unit": world.units.village_a})
+	try:
+		refused = world.client["clerk"].method(
+			"community_consultation.decision_bodies.register.import_register_file",
+			http="post",
+			community_unit=world.units.village_a,
+			file_url=file.file_url,
+		)
+		assert refused.status_code == 417 and refused.json.get("exc_type") == "ImportRowsError"
+		messages = server_messages(refused)
+		assert "Row 2: " in messages and "外地" in messages, messages
+		frappe.db.rollback()
+		assert frappe.db.count("Village Household", {"community_unit": world.units.village_a}) == before
+	finally:
+		frappe.db.rollback()
+		frappe.delete_doc("File", file.name, force=True, ignore_permissions=True)
+		frappe.db.commit()
