@@ -477,6 +477,16 @@ def test_the_door_page_is_for_the_meetings_own_staff_only(world, register_meetin
 	assert guest.status_code in (301, 302, 303) and "/login" in guest.headers["Location"]
 
 
+def upload(client, unit: str, file_url: str):
+	"""The desk's Import Register of an uploaded file, as `client`."""
+	return client.method(
+		"community_consultation.decision_bodies.register.import_register_file",
+		http="post",
+		community_unit=unit,
+		file_url=file_url,
+	)
+
+
 def test_the_desk_upload_imports_a_file_and_a_household_saved_over_rest_keeps_the_id_masked(world):
 	frappe.set_user(world.clerk)
 	try:
@@ -494,12 +504,7 @@ def test_the_desk_upload_imports_a_file_and_a_household_saved_over_rest_keeps_th
 		frappe.set_user("Administrator")
 	frappe.db.commit()
 	try:
-		imported = world.client["clerk"].method(
-			"community_consultation.decision_bodies.register.import_register_file",
-			http="post",
-			community_unit=world.units.village_a,
-			file_url=file.file_url,
-		)
+		imported = upload(world.client["clerk"], world.units.village_a, file.file_url)
 		assert imported.status_code == 200, imported.json
 		assert imported.json["message"]["created"] == 1 and imported.json["message"]["removed"] == 2
 		saved = post_household(
@@ -516,12 +521,7 @@ def test_the_desk_upload_imports_a_file_and_a_household_saved_over_rest_keeps_th
 		assert saved.status_code == 200, saved.json
 		assert saved.json["data"]["members"][0]["id_card_masked"] == "**************1234"
 		# another village's clerk cannot import into this register
-		refused = world.client["clerk_b"].method(
-			"community_consultation.decision_bodies.register.import_register_file",
-			http="post",
-			community_unit=world.units.village_a,
-			file_url=file.file_url,
-		)
+		refused = upload(world.client["clerk_b"], world.units.village_a, file.file_url)
 		assert refused.status_code in (403, 404)
 	finally:
 		# the register as the module's other tests expect it
@@ -817,12 +817,7 @@ def test_the_desk_upload_of_a_bad_file_lists_its_errors_by_line_and_writes_nothi
 	frappe.db.commit()
 	before = frappe.db.count("Village Household", {"community_unit": world.units.village_a})
 	try:
-		refused = world.client["clerk"].method(
-			"community_consultation.decision_bodies.register.import_register_file",
-			http="post",
-			community_unit=world.units.village_a,
-			file_url=file.file_url,
-		)
+		refused = upload(world.client["clerk"], world.units.village_a, file.file_url)
 		assert refused.status_code == 417 and refused.json.get("exc_type") == "ImportRowsError"
 		messages = server_messages(refused)
 		assert "Row 2: " in messages and "外地" in messages, messages
