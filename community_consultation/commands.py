@@ -45,8 +45,9 @@ def consultation_setup(context, platform_name="", platform_logo=""):
 
 
 def run_file_import(context, file: str, do_import):
-	"""Run `do_import(content, filename)` on the site, committed when it succeeds; wrong rows are
-	printed, by row, and the command fails with nothing written."""
+	"""Run `do_import(content, filename)` on the site as Administrator, committed when it succeeds; wrong
+	rows (`ImportRowsError`, of every spreadsheet import of the app) are printed, by row, in the site's
+	language, and the command fails (exit status 1) with nothing written."""
 	from community_consultation.units.importer import ImportRowsError
 
 	frappe.init(site=get_site(context))
@@ -116,32 +117,11 @@ def consultation_import_staff(context, file, sheet=""):
 @pass_context
 def import_household_register(context, community_unit, path):
 	"""Import the household register of COMMUNITY_UNIT (a village or community) from the XLSX or CSV file
-	at PATH: all of it, or, with any error, nothing (the errors listed by line)."""
-	from community_consultation.decision_bodies.register import RegisterImportError, import_register
+	at PATH, in one transaction: nothing is written when a line is wrong (the errors listed by line, in the
+	site's language; docs/decision-bodies.md)."""
+	from community_consultation.decision_bodies.register import import_register
 
-	site = get_site(context)
-	frappe.init(site=site)
-	frappe.connect()
-	try:
-		frappe.set_user("Administrator")
-		frappe.local.lang = frappe.db.get_single_value("System Settings", "language") or "zh"
-		with open(path, "rb") as f:
-			content = f.read()
-		try:
-			counts = import_register(community_unit, content, path)
-		except RegisterImportError:
-			frappe.db.rollback()
-			for message in frappe.local.message_log:
-				for line in frappe.parse_json(message).get("message", "").split("<br>"):
-					click.echo(frappe.utils.strip_html(line), err=True)
-			raise click.Abort() from None
-		frappe.db.commit()
-	finally:
-		frappe.destroy()
-	click.echo(
-		f"{community_unit}: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged, "
-		f"{counts.removed} removed; {counts.members} members"
-	)
+	run_file_import(context, path, lambda content, name: import_register(community_unit, content, name))
 
 
 commands = [

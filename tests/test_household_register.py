@@ -14,7 +14,6 @@ from frappe.utils.xlsxutils import make_xlsx
 
 from community_consultation.decision_bodies.register import (
 	HouseholdRegisterError,
-	RegisterImportError,
 	import_register,
 	mask_id_card,
 )
@@ -22,6 +21,7 @@ from community_consultation.tests.factory import make_unit_tree
 from community_consultation.tests.http import Client, api_token, resource
 from community_consultation.tests.shared import TRACKED, committed_records
 from community_consultation.tests.users import as_user, make_user
+from community_consultation.units.importer import ImportRowsError
 
 HEADER = ["户号", "姓名", "户主", "与户主关系", "出生日期", "年龄段", "户籍", "户代表", "身份证号"]
 # three households, six people: 张 (two adults, a child), 李 (an adult, a non-registered adult, the
@@ -53,12 +53,24 @@ def world():
 		w.clerk_b = make_user("register-clerk-b@example.com", ["Committee Clerk"], [units.village_b])
 		w.officer = make_user("register-officer@example.com", ["Township Officer"], [units.township])
 		w.building_head = make_user("register-building@example.com", ["Building Head"], [units.building])
+		w.supervisor_b = make_user(
+			"register-supervisor-b@example.com", ["Supervision Committee Member"], [units.village_b]
+		)
+		w.resident = make_user("register-resident@example.com", ["Resident"])
 		with as_user(w.clerk):
 			w.first = import_register(units.village_a, csv_of(REGISTER), "register.csv")
 		# the API tokens are made (and committed) here, for the requests to see them
 		w.client = {
 			key: Client(api_token(w[key]))
-			for key in ("clerk", "supervisor", "clerk_b", "officer", "building_head")
+			for key in (
+				"clerk",
+				"supervisor",
+				"clerk_b",
+				"officer",
+				"building_head",
+				"supervisor_b",
+				"resident",
+			)
 		}
 		w.client["guest"] = Client()
 		frappe.db.commit()
@@ -132,19 +144,20 @@ def test_a_malformed_register_file_writes_nothing_and_lists_its_errors_by_line_i
 	frappe.local.lang = "zh"
 	try:
 		with as_user(world.clerk):
-			with pytest.raises(RegisterImportError) as refused:
+			with pytest.raises(ImportRowsError) as refused:
 				import_register(world.units.village_a, csv_of(bad), "bad.csv")
 	finally:
 		frappe.local.lang = "en"
 	messages = str(refused.value)
+	assert {line for line, _message in refused.value.errors} == {2, 3, 4, 5}, messages
 	for line in (3, 4, 5):
-		assert f"第{line}行" in messages, messages
+		assert f"第 {line} 行" in messages, messages
 	assert "户主" in messages and "出生日期" in messages
 	assert frappe.db.count("Village Household") == before
 	with as_user(world.clerk):
-		with pytest.raises(RegisterImportError):
+		with pytest.raises(ImportRowsError):
 			import_register(world.units.village_a, csv_of([["户号", "名字"], ["1", "x"]]), "cols.csv")
-		with pytest.raises(RegisterImportError):
+		with pytest.raises(ImportRowsError):
 			import_register(world.units.village_a, b"PK\x03\x04", "register.pdf")
 	assert frappe.db.count("Village Household") == before
 
@@ -348,15 +361,11 @@ def member(unit: str, name: str) -> str:
 	)[0][0]
 
 
+TICK = "community_consultation.decision_bodies.doctype.community_meeting.community_meeting.tick_attendance"
+
+
 def tick(client, meeting, members, present=1):
-	return client.method(
-		"run_doc_method",
-		http="post",
-		dt="Community Meeting",
-		dn=meeting,
-		method="tick_attendance",
-		args=json.dumps({"members": members, "present": present}),
-	)
+	return client.method(TICK, http="post", meeting=meeting, members=json.dumps(members), present=present)
 
 
 def test_attendance_is_ticked_from_the_register_and_the_quorum_follows_over_rest(world, register_meeting):
@@ -458,12 +467,24 @@ def test_the_door_page_is_for_the_meetings_own_staff_only(world, register_meetin
 	page = world.client["clerk"].get(path)
 	assert page.status_code == 200
 	assert "tick_attendance" in page.get_data(as_text=True)
-	for who in ("clerk_b", "officer", "supervisor"):
+	# the village's supervision committee ticks at the door too (community_meeting.may_record_attendance)
+	assert world.client["supervisor"].get(path).status_code == 200
+	for who in ("clerk_b", "supervisor_b", "officer", "building_head", "resident"):
 		refused = world.client[who].get(path)
 		assert refused.status_code in (403, 404), who
 		assert "张建国" not in refused.get_data(as_text=True)
 	guest = world.client["guest"].get(path)
 	assert guest.status_code in (301, 302, 303) and "/login" in guest.headers["Location"]
+
+
+def upload(client, unit: str, file_url: str):
+	"""The desk's Import Register of an uploaded file, as `client`."""
+	return client.method(
+		"community_consultation.decision_bodies.register.import_register_file",
+		http="post",
+		community_unit=unit,
+		file_url=file_url,
+	)
 
 
 def test_the_desk_upload_imports_a_file_and_a_household_saved_over_rest_keeps_the_id_masked(world):
@@ -483,12 +504,7 @@ def test_the_desk_upload_imports_a_file_and_a_household_saved_over_rest_keeps_th
 		frappe.set_user("Administrator")
 	frappe.db.commit()
 	try:
-		imported = world.client["clerk"].method(
-			"community_consultation.decision_bodies.register.import_register_file",
-			http="post",
-			community_unit=world.units.village_a,
-			file_url=file.file_url,
-		)
+		imported = upload(world.client["clerk"], world.units.village_a, file.file_url)
 		assert imported.status_code == 200, imported.json
 		assert imported.json["message"]["created"] == 1 and imported.json["message"]["removed"] == 2
 		saved = post_household(
@@ -505,12 +521,7 @@ def test_the_desk_upload_imports_a_file_and_a_household_saved_over_rest_keeps_th
 		assert saved.status_code == 200, saved.json
 		assert saved.json["data"]["members"][0]["id_card_masked"] == "**************1234"
 		# another village's clerk cannot import into this register
-		refused = world.client["clerk_b"].method(
-			"community_consultation.decision_bodies.register.import_register_file",
-			http="post",
-			community_unit=world.units.village_a,
-			file_url=file.file_url,
-		)
+		refused = upload(world.client["clerk_b"], world.units.village_a, file.file_url)
 		assert refused.status_code in (403, 404)
 	finally:
 		# the register as the module's other tests expect it
@@ -554,3 +565,265 @@ def test_birth_dates_are_read_as_village_spreadsheets_write_them():
 		assert parse_date(cell) == day, cell
 	for cell in ("不详", "1970-02-30", "1970-01", "31/01/1970x"):
 		assert parse_date(cell) is None, cell
+
+
+# ------------------------------------------------------------------- who records attendance, and its cost
+
+SIGN_IN_LIST = (
+	"community_consultation.decision_bodies.doctype.community_meeting.community_meeting.sign_in_list"
+)
+
+
+def present_rows(meeting: str) -> list[tuple]:
+	return frappe.db.sql(
+		"""select register_member, present from `tabMeeting Attendance`
+		where parent = %s and parenttype = 'Community Meeting' order by idx""",
+		meeting,
+	)
+
+
+def test_the_villages_supervision_committee_records_attendance_and_no_one_else(world, register_meeting):
+	"""`community_meeting.may_record_attendance`: the village's clerk and its supervision committee tick;
+	the committee of another village, a township officer, a resident and a guest neither list nor tick;
+	ticking gives the committee nothing else of the meeting (a PUT of it is refused)."""
+	village = world.units.village_a
+	wang = member(village, "王老五")
+	supervisor = world.client["supervisor"]
+	listed = supervisor.method(SIGN_IN_LIST, meeting=register_meeting, txt="王")
+	assert listed.status_code == 200, listed.json
+	assert [r["member_name"] for r in listed.json["message"]] == ["王老五"]
+	before = present_rows(register_meeting)
+	for who in ("supervisor_b", "officer", "resident", "guest"):
+		client = world.client[who]
+		refused = tick(client, register_meeting, [wang])
+		assert refused.status_code in (401, 403, 404), (who, refused.status_code)
+		listed = client.method(SIGN_IN_LIST, meeting=register_meeting, txt="")
+		assert listed.status_code in (401, 403, 404), (who, listed.status_code)
+		assert "张建国" not in json.dumps(listed.json, ensure_ascii=False), who
+	frappe.db.rollback()
+	assert present_rows(register_meeting) == before
+	try:
+		ticked = tick(supervisor, register_meeting, [wang])
+		assert ticked.status_code == 200, ticked.json
+		assert ticked.json["message"]["ticked"] == [wang]
+		frappe.db.rollback()
+		assert (wang, 1) in present_rows(register_meeting)
+		# the committee's rights on the meeting itself stay read only
+		doc = supervisor.get(resource("Community Meeting", register_meeting)).json["data"]
+		doc["venue"] = "监委会改写的地点"
+		refused = supervisor.request("put", resource("Community Meeting", register_meeting), json=doc)
+		assert refused.status_code == 403, refused.json
+		frappe.db.rollback()
+		assert frappe.db.get_value("Community Meeting", register_meeting, "venue") != "监委会改写的地点"
+	finally:
+		assert tick(world.client["clerk"], register_meeting, [wang], present=0).status_code == 200
+		frappe.db.rollback()
+
+
+def test_the_clerk_and_the_committee_ticking_at_once_list_a_person_once_and_count_both(
+	world, register_meeting
+):
+	"""Ticks of one meeting wait for each other (the meeting's row is locked): the clerk and the supervision
+	committee ticking the same person at the same moment list them once, and the stored counts are those of
+	all the rows."""
+	from community_consultation.decision_bodies.doctype.community_meeting.community_meeting import (
+		tick_attendance,
+	)
+	from community_consultation.tests.concurrency import race
+
+	village = world.units.village_a
+	wang, li = member(village, "王老五"), member(village, "李大山")
+	ticks = {world.clerk: [wang, li], world.supervisor: [wang]}
+	try:
+		clerks = race(
+			lambda: None,
+			lambda _nothing: tick_attendance(register_meeting, ticks[frappe.session.user]),
+			ticks,
+		)
+		assert all(c.ok for c in clerks), [c.error for c in clerks]
+		frappe.db.rollback()
+		rows = [m for m, _present in present_rows(register_meeting)]
+		assert rows.count(wang) == 1 and rows.count(li) == 1
+		doc = frappe.get_doc("Community Meeting", register_meeting)
+		stored = (doc.present_count, doc.adults_present, doc.households_present, doc.quorate)
+		doc.count_attendance()
+		doc.judge_quorum()
+		assert stored == (doc.present_count, doc.adults_present, doc.households_present, doc.quorate)
+		assert doc.households_present == 3  # 001, 002 and 003
+	finally:
+		frappe.db.rollback()
+		with as_user(world.clerk):
+			tick_attendance(register_meeting, [wang, li], present=0)
+		frappe.db.commit()
+
+
+def test_a_tick_checks_and_writes_only_the_ticked_rows_and_counts_as_a_save_counts(world):
+	"""A tick (`community_meeting.tick_attendance`) holds the rules a save holds, on the people ticked;
+	writes only their rows; counts a household once, in the database, as `count_attendance` counts; is
+	kept in the meeting's history; and is refused on a concluded meeting."""
+	from community_consultation.decision_bodies.doctype.community_meeting.community_meeting import (
+		AttendanceRecordError,
+		tick_attendance,
+	)
+	from community_consultation.tests.factory import make_topic
+	from community_consultation.tests.meetings import meeting_values
+
+	village = world.units.village_a
+	people = {n: member(village, n) for n in ("张建国", "李秀英", "张小明", "李大山", "陈美华")}
+	try:
+		with as_user(world.clerk):
+			topic = make_topic(village, title="计票一致议题")
+			doc = frappe.get_doc(meeting_values(village, topics=[topic], typed_basis_reason="")).insert()
+			# one household's two adults: two adults, one household
+			state = tick_attendance(doc.name, [people["张建国"], people["李秀英"], people["张建国"]])
+			assert (state["adults_present"], state["households_present"], state["quorate"]) == (2, 1, 0)
+			first = dict(
+				frappe.db.sql(
+					"select register_member, modified from `tabMeeting Attendance` where parent = %s",
+					doc.name,
+				)
+			)
+			assert len(first) == 2  # a person ticked twice is listed once
+			# a child is refused, and the tick writes nothing, not even its adult
+			with pytest.raises(AttendanceRecordError):
+				tick_attendance(doc.name, [people["李大山"], people["张小明"]])
+			assert len(present_rows(doc.name)) == 2
+			state = tick_attendance(doc.name, [people["李大山"], people["陈美华"]])
+			assert (state["adults_present"], state["households_present"], state["quorate"]) == (4, 2, 1)
+			state = tick_attendance(doc.name, [people["陈美华"]], present=0)
+			assert (state["present_count"], state["households_present"]) == (3, 2)
+			# the rows ticked before were not written again
+			again = dict(
+				frappe.db.sql(
+					"select register_member, modified from `tabMeeting Attendance` where parent = %s",
+					doc.name,
+				)
+			)
+			assert {m: again[m] for m in first} == first
+			# the database's counts are the save's counts
+			ticked = frappe.get_doc("Community Meeting", doc.name)
+			counted = (ticked.present_count, ticked.adults_present, ticked.households_present, ticked.quorate)
+			ticked.save()
+			assert (
+				ticked.present_count,
+				ticked.adults_present,
+				ticked.households_present,
+				ticked.quorate,
+			) == (counted)
+			assert counted == (3, 3, 2, 1)
+			history = frappe.get_all(
+				"Version", {"ref_doctype": "Community Meeting", "docname": doc.name}, pluck="data"
+			)
+			assert any(json.loads(d).get("row_changed") for d in history)
+			assert any(json.loads(d).get("added") for d in history)
+		frappe.db.set_value("Community Meeting", doc.name, "docstatus", 1)
+		with as_user(world.clerk), pytest.raises(AttendanceRecordError):
+			tick_attendance(doc.name, [people["陈美华"]])
+	finally:
+		frappe.db.rollback()
+
+
+def test_the_register_as_of_moves_when_a_reimport_only_removes_households(world):
+	"""Art. 34: a meeting keeps the register's state it counted from; an import that only removes
+	households changes the register, so a meeting counted after it names a later state."""
+	from community_consultation.tests.factory import make_topic
+	from community_consultation.tests.meetings import meeting_values
+
+	village = world.units.village_a
+	try:
+		with as_user(world.clerk):
+			topic = make_topic(village, title="名册状态议题")
+			doc = frappe.get_doc(meeting_values(village, topics=[topic], typed_basis_reason="")).insert()
+			counted_from = doc.register_as_of
+			removed = import_register(village, csv_of([r for r in REGISTER if r[0] != "003"]), "r.csv")
+			assert (removed.created, removed.updated, removed.removed) == (0, 0, 1)
+			doc.reload()
+			doc.save()
+		assert doc.basis_households == 2
+		assert frappe.utils.get_datetime(doc.register_as_of) > frappe.utils.get_datetime(counted_from)
+	finally:
+		frappe.db.rollback()
+
+
+def run_bench(*args: str):
+	import shutil
+	import subprocess
+
+	bench = shutil.which("bench")
+	assert bench, "the bench command is not installed"
+	return subprocess.run(
+		[bench, "--site", frappe.local.site, *args],
+		cwd=frappe.utils.get_bench_path(),
+		capture_output=True,
+		text=True,
+		timeout=300,
+	)
+
+
+def test_the_bench_command_imports_a_good_file_and_refuses_a_bad_one_in_chinese(world, tmp_path):
+	"""`bench --site SITE import-household-register VILLAGE FILE` (commands.run_file_import, as the other
+	imports): a good file is imported and committed; a bad one prints its errors by line in the site's
+	language, exits with status 1 and writes nothing."""
+	village = world.units.village_b
+	language = frappe.db.get_single_value("System Settings", "language")
+	frappe.db.set_single_value("System Settings", "language", "zh")
+	frappe.db.commit()
+	good, bad = tmp_path / "register.csv", tmp_path / "bad.csv"
+	good.write_bytes(csv_of(REGISTER))
+	bad.write_bytes(
+		csv_of(
+			[
+				HEADER,
+				["201", "钱一", "是", "户主", "1970-01-01", "", "户籍", "", ""],
+				["201", "钱二", "是", "户主", "不详", "", "户籍", "", ""],
+				["202", "孙三", "否", "子", "1990-01-01", "", "外地", "", ""],
+			]
+		)
+	)
+	try:
+		failed = run_bench("import-household-register", village, str(bad))
+		assert failed.returncode == 1, (failed.stdout, failed.stderr)
+		assert "第 3 行" in failed.stderr and "不详" in failed.stderr, failed.stderr
+		assert "第 4 行" in failed.stderr and "户籍" in failed.stderr, failed.stderr
+		assert "Traceback" not in failed.stderr, failed.stderr
+		frappe.db.rollback()
+		assert not frappe.db.count("Village Household", {"community_unit": village})
+		done = run_bench("import-household-register", village, str(good))
+		assert done.returncode == 0, (done.stdout, done.stderr)
+		assert "created=3" in done.stdout and "members=6" in done.stdout, done.stdout
+		frappe.db.rollback()
+		assert frappe.db.count("Village Household", {"community_unit": village}) == 3
+	finally:
+		frappe.db.rollback()
+		for name in frappe.get_all("Village Household", {"community_unit": village}, pluck="name"):
+			frappe.delete_doc("Village Household", name, force=True, ignore_permissions=True)
+		frappe.db.set_single_value("System Settings", "language", language)
+		frappe.db.commit()
+
+
+def test_the_desk_upload_of_a_bad_file_lists_its_errors_by_line_and_writes_nothing(world):
+	"""The desk's Import Register of a file with errors: refused (`ImportRowsError`), the errors by line in
+	the dialog's message, nothing written."""
+	from community_consultation.tests.http import server_messages
+
+	bad = [HEADER, ["301", "卫一", "否", "子", "1990-01-01", "", "外地", "", ""]]
+	frappe.set_user(world.clerk)
+	try:
+		file = frappe.get_doc(
+			{"doctype": "File", "file_name": "bad.csv", "is_private": 1, "content": csv_of(bad)}
+		).insert()
+	finally:
+		frappe.set_user("Administrator")
+	frappe.db.commit()
+	before = frappe.db.count("Village Household", {"community_unit": world.units.village_a})
+	try:
+		refused = upload(world.client["clerk"], world.units.village_a, file.file_url)
+		assert refused.status_code == 417 and refused.json.get("exc_type") == "ImportRowsError"
+		messages = server_messages(refused)
+		assert "Row 2: " in messages and "外地" in messages, messages
+		frappe.db.rollback()
+		assert frappe.db.count("Village Household", {"community_unit": world.units.village_a}) == before
+	finally:
+		frappe.db.rollback()
+		frappe.delete_doc("File", file.name, force=True, ignore_permissions=True)
+		frappe.db.commit()

@@ -8,7 +8,7 @@ reads it. An ID-card number is kept only masked (`mask_id_card`). Every export i
 
 The spreadsheet (XLSX or CSV) has one line per person, with the headers of `COLUMNS`. An import is
 checked whole before anything is written; its errors are listed by line, in the user's language; a file
-with any error writes nothing. A second import makes the register what the file says: households are
+with any error writes nothing (`ImportRowsError`, the error of every spreadsheet import of the app). A second import makes the register what the file says: households are
 matched by their number, their members replaced (so a person who moved between households is moved),
 households absent from the file removed — never duplicated."""
 
@@ -16,7 +16,9 @@ import datetime
 
 import frappe
 from frappe import _
-from frappe.utils import add_years, cint, getdate, now_datetime, nowdate
+from frappe.utils import add_years, cint, escape_html, getdate, now_datetime, nowdate
+
+from community_consultation.units.importer import ImportRowsError, refused_as_row
 
 UNDER_18 = "Under 18"
 ADULT = "18 or Over"
@@ -55,8 +57,11 @@ class HouseholdRegisterError(frappe.ValidationError):
 	neither birth date nor age group, a birth date in the future, a number twice in one register."""
 
 
-class RegisterImportError(frappe.ValidationError):
-	"""A register file with errors (by line): nothing of it was written."""
+class RegisterImportCounts(frappe._dict):
+	"""What an import did: households created, updated, unchanged, removed; members."""
+
+	def summary(self) -> dict:
+		return dict(self)
 
 
 def mask_id_card(value: str | None) -> str | None:
@@ -70,37 +75,26 @@ def mask_id_card(value: str | None) -> str | None:
 def household_errors(members, line_of=None) -> list[tuple[int, str]]:
 	"""The rules of a household, as (line, message): exactly one head, at most one household
 	representative, each member named, with a birth date (not in the future) or an age group; an ID-card
-	number is masked here, whoever wrote it. `line_of(member)` gives the line a message names (the
+	number is masked here, whoever wrote it. `line_of(member)` gives the line of each error (the
 	spreadsheet's line on import, the row of the form otherwise)."""
 	line_of = line_of or (lambda m: m.idx)
 	errors = []
 	today = getdate(nowdate())
 	for m in members:
 		if not (m.member_name or "").strip():
-			errors.append((line_of(m), _("Line {0}: enter the member's name.").format(line_of(m))))
+			errors.append((line_of(m), _("enter the member's name.")))
 		if m.birth_date and getdate(m.birth_date) > today:
-			errors.append((line_of(m), _("Line {0}: the birth date is in the future.").format(line_of(m))))
+			errors.append((line_of(m), _("the birth date is in the future.")))
 		if not m.birth_date and not m.age_group:
-			errors.append(
-				(line_of(m), _("Line {0}: enter the birth date or the age group.").format(line_of(m)))
-			)
+			errors.append((line_of(m), _("enter the birth date or the age group.")))
 		m.id_card_masked = mask_id_card(m.id_card_masked)
 	heads = [m for m in members if cint(m.is_head)]
 	first = line_of(members[0]) if members else 0
 	if len(heads) != 1:
-		errors.append(
-			(first, _("Line {0}: a household has exactly one head ({1} marked).").format(first, len(heads)))
-		)
+		errors.append((first, _("a household has exactly one head ({0} marked).").format(len(heads))))
 	representatives = [m for m in members if cint(m.household_representative)]
 	if len(representatives) > 1:
-		errors.append(
-			(
-				line_of(representatives[1]),
-				_("Line {0}: a household has one household representative.").format(
-					line_of(representatives[1])
-				),
-			)
-		)
+		errors.append((line_of(representatives[1]), _("a household has one household representative.")))
 	return errors
 
 
@@ -134,12 +128,21 @@ def register_members(community_unit: str, on_date, names: list[str]) -> dict[str
 	return {r.name: r for r in rows}
 
 
+# the register's last change (art. 34, a meeting's basis names the register's state it was counted from):
+# the last household written, or the last removed from it, by an import or in the desk — a removal leaves
+# no household behind to date it, only Frappe's Deleted Document (the household as it was, its unit)
+REGISTER_REMOVED_SQL = """select max(d.creation) from `tabDeleted Document` d
+	where d.deleted_doctype = 'Village Household' and json_value(d.data, '$.community_unit') = %(unit)s"""
+
+
 def register_basis(community_unit: str, on_date) -> frappe._dict | None:
 	"""The quorum basis counted from the register of `community_unit` (art. 22): its households, and its
 	members aged 18 or over on `on_date` (born on or before that day 18 years earlier; by the age group
-	when the birth date is not known); `as_of`, the register's last change. None without a register."""
+	when the birth date is not known); `as_of`, the register's last change (a household written or
+	removed, `REGISTER_REMOVED_SQL`). None without a register."""
 	row = frappe.db.sql(
-		f"""select count(distinct h.name) as households, max(h.modified) as as_of,
+		f"""select count(distinct h.name) as households,
+			greatest(max(h.modified), coalesce(({REGISTER_REMOVED_SQL}), max(h.modified))) as as_of,
 			coalesce(sum({ADULT_SQL}), 0) as adults
 		from `tabVillage Household` h
 		left join `tabHousehold Member` m on m.parent = h.name and m.parenttype = 'Village Household'
@@ -172,7 +175,7 @@ def read_rows(content: bytes | str, filename: str) -> list[list]:
 				except UnicodeDecodeError:
 					continue
 		return read_csv_content(content)
-	frappe.throw(_("The register is imported from an XLSX or CSV file."), RegisterImportError)
+	raise ImportRowsError([(1, _("The register is imported from an XLSX or CSV file."))])
 
 
 def parse_register(rows: list[list]) -> tuple[dict[str, list[frappe._dict]], list[tuple[int, str]]]:
@@ -180,7 +183,7 @@ def parse_register(rows: list[list]) -> tuple[dict[str, list[frappe._dict]], lis
 	spreadsheet's line numbers, the header being line 1)."""
 	errors = []
 	if not rows:
-		return {}, [(1, _("Line {0}: the file is empty.").format(1))]
+		return {}, [(1, _("the file is empty."))]
 	header = [str(h or "").strip() for h in rows[0]]
 	unknown = [h for h in header if h and h not in COLUMNS]
 	missing = [h for h in REQUIRED_COLUMNS if h not in header]
@@ -188,8 +191,8 @@ def parse_register(rows: list[list]) -> tuple[dict[str, list[frappe._dict]], lis
 		return {}, [
 			(
 				1,
-				_("Line {0}: the columns are {1}; unknown: {2}; missing: {3}.").format(
-					1, "、".join(COLUMNS), "、".join(unknown) or "-", "、".join(missing) or "-"
+				_("the columns are {0}; unknown: {1}; missing: {2}.").format(
+					"、".join(COLUMNS), "、".join(unknown) or "-", "、".join(missing) or "-"
 				),
 			)
 		]
@@ -200,7 +203,7 @@ def parse_register(rows: list[list]) -> tuple[dict[str, list[frappe._dict]], lis
 			continue
 		member, problems = parse_member(cells)
 		member.line = line
-		errors += [(line, _("Line {0}: {1}").format(line, p)) for p in problems]
+		errors += [(line, p) for p in problems]
 		if member.household_no:
 			households.setdefault(member.household_no, []).append(member)
 	for members in households.values():
@@ -261,17 +264,13 @@ def parse_date(value) -> datetime.date | None:
 
 def import_register(community_unit: str, content: bytes | str, filename: str) -> dict:
 	"""Make the register of `community_unit` what the file says, or, if the file has any error, write
-	nothing and list the errors by line (`RegisterImportError`). Returns the counts of households
-	created, updated, unchanged and removed, and of members."""
+	nothing and list the errors by line (`ImportRowsError`, as the other imports of spreadsheets). Returns
+	the counts of households created, updated, unchanged and removed, and of members."""
 	frappe.has_permission("Village Household", "create", throw=True)
 	frappe.has_permission("Community Unit", "read", community_unit, throw=True)
 	households, errors = parse_register(read_rows(content, filename))
 	if errors:
-		frappe.throw(
-			"<br>".join(message for _line, message in errors[:200]),
-			RegisterImportError,
-			title=_("The register was not imported: {0} errors").format(len(errors)),
-		)
+		raise ImportRowsError(errors)
 	existing = dict(
 		frappe.get_all(
 			"Village Household",
@@ -280,7 +279,7 @@ def import_register(community_unit: str, content: bytes | str, filename: str) ->
 			as_list=True,
 		)
 	)
-	counts = frappe._dict(created=0, updated=0, unchanged=0, removed=0, members=0)
+	counts = RegisterImportCounts(created=0, updated=0, unchanged=0, removed=0, members=0)
 	frappe.db.savepoint("register_import")
 	try:
 		for number, members in households.items():
@@ -292,17 +291,20 @@ def import_register(community_unit: str, content: bytes | str, filename: str) ->
 					counts.unchanged += 1
 					continue
 				doc.set("members", rows)
-				doc.save()
+				with refused_as_row(members[0].line):
+					doc.save()
 				counts.updated += 1
 			else:
-				frappe.get_doc(
+				doc = frappe.get_doc(
 					{
 						"doctype": "Village Household",
 						"community_unit": community_unit,
 						"household_no": number,
 						"members": rows,
 					}
-				).insert()
+				)
+				with refused_as_row(members[0].line):
+					doc.insert()
 				counts.created += 1
 		for name in existing.values():
 			frappe.delete_doc("Village Household", name)
@@ -319,7 +321,15 @@ def import_register_file(community_unit: str, file_url: str) -> dict:
 	`community_unit`."""
 	file = frappe.get_doc("File", {"file_url": file_url})
 	file.check_permission("read")
-	return import_register(community_unit, file.get_content(), file.file_name)
+	try:
+		return import_register(community_unit, file.get_content(), file.file_name)
+	except ImportRowsError as e:
+		frappe.msgprint(
+			"<br>".join(escape_html(line) for line in str(e).split("\n")),
+			title=_("The register was not imported: {0} errors").format(len(e.errors)),
+			indicator="red",
+		)
+		raise
 
 
 # ------------------------------------------------------------------ export

@@ -1,11 +1,17 @@
 """/meeting-sign-in?meeting=…: sign-in at the door, on a phone — the clerk ticks those who arrive from the
 household register (or a representatives' meeting's roster), the count and the quorum updating with each
-tick. Only for a signed-in user who may record the meeting's attendance (its village's staff): the list
-and the ticks are `community_meeting.sign_in_list` and `CommunityMeeting.tick_attendance`, which check
-the same rights on every request."""
+tick. Only for a signed-in user who may record the draft meeting's attendance (its village's staff and
+supervision committee, `community_meeting.may_record_attendance`): the list and the ticks are
+`community_meeting.sign_in_list` and `community_meeting.tick_attendance`, which check the same rule on every
+request."""
 
 import frappe
 from frappe import _
+
+from community_consultation.decision_bodies.doctype.community_meeting.community_meeting import (
+	check_may_record_attendance,
+	meeting_header,
+)
 
 no_cache = 1
 
@@ -16,12 +22,12 @@ def get_context(context):
 			frappe.request.full_path if frappe.request else "/meeting-sign-in"
 		)
 		raise frappe.Redirect
-	name = frappe.form_dict.get("meeting")
-	if not name or not frappe.db.exists("Community Meeting", name):
-		raise frappe.DoesNotExistError(_("Community Meeting {0} not found").format(name or ""))
-	doc = frappe.get_doc("Community Meeting", name)
-	if doc.docstatus != 0 or not doc.has_permission("write"):
-		raise frappe.PermissionError(_("Not permitted"))
+	doc = meeting_header(frappe.form_dict.get("meeting"))
+	try:
+		check_may_record_attendance(doc)
+	except frappe.ValidationError:
+		frappe.clear_messages()
+		raise frappe.PermissionError(_("Not permitted")) from None
 	context.meeting = doc
 	context.title = _("Sign-in: {0}").format(doc.title or doc.name)
 	context.show_sidebar = False

@@ -313,12 +313,14 @@ async function axeWalk(page_jobs) {
 	return report;
 }
 
-// walk: one person's way through the site in one browser (a phone in WeChat by default): each step goes
-// to a page, fills, clicks, reads the SMS code the local provider received, or checks the page (axe, its
-// language, its text, and that nothing says "Frappe"); the report has one entry per step.
+// walk: one person's way through the site in one browser (a phone in WeChat by default; signed in first
+// as `job.user` when given): each step goes to a page, fills, presses a key, clicks, reads the SMS code
+// the local provider received, waits for a text to show (`wait_text`) or to go (`wait_gone`), or checks
+// the page (axe, its language, its text, and that nothing says
+// "Frappe"); the report has one entry per step.
 async function personWalk(steps) {
 	const width = job.width || 360;
-	const { context, page } = await newPage(width, {});
+	const { context, page } = await newPage(width, { user: job.user, password: job.password });
 	const report = [];
 	for (const step of steps) {
 		const entry = { step };
@@ -331,6 +333,7 @@ async function personWalk(steps) {
 			if (step.fill) await page.fill(step.fill, step.value);
 			if (step.select) await page.selectOption(step.select, { label: step.label });
 			if (step.check) await page.check(step.check);
+			if (step.press) await page.keyboard.press(step.press);
 			if (step.code_for) {
 				// the code the local SMS provider received for this number
 				const inbox = await (await fetch(step.inbox)).json();
@@ -342,6 +345,7 @@ async function personWalk(steps) {
 			if (step.fill_form) entry.filled = await fillByKeyboard(page, step.fill_form);
 			if (step.wait_url) await page.waitForURL((url) => url.pathname.startsWith(step.wait_url), { timeout: 20000 });
 			if (step.wait_text) await page.waitForFunction((t) => document.body.innerText.includes(t), step.wait_text, { timeout: 20000 });
+			if (step.wait_gone) await page.waitForFunction((t) => !document.body.innerText.includes(t), step.wait_gone, { timeout: 20000 });
 			if (step.click || step.wait_url) await settle(page);
 			if (step.inspect) {
 				entry.facts = await pageFacts(page);

@@ -14,7 +14,15 @@ frappe.ui.form.on("Community Meeting", {
 			);
 		}
 		const by_roster = (frm.doc.meeting_kind || "").includes("Representatives");
-		if (frm.doc.docstatus === 0 && !frm.is_new() && (by_roster || frm.doc.basis_source === "Register")) {
+		// who records attendance: whoever may write the meeting, and its supervision committee
+		// (community_meeting.may_record_attendance, which the server checks on every tick)
+		const may_record = frm.perm[0].write || frappe.user.has_role("Supervision Committee Member");
+		if (
+			frm.doc.docstatus === 0 &&
+			!frm.is_new() &&
+			may_record &&
+			(by_roster || frm.doc.basis_source === "Register")
+		) {
 			frm.add_custom_button(
 				by_roster ? __("Sign In from Roster") : __("Sign In from Register"),
 				() => sign_in(frm)
@@ -39,7 +47,7 @@ frappe.ui.form.on("Community Meeting", {
 });
 
 // Sign-in by ticking the household register or the representatives' roster
-// (CommunityMeeting.tick_attendance): search by name or household number, tick one or all shown; the
+// (community_meeting.tick_attendance): search by name or household number, tick one or all shown; the
 // count and the quorum update with each tick.
 function sign_in(frm) {
 	const dialog = new frappe.ui.Dialog({
@@ -91,12 +99,20 @@ function sign_in(frm) {
 			});
 	const tick = (members, present) => {
 		if (!members.length) return;
-		frm.call("tick_attendance", { members, present }).then((r) => {
-			const ticked = new Set(r.message.ticked);
-			shown.forEach((row) => (row.present = ticked.has(row.name) ? 1 : 0));
-			render();
-			show_state(r.message);
-		});
+		frappe
+			.xcall(
+				"community_consultation.decision_bodies.doctype.community_meeting.community_meeting.tick_attendance",
+				{ meeting: frm.doc.name, members, present }
+			)
+			.then((state) => {
+				const ticked = new Set(members);
+				shown.forEach((row) => {
+					if (ticked.has(row.name)) row.present = present;
+				});
+				render();
+				show_state(state);
+			})
+			.catch(() => load());
 	};
 	dialog.onhide = () => frm.reload_doc();
 	dialog.show();

@@ -18,7 +18,7 @@ is locked: it is corrected by cancel and amend, with the reason."""
 
 import frappe
 from frappe import _, _lt
-from frappe.utils import cint, date_diff, get_datetime, getdate, now_datetime
+from frappe.utils import cint, date_diff, get_datetime, getdate, now, now_datetime
 
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	update_topic_status,
@@ -40,6 +40,7 @@ from community_consultation.permissions import whitelist_action
 from community_consultation.procedure.controller import ProcedureDocument
 from community_consultation.procedure.lifecycle import LifeCycle, State, correction_states
 from community_consultation.procedure.results import NOT_DECIDED, NOT_PASSED, PASSED, sql_literal
+from community_consultation.setup.roles import SUPERVISION_COMMITTEE_MEMBER
 
 VILLAGERS_MEETING = "Villagers' Meeting"
 VILLAGERS_REPRESENTATIVES = "Villagers' Representatives' Meeting"
@@ -425,16 +426,9 @@ class CommunityMeeting(ProcedureDocument):
 	def validate_attendance(self):
 		"""Attendance is recorded by person, household representative or representative, as the kind's
 		rule counts it; one person and one household once; a representative is on the roster."""
-		allowed = {kind for b in self.bases() for kind in BASIS_ATTENDANCE[b]}
 		people, households = set(), set()
 		for row in self.attendance:
-			if row.attends_as not in allowed:
-				frappe.throw(
-					_("Attendance row {0}: a {1} counts no {2}.").format(
-						row.idx, _(self.meeting_kind), _(row.attends_as)
-					),
-					AttendanceRecordError,
-				)
+			self.validate_counted_kind(row)
 			person = row.stakeholder or row.register_member or (row.attendee_name or "").strip()
 			if person in people:
 				frappe.throw(
@@ -459,13 +453,29 @@ class CommunityMeeting(ProcedureDocument):
 						AttendanceRecordError,
 					)
 				households.add(household)
-			if row.attends_as == "Representative" and row.stakeholder not in self._roster:
-				frappe.throw(
-					_("Attendance row {0}: {1} is not on the representatives' roster of {2}.").format(
-						row.idx, row.attendee_name, self.meeting_basis
-					),
-					AttendanceRecordError,
-				)
+			if row.attends_as == "Representative":
+				self.validate_on_roster(row, self._roster)
+
+	def validate_counted_kind(self, row):
+		"""Art. 22, 26, 28: a row attends as the kind's rule counts people (villager, household
+		representative, representative)."""
+		if row.attends_as not in {kind for b in self.bases() for kind in BASIS_ATTENDANCE[b]}:
+			frappe.throw(
+				_("Attendance row {0}: a {1} counts no {2}.").format(
+					row.idx, _(self.meeting_kind), _(row.attends_as)
+				),
+				AttendanceRecordError,
+			)
+
+	def validate_on_roster(self, row, roster):
+		"""Art. 25, 26: a representatives' meeting counts the representatives of its basis's roster."""
+		if row.stakeholder not in roster:
+			frappe.throw(
+				_("Attendance row {0}: {1} is not on the representatives' roster of {2}.").format(
+					row.idx, row.attendee_name, self.meeting_basis
+				),
+				AttendanceRecordError,
+			)
 
 	def validate_attendance_from_register(self):
 		"""Art. 22 and the village archive's 真实、准确 (art. 34): a meeting counted from the household
@@ -488,26 +498,32 @@ class CommunityMeeting(ProcedureDocument):
 						AttendanceRecordError,
 					)
 				continue
-			member = members.get(row.register_member)
-			if not member:
-				frappe.throw(
-					_("Attendance row {0}: {1} is not in the household register of {2}.").format(
-						row.idx, row.attendee_name or row.register_member, self.community_unit
-					),
-					AttendanceRecordError,
-				)
-			if not cint(member.adult):
-				frappe.throw(
-					_("Attendance row {0}: {1} is under 18 on the day of the meeting.").format(
-						row.idx, member.member_name
-					),
-					AttendanceRecordError,
-				)
-			row.attendee_name, row.household = member.member_name, member.household_no
+			self.place_from_register(row, members.get(row.register_member))
+
+	def place_from_register(self, row, member):
+		"""Art. 22, 34: a row ticked from the register is a member of the unit's register (`member`, as
+		`register.register_members` reads it, None when not in it), 18 or over on the meeting's date; the
+		register names them and places them in their household."""
+		if not member:
+			frappe.throw(
+				_("Attendance row {0}: {1} is not in the household register of {2}.").format(
+					row.idx, row.attendee_name or row.register_member, self.community_unit
+				),
+				AttendanceRecordError,
+			)
+		if not cint(member.adult):
+			frappe.throw(
+				_("Attendance row {0}: {1} is under 18 on the day of the meeting.").format(
+					row.idx, member.member_name
+				),
+				AttendanceRecordError,
+			)
+		row.attendee_name, row.household = member.member_name, member.household_no
 
 	def count_attendance(self):
 		"""Those present on each basis. Counted from the register, a household is present when any of its
-		members is, and counted once whoever of it attends."""
+		members is, and counted once whoever of it attends. A tick counts the same in the database
+		(`ATTENDANCE_COUNTS_SQL`)."""
 		present = [r for r in self.attendance if cint(r.present)]
 		self.present_count = len(present)
 		if self.basis_source == "Register":
@@ -748,37 +764,6 @@ class CommunityMeeting(ProcedureDocument):
 		self.save()
 		return self.as_dict()
 
-	@whitelist_action
-	def tick_attendance(self, members: list | str, present: int = 1) -> dict:
-		"""Sign-in by ticking: the people `members` are marked present (or, with `present` 0, absent), many
-		at once; one not yet listed gets a row. A meeting counted from the household register ticks its
-		members (Household Member rows); a representatives' meeting ticks the representatives of its
-		basis's roster (Stakeholders). The rows are checked and counted as any save (`validate_rules`:
-		`validate_attendance_from_register`, `validate_attendance`), and the counts and the quorum are
-		returned for the clerk's screen."""
-		self.check_permission("write")
-		members = frappe.parse_json(members) if isinstance(members, str) else members
-		by_roster = "members" in self.bases()
-		if not by_roster and self.basis_source != "Register":
-			frappe.throw(_("Only a meeting counted from the household register is signed in from it."))
-		key = "stakeholder" if by_roster else "register_member"
-		listed = {r.get(key): r for r in self.attendance if r.get(key)}
-		roster = self.roster_names() if by_roster else {}
-		for name in dict.fromkeys(members or []):
-			if name in listed:
-				listed[name].present = cint(present)
-			elif cint(present):
-				attends_as = "Representative" if by_roster else "Villager"
-				row = {
-					"attends_as": attends_as,
-					key: name,
-					"attendee_name": roster.get(name, name),
-					"present": 1,
-				}
-				self.append("attendance", row)
-		self.save()
-		return self.sign_in_state()
-
 	def roster_names(self) -> dict[str, str]:
 		"""The representatives of the meeting's basis (Art. 25), by Stakeholder, with their names."""
 		if not self.meeting_basis:
@@ -804,15 +789,235 @@ class CommunityMeeting(ProcedureDocument):
 			as_dict=True,
 		)
 
-	def sign_in_state(self) -> dict:
+	def sign_in_state(self, ticked: list[str]) -> dict:
+		"""The counts and the quorum for the clerk's screen, and which of `ticked` are now present."""
 		return {
 			"present_count": self.present_count,
 			"adults_present": self.adults_present,
 			"households_present": self.households_present,
+			"members_present": self.members_present,
 			"quorate": self.quorate,
 			"quorum_summary": self.quorum_summary,
-			"ticked": [r.register_member for r in self.attendance if r.register_member and cint(r.present)],
+			"ticked": ticked,
 		}
+
+
+# ------------------------------------------------------------------ sign-in by ticking
+
+
+def may_record_attendance(meeting: CommunityMeeting, user: str | None = None) -> bool:
+	"""Art. 22 and the village archive's 真实、准确 (art. 34); the supervision committee's oversight of village
+	affairs (art. 32): who records a meeting's attendance — signs in those who arrive, at the door or from
+	the sign-in sheet. The staff who keep the meeting's record, i.e. whoever may write it (its village's or
+	community's Community Secretary and Committee Clerk, administrators), and its supervision committee (a
+	Supervision Committee Member who reads the meeting: their User Permissions keep them to their own
+	village). Recording attendance gives the committee nothing else of the meeting: its rights on it stay
+	read only. A township officer, a building head, a resident and a guest record none."""
+	if meeting.has_permission("write", user=user):
+		return True
+	return SUPERVISION_COMMITTEE_MEMBER in frappe.get_roles(user) and meeting.has_permission(
+		"read", user=user
+	)
+
+
+def check_may_record_attendance(meeting: CommunityMeeting):
+	"""`may_record_attendance`, on a draft meeting only: a concluded meeting's attendance is corrected by
+	cancel and amend, with the reason (`validate_correction`)."""
+	if not may_record_attendance(meeting):
+		frappe.throw(
+			_("You may not record the attendance of the meeting {0}.").format(meeting.name),
+			frappe.PermissionError,
+			title=_("Not permitted"),
+		)
+	if meeting.docstatus != 0:
+		frappe.throw(
+			_(
+				"The meeting {0} is concluded: its attendance is corrected by cancelling and amending it, with the reason."
+			).format(meeting.name),
+			AttendanceRecordError,
+		)
+
+
+def meeting_header(name: str) -> CommunityMeeting:
+	"""The meeting `name` without its tables (attendance, agenda), in one query whatever the number of rows
+	ticked: what the sign-in list and a tick need of it. It is read, never saved."""
+	values = frappe.db.get_value("Community Meeting", name, "*", as_dict=True) if name else None
+	if not values:
+		raise frappe.DoesNotExistError(_("Community Meeting {0} not found").format(name or ""))
+	return frappe.get_doc({**values, "doctype": "Community Meeting"})
+
+
+# `count_attendance` over the rows as written, for a tick that recounts the meeting without loading them:
+# those present; the adults (villagers and household representatives); the representatives; the
+# households, each once — counted from the register, a household of the register any of whose members
+# is present; otherwise a household a household representative stands for
+ATTENDANCE_COUNTS_SQL = """select count(*) as present_count,
+	coalesce(sum(a.attends_as in %(adults)s), 0) as adults_present,
+	coalesce(sum(a.attends_as = 'Representative'), 0) as members_present,
+	count(distinct case when {household_counts} then a.household end) as households_present
+	from `tabMeeting Attendance` a
+	where a.parent = %(meeting)s and a.parenttype = 'Community Meeting' and a.parentfield = 'attendance'
+	and a.present = 1"""
+REGISTER_HOUSEHOLD_SQL = "coalesce(a.register_member, '') != '' and coalesce(a.household, '') != ''"
+REPRESENTED_HOUSEHOLD_SQL = "a.attends_as = 'Household Representative' and coalesce(a.household, '') != ''"
+
+
+def attendance_counts(meeting: CommunityMeeting) -> frappe._dict:
+	"""`ATTENDANCE_COUNTS_SQL` for `meeting`: present_count, adults_present, members_present,
+	households_present."""
+	household_counts = (
+		REGISTER_HOUSEHOLD_SQL if meeting.basis_source == "Register" else REPRESENTED_HOUSEHOLD_SQL
+	)
+	row = frappe.db.sql(
+		ATTENDANCE_COUNTS_SQL.format(household_counts=household_counts),
+		{"meeting": meeting.name, "adults": BASIS_ATTENDANCE["adults"]},
+		as_dict=True,
+	)[0]
+	return frappe._dict({key: cint(value) for key, value in row.items()})
+
+
+COUNTED_FIELDS = ("present_count", "adults_present", "members_present", "households_present", "quorate")
+
+
+@frappe.whitelist(methods=["POST"])
+def tick_attendance(meeting: str, members: list | str, present: int = 1) -> dict:
+	"""Sign-in by ticking, at the door or from the sign-in sheet: the people `members` are marked present
+	(or, with `present` 0, absent), many at once — the household register's members (Household Member rows)
+	of a meeting counted from it, or the representatives (Stakeholders) of a representatives' meeting's
+	roster; one not yet listed gets a row. For whoever may record the meeting's attendance, on a draft
+	(`check_may_record_attendance`). Returns the counts and the quorum for the clerk's screen.
+
+	A tick costs the same whatever the number of rows already ticked: only the people ticked are checked,
+	by the rules a save applies to each row (`validate_counted_kind`, `place_from_register` — in the unit's
+	register, 18 or over on the meeting's day — `validate_on_roster`), each found by who they are so that a
+	person is listed once; only their rows are written; the counts are recomputed in the database
+	(`attendance_counts`: a household counted once) and held to the basis and the quorum
+	(`validate_attendance_within_basis`, `judge_quorum`); the change is kept in the meeting's history as a
+	save keeps it. Ticks of one meeting wait for each other (its row is locked); a tick that breaks a rule
+	writes nothing."""
+	names = list(dict.fromkeys(frappe.parse_json(members) if isinstance(members, str) else members or []))
+	present = 1 if cint(present) else 0
+	lock_row("Community Meeting", meeting)
+	doc = meeting_header(meeting)
+	check_may_record_attendance(doc)
+	by_roster = "members" in doc.bases()
+	if not by_roster and doc.basis_source != "Register":
+		frappe.throw(_("Only a meeting counted from the household register is signed in from it."))
+	key = "stakeholder" if by_roster else "register_member"
+	listed = {
+		r[key]: r
+		for r in frappe.db.sql(
+			f"""select name, idx, `{key}`, present, attendee_name from `tabMeeting Attendance`
+			where parent = %s and parenttype = 'Community Meeting' and parentfield = 'attendance'
+			and `{key}` in %s""",
+			(doc.name, tuple(names) or ("",)),
+			as_dict=True,
+		)
+	}
+	rows = [listed.get(name) or frappe._dict({key: name, "present": 0}) for name in names]
+	if present:
+		last = cint(
+			frappe.db.sql(
+				"""select max(idx) from `tabMeeting Attendance`
+				where parent = %s and parenttype = 'Community Meeting' and parentfield = 'attendance'""",
+				doc.name,
+			)[0][0]
+		)
+		for row in rows:
+			if not row.name:
+				last += 1
+				row.idx = last
+			row.attends_as = "Representative" if by_roster else "Villager"
+		check_ticked_rows(doc, rows, by_roster)
+	changed = [row for row in rows if row.name and cint(row.present) != present]
+	added = [row for row in rows if not row.name] if present else []
+	before = {field: cint(doc.get(field)) for field in COUNTED_FIELDS}
+	frappe.db.savepoint("tick_attendance")
+	try:
+		write_ticked_rows(doc, changed, added, present)
+		doc.update(attendance_counts(doc))
+		doc.validate_attendance_within_basis()
+		doc.judge_quorum()
+		# the meeting's `modified` moves too: a form opened before the tick is told to reload
+		frappe.db.set_value("Community Meeting", doc.name, {f: doc.get(f) for f in COUNTED_FIELDS})
+		keep_in_history(doc, before, changed, added, present)
+	except Exception:
+		frappe.db.rollback(save_point="tick_attendance")
+		raise
+	return doc.sign_in_state([row[key] for row in rows] if present else [])
+
+
+def check_ticked_rows(doc: CommunityMeeting, rows: list[frappe._dict], by_roster: bool):
+	"""The rules of a save's attendance rows, on the rows ticked present only."""
+	if by_roster:
+		roster = doc.roster_names()
+		for row in rows:
+			row.attendee_name = roster.get(row.stakeholder, row.attendee_name or row.stakeholder)
+			doc.validate_counted_kind(row)
+			doc.validate_on_roster(row, roster)
+		return
+	found = register_members(doc.community_unit, doc.meeting_on, [row.register_member for row in rows])
+	for row in rows:
+		doc.validate_counted_kind(row)
+		doc.place_from_register(row, found.get(row.register_member))
+
+
+def write_ticked_rows(doc: CommunityMeeting, changed: list, added: list, present: int):
+	"""The rows of a tick, and only them: `changed` marked `present`, `added` inserted (one query each)."""
+	stamp, user = now(), frappe.session.user
+	if changed:
+		frappe.db.sql(
+			"""update `tabMeeting Attendance` set present = %s, modified = %s, modified_by = %s
+			where name in %s""",
+			(present, stamp, user, tuple(row.name for row in changed)),
+		)
+	if not added:
+		return
+	fields = (
+		"name", "creation", "modified", "owner", "modified_by", "docstatus", "parent", "parenttype",
+		"parentfield", "idx", "attends_as", "register_member", "stakeholder", "attendee_name", "household",
+		"present",
+	)  # fmt: skip
+	for row in added:
+		row.name = frappe.generate_hash(length=10)
+		row.update(
+			creation=stamp,
+			modified=stamp,
+			owner=user,
+			modified_by=user,
+			docstatus=0,
+			parent=doc.name,
+			parenttype="Community Meeting",
+			parentfield="attendance",
+			present=1,
+		)
+	frappe.db.bulk_insert("Meeting Attendance", fields, [[row.get(f) for f in fields] for row in added])
+
+
+def keep_in_history(doc: CommunityMeeting, before: dict, changed: list, added: list, present: int):
+	"""The tick in the meeting's history (Version, as Frappe records a save: rows added, rows changed, the
+	figures changed)."""
+	data = {
+		"added": [
+			["attendance", {f: row.get(f) for f in row if f not in ("creation", "modified")}] for row in added
+		],
+		"changed": [
+			[f, before[f], cint(doc.get(f))] for f in COUNTED_FIELDS if before[f] != cint(doc.get(f))
+		],
+		"removed": [],
+		"row_changed": [
+			["attendance", row.idx, row.name, [["present", cint(row.present), present]]] for row in changed
+		],
+	}
+	if data["added"] or data["changed"] or data["row_changed"]:
+		frappe.get_doc(
+			{
+				"doctype": "Version",
+				"ref_doctype": doc.doctype,
+				"docname": doc.name,
+				"data": frappe.as_json(data),
+			}
+		).insert(ignore_permissions=True)
 
 
 @frappe.whitelist()
@@ -820,32 +1025,43 @@ def sign_in_list(meeting: str, txt: str = "", limit: int = 100) -> list[dict]:
 	"""Whom the clerk ticks at the door, each marked present or not, whose name or household number
 	contains `txt`: a representatives' meeting's roster (`name` the Stakeholder), or the household
 	register's members 18 or over on the meeting's date by household (`name` the Household Member row).
-	For whoever may record the meeting's attendance (and, from the register, read the register)."""
-	doc = frappe.get_doc("Community Meeting", meeting)
-	doc.check_permission("write")
+	For whoever may record the meeting's attendance (`check_may_record_attendance`; from the register,
+	who may also read the register)."""
+	doc = meeting_header(meeting)
+	check_may_record_attendance(doc)
 	if "members" in doc.bases():
-		ticked = {r.stakeholder for r in doc.attendance if r.stakeholder and cint(r.present)}
-		return [
-			{"name": s, "member_name": name, "household_no": "", "present": int(s in ticked)}
+		rows = [
+			frappe._dict(name=s, member_name=name, household_no="")
 			for s, name in doc.roster_names().items()
 			if (txt or "") in name
 		]
-	frappe.has_permission("Village Household", "read", throw=True)
-	txt = (txt or "").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-	rows = frappe.db.sql(
-		f"""select m.name, m.member_name, h.household_no from `tabHousehold Member` m
-		join `tabVillage Household` h on h.name = m.parent and m.parenttype = 'Village Household'
-		where h.community_unit = %(unit)s and {ADULT_SQL}
-		and (m.member_name like %(txt)s or h.household_no like %(txt)s)
-		order by h.household_no, m.idx limit %(limit)s""",
-		{
-			**adult_values(doc.community_unit, doc.meeting_on),
-			"txt": f"%{txt}%",
-			"limit": min(cint(limit) or 100, 500),
-		},
-		as_dict=True,
+		key = "stakeholder"
+	else:
+		frappe.has_permission("Village Household", "read", throw=True)
+		txt = (txt or "").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+		rows = frappe.db.sql(
+			f"""select m.name, m.member_name, h.household_no from `tabHousehold Member` m
+			join `tabVillage Household` h on h.name = m.parent and m.parenttype = 'Village Household'
+			where h.community_unit = %(unit)s and {ADULT_SQL}
+			and (m.member_name like %(txt)s or h.household_no like %(txt)s)
+			order by h.household_no, m.idx limit %(limit)s""",
+			{
+				**adult_values(doc.community_unit, doc.meeting_on),
+				"txt": f"%{txt}%",
+				"limit": min(cint(limit) or 100, 500),
+			},
+			as_dict=True,
+		)
+		key = "register_member"
+	ticked = set(
+		frappe.db.sql(
+			f"""select `{key}` from `tabMeeting Attendance`
+			where parent = %s and parenttype = 'Community Meeting' and parentfield = 'attendance'
+			and present = 1 and `{key}` in %s""",
+			(doc.name, tuple(r.name for r in rows) or ("",)),
+			pluck=True,
+		)
 	)
-	ticked = {r.register_member for r in doc.attendance if r.register_member and cint(r.present)}
 	for row in rows:
 		row.present = int(row.name in ticked)
 	return rows

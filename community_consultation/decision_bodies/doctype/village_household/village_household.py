@@ -79,7 +79,10 @@ class VillageHousehold(PayloadGuard, RowLocking, Document):
 		each member with a birth date or an age group, an ID-card number masked."""
 		errors = household_errors(self.members)
 		if errors:
-			frappe.throw("<br>".join(message for _row, message in errors), HouseholdRegisterError)
+			frappe.throw(
+				"<br>".join(_("Row {0}: {1}").format(row, message) for row, message in errors),
+				HouseholdRegisterError,
+			)
 
 	def set_summary(self):
 		"""The head, the representative (the head unless another member is marked) and the count."""
