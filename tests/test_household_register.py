@@ -559,12 +559,38 @@ def test_birth_dates_are_read_as_village_spreadsheets_write_them():
 		"1970/1/31",
 		"1970.1.31",
 		"1970年1月31日",
+		"19700131",
 		day,
 		datetime.datetime(1970, 1, 31, 8),
+		# 出生年月, a year and month only: the month's last day, never 18 too early
+		"1970-01",
+		"1970.1",
+		"1970年1月",
+		"197001",
 	):
 		assert parse_date(cell) == day, cell
-	for cell in ("不详", "1970-02-30", "1970-01", "31/01/1970x"):
+	assert parse_date("2008.02") == datetime.date(2008, 2, 29)
+	for cell in ("不详", "1970-02-30", "1970-13", "31/01/1970x", "1970"):
 		assert parse_date(cell) is None, cell
+
+
+def test_a_villages_own_headings_are_read_and_the_columns_the_register_does_not_keep_read_past():
+	"""序号, 性别, 联系电话 and 备注 are read past and stored nowhere; 户编号, 是否户主, 关系, 出生年月 and
+	身份证号码 are the register's columns under a village's own headings."""
+	own = [
+		["序号", "户编号", "姓名", "性别", "是否户主", "关系", "出生年月", "联系电话", "身份证号码", "备注"],
+		["1", "101", "赵一", "男", "是", "户主", "1968.05", "13800000001", "440123196805011234", "组长"],
+		["2", "101", "钱二", "女", "否", "配偶", "1970.11", "13800000002", "", ""],
+	]
+	village = make_unit_tree("户籍别名").village_a
+	counts = import_register(village, csv_of(own), "own.csv")
+	assert counts.created == 1 and counts.members == 2
+	assert counts.read_past == "序号、性别、联系电话、备注"
+	stored = frappe.get_doc("Village Household", {"community_unit": village, "household_no": "101"})
+	head = next(m for m in stored.members if m.member_name == "赵一")
+	assert str(head.birth_date) == "1968-05-31" and head.is_head and head.relation == "户主"
+	assert head.id_card_masked.endswith("1234") and "440123" not in head.id_card_masked
+	assert "13800000001" not in json.dumps(stored.as_dict(), default=str)
 
 
 # ------------------------------------------------------------------- who records attendance, and its cost

@@ -12,6 +12,7 @@ with any error writes nothing (`ImportRowsError`, the error of every spreadsheet
 matched by their number, their members replaced (so a person who moved between households is moved),
 households absent from the file removed — never duplicated."""
 
+import calendar
 import datetime
 
 import frappe
@@ -37,6 +38,21 @@ COLUMNS = {
 	"户代表": "household_representative",
 	"身份证号": "id_card_masked",
 }
+# other headings village registers give the same columns
+COLUMN_ALIASES = {
+	"户编号": "户号",
+	"户口编号": "户号",
+	"是否户主": "户主",
+	"关系": "与户主关系",
+	"与户主的关系": "与户主关系",
+	"出生年月": "出生日期",
+	"出生年月日": "出生日期",
+	"是否户籍": "户籍",
+	"是否户代表": "户代表",
+	"身份证号码": "身份证号",
+	"公民身份号码": "身份证号",
+	"身份证": "身份证号",
+}
 REQUIRED_COLUMNS = ("户号", "姓名")
 YES = ("是", "Y", "y", "1", "yes", "Yes", "√", "✓")
 NO = ("否", "N", "n", "0", "no", "No", "")
@@ -58,7 +74,8 @@ class HouseholdRegisterError(frappe.ValidationError):
 
 
 class RegisterImportCounts(frappe._dict):
-	"""What an import did: households created, updated, unchanged, removed; members."""
+	"""What an import did: households created, updated, unchanged, removed; members; the columns it read
+	past."""
 
 	def summary(self) -> dict:
 		return dict(self)
@@ -184,16 +201,13 @@ def parse_register(rows: list[list]) -> tuple[dict[str, list[frappe._dict]], lis
 	errors = []
 	if not rows:
 		return {}, [(1, _("the file is empty."))]
-	header = [str(h or "").strip() for h in rows[0]]
-	unknown = [h for h in header if h and h not in COLUMNS]
+	header = register_header(rows[0])
 	missing = [h for h in REQUIRED_COLUMNS if h not in header]
-	if unknown or missing:
+	if missing:
 		return {}, [
 			(
 				1,
-				_("the columns are {0}; unknown: {1}; missing: {2}.").format(
-					"、".join(COLUMNS), "、".join(unknown) or "-", "、".join(missing) or "-"
-				),
+				_("the columns are {0}; missing: {1}.").format("、".join(COLUMNS), "、".join(missing)),
 			)
 		]
 	households: dict[str, list[frappe._dict]] = {}
@@ -209,6 +223,29 @@ def parse_register(rows: list[list]) -> tuple[dict[str, list[frappe._dict]], lis
 	for members in households.values():
 		errors += household_errors(members, lambda m: m.line)
 	return households, sorted(errors, key=lambda e: e[0])
+
+
+def register_header(cells: list) -> list[str | None]:
+	"""The register's column of each heading of the file (by `COLUMN_ALIASES` where a village names it
+	otherwise), None for a column the register does not keep (序号, 性别, 联系电话, 备注…): such a column is
+	read past, and nothing of it is stored."""
+	header = []
+	for cell in cells:
+		text = str(cell or "").strip()
+		text = COLUMN_ALIASES.get(text, text)
+		header.append(text if text in COLUMNS and text not in header else None)
+	return header
+
+
+def read_past_columns(rows: list[list]) -> list[str]:
+	"""The headings of the file's columns the register does not keep, as the import reports them."""
+	if not rows:
+		return []
+	return [
+		str(c).strip()
+		for c, h in zip(rows[0], register_header(rows[0]), strict=True)
+		if h is None and str(c or "").strip()
+	]
 
 
 def parse_member(cells: dict) -> tuple[frappe._dict, list[str]]:
@@ -246,18 +283,26 @@ def parse_member(cells: dict) -> tuple[frappe._dict, list[str]]:
 
 
 def parse_date(value) -> datetime.date | None:
-	"""A birth date as a spreadsheet holds it: a date cell, or text as 1970-01-01, 1970/1/1, 1970.1.1 or
-	1970年1月1日; None for anything else (reported by line, never half-read)."""
+	"""A birth date as a spreadsheet holds it: a date cell, or text as 1970-01-01, 1970/1/1, 1970.1.1,
+	1970年1月1日 or 19700101; a year and month only (1970.01, 1970年1月, 197001, as registers kept as 出生年月
+	give it) is read as the month's last day, so that no one is taken for 18 before they may be. None for
+	anything else (reported by line, never half-read)."""
 	if isinstance(value, datetime.datetime):
 		return value.date()
 	if isinstance(value, datetime.date):
 		return value
 	text = str(value).strip()
+	if text.isdigit() and len(text) in (6, 8):
+		text = "-".join(filter(None, (text[:4], text[4:6], text[6:])))
 	for mark in ("年", "月", "/", "."):
 		text = text.replace(mark, "-")
-	parts = text.rstrip("日").split("-")
+	parts = [p for p in text.rstrip("日").split("-") if p]
 	try:
-		return datetime.date(*(int(p) for p in parts)) if len(parts) == 3 else None
+		numbers = [int(p) for p in parts]
+		if len(numbers) == 2:
+			year, month = numbers
+			return datetime.date(year, month, calendar.monthrange(year, month)[1])
+		return datetime.date(*numbers) if len(numbers) == 3 else None
 	except ValueError:
 		return None
 
@@ -265,10 +310,12 @@ def parse_date(value) -> datetime.date | None:
 def import_register(community_unit: str, content: bytes | str, filename: str) -> dict:
 	"""Make the register of `community_unit` what the file says, or, if the file has any error, write
 	nothing and list the errors by line (`ImportRowsError`, as the other imports of spreadsheets). Returns
-	the counts of households created, updated, unchanged and removed, and of members."""
+	the counts of households created, updated, unchanged and removed, and of members, and the headings of
+	the columns read past (`read_past`, when there are any)."""
 	frappe.has_permission("Village Household", "create", throw=True)
 	frappe.has_permission("Community Unit", "read", community_unit, throw=True)
-	households, errors = parse_register(read_rows(content, filename))
+	lines = read_rows(content, filename)
+	households, errors = parse_register(lines)
 	if errors:
 		raise ImportRowsError(errors)
 	existing = dict(
@@ -280,6 +327,8 @@ def import_register(community_unit: str, content: bytes | str, filename: str) ->
 		)
 	)
 	counts = RegisterImportCounts(created=0, updated=0, unchanged=0, removed=0, members=0)
+	if read_past := read_past_columns(lines):
+		counts.read_past = "、".join(read_past)
 	frappe.db.savepoint("register_import")
 	try:
 		for number, members in households.items():

@@ -44,18 +44,24 @@ function import_register(listview) {
 				)
 				.then((counts) => {
 					dialog.hide();
-					frappe.msgprint(
-						__(
-							"Register imported: {0} households created, {1} updated, {2} unchanged, {3} removed; {4} members.",
-							[
-								counts.created,
-								counts.updated,
-								counts.unchanged,
-								counts.removed,
-								counts.members,
-							]
-						)
+					let message = __(
+						"Register imported: {0} households created, {1} updated, {2} unchanged, {3} removed; {4} members.",
+						[
+							counts.created,
+							counts.updated,
+							counts.unchanged,
+							counts.removed,
+							counts.members,
+						]
 					);
+					if (counts.read_past) {
+						message +=
+							"<br>" +
+							__("Columns the register does not keep were read past: {0}.", [
+								frappe.utils.escape_html(counts.read_past),
+							]);
+					}
+					frappe.msgprint(message);
 					listview.refresh();
 				});
 		},
