@@ -25,9 +25,10 @@ def get_context(context):
 	doc = meeting_header(frappe.form_dict.get("meeting"))
 	try:
 		check_may_record_attendance(doc)
-	except frappe.ValidationError:
+	except frappe.ValidationError as refused:
+		# Frappe's refusal page shows the exception's text as HTML: the reason, escaped
 		frappe.clear_messages()
-		raise frappe.PermissionError(_("Not permitted")) from None
+		raise frappe.PermissionError(frappe.utils.escape_html(str(refused))) from None
 	context.meeting = doc
 	context.title = _("Sign-in: {0}").format(doc.title or doc.name)
 	context.show_sidebar = False
