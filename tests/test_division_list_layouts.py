@@ -89,3 +89,12 @@ def test_a_header_without_code_or_name_is_refused_and_nothing_written():
 	assert [number for number, _message in failed.value.errors] == [1]
 	assert "第 1 行" in str(failed.value) and "表头" in str(failed.value)
 	assert frappe.db.count("Community Unit") == before
+
+
+def test_a_file_of_another_kind_or_encoding_is_refused_on_its_first_row():
+	frappe.local.lang = "zh"
+	for content, name in ((b"%PDF-1.4 ...", "list.pdf"), ("测试".encode("utf-16"), "list.csv")):
+		with pytest.raises(ImportRowsError) as failed:
+			import_units(content, name)
+		assert [number for number, _message in failed.value.errors] == [1], name
+		assert "第 1 行" in str(failed.value), name

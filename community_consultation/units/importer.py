@@ -107,10 +107,10 @@ def read_table(content: bytes, filename: str) -> list[list[str]]:
 			except UnicodeDecodeError:
 				continue
 		else:
-			frappe.throw(_("The file is neither UTF-8 nor GB18030 text."), ImportRowsError)
+			raise ImportRowsError([(1, _("The file is neither UTF-8 nor GB18030 text."))])
 		rows = list(csv.reader(io.StringIO(text)))
 	else:
-		frappe.throw(_("Import a CSV or XLSX file."), ImportRowsError)
+		raise ImportRowsError([(1, _("Import a CSV or XLSX file."))])
 	return [[cstr(cell).strip() for cell in row] for row in rows]
 
 
