@@ -313,12 +313,14 @@ async function axeWalk(page_jobs) {
 	return report;
 }
 
-// walk: one person's way through the site in one browser (a phone in WeChat by default): each step goes
-// to a page, fills, clicks, reads the SMS code the local provider received, or checks the page (axe, its
-// language, its text, and that nothing says "Frappe"); the report has one entry per step.
+// walk: one person's way through the site in one browser (a phone in WeChat by default; signed in as
+// `job.user` if given): each step goes to a page, fills, clicks (a selector, or a visible button by its
+// text, `button`, inside `within`), gives a file input its files (`upload`), reads the SMS code the local
+// provider received, waits, reads the text of what a selector shows (`read`), or checks the page (axe,
+// its language, its text, and that nothing says "Frappe"); the report has one entry per step.
 async function personWalk(steps) {
 	const width = job.width || 360;
-	const { context, page } = await newPage(width, {});
+	const { context, page } = await newPage(width, { user: job.user, password: job.password });
 	const report = [];
 	for (const step of steps) {
 		const entry = { step };
@@ -338,11 +340,28 @@ async function personWalk(steps) {
 				entry.code = mine.length ? mine[mine.length - 1].params.code : null;
 				await page.fill(step.into, entry.code || "");
 			}
+			if (step.upload) await page.setInputFiles(step.upload, step.files);
 			if (step.click) await page.click(step.click);
+			if (step.button) {
+				await page
+					.locator(`${step.within || ""} button:visible`.trim())
+					.filter({ hasText: step.button })
+					.first()
+					.click({ timeout: 10000 });
+			}
+			if (step.wait_selector) await page.waitForSelector(step.wait_selector, { state: "visible", timeout: 30000 });
 			if (step.fill_form) entry.filled = await fillByKeyboard(page, step.fill_form);
 			if (step.wait_url) await page.waitForURL((url) => url.pathname.startsWith(step.wait_url), { timeout: 20000 });
 			if (step.wait_text) await page.waitForFunction((t) => document.body.innerText.includes(t), step.wait_text, { timeout: 20000 });
 			if (step.click || step.wait_url) await settle(page);
+			if (step.read) {
+				entry.text = await page.evaluate((selector) =>
+					Array.from(document.querySelectorAll(selector))
+						.filter((el) => el.offsetParent !== null || getComputedStyle(el).position === "fixed")
+						.map((el) => el.innerText)
+						.join("\n"), step.read);
+			}
+			if (step.press) await page.keyboard.press(step.press);
 			if (step.inspect) {
 				entry.facts = await pageFacts(page);
 				entry.text = await page.evaluate(() => document.title + "\n" + document.body.innerText);
