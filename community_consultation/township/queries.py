@@ -170,25 +170,6 @@ def last_activity_sql(unit: str) -> str:
 	return f"nullif(greatest({latest}), {never})"
 
 
-def last_activity_by_village(villages: str, values: dict) -> dict:
-	"""{village: when it or a unit beneath it last held a consultation activity (`ACTIVITY_RECORDS`)} for
-	the villages of the SQL condition `villages` on the alias `v` (with its `values`): one query grouped
-	by village per kind of record, whatever the number of villages."""
-	latest = {}
-	for doctype, field in ACTIVITY_RECORDS:
-		for village, held_on in frappe.db.sql(
-			f"""select v.name, max(a.{field}) from `tab{doctype}` a
-			join `tabCommunity Unit` au on au.name = a.community_unit
-			join `tabCommunity Unit` v on {unit_tree.within_sql("au", "v.lft", "v.rgt")}
-			where a.docstatus = 1 and {villages}
-			group by v.name""",
-			values,
-		):
-			if held_on and (village not in latest or held_on > latest[village]):
-				latest[village] = held_on
-	return latest
-
-
 def held_on_day_sql(unit: str, day: str) -> str:
 	"""SQL: the unit aliased `unit` or a unit beneath it held a consultation activity
 	(`ACTIVITY_RECORDS`) on the date `day` (an SQL expression)."""

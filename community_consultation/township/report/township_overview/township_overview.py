@@ -18,7 +18,7 @@ from community_consultation.community_consultation.doctype.consultation_topic.co
 	LIFE_CYCLE as TOPIC_LIFE_CYCLE,
 )
 from community_consultation.permissions import unit_condition_sql
-from community_consultation.township.queries import last_activity_by_village, silent_village_months
+from community_consultation.township.queries import ACTIVITY_RECORDS, silent_village_months
 from community_consultation.units import tree as unit_tree
 from community_consultation.units.tree import VILLAGE_TYPES
 
@@ -83,7 +83,6 @@ def get_data(filters) -> list[dict]:
 	number of queries does not grow with the villages (tests/test_query_counts.py)."""
 	today = getdate(filters.get("date") or nowdate())
 	since = add_months(today, -silent_village_months())
-	villages = _villages_sql(filters)
 	values = {
 		"types": VILLAGE_TYPES,
 		"open_topics": TOPIC_LIFE_CYCLE.names(open=True),
@@ -93,7 +92,9 @@ def get_data(filters) -> list[dict]:
 	}
 	rows = frappe.db.sql(
 		f"""select v.name as village, v.parent_community_unit as township
-		from `tabCommunity Unit` v where {villages} order by v.lft""",
+		from `tabCommunity Unit` v
+		where v.unit_type in %(types)s and {_within_units("v.name", filters)}
+		order by v.lft""",
 		values,
 		as_dict=True,
 	)
@@ -101,68 +102,74 @@ def get_data(filters) -> list[dict]:
 		return rows
 	figures = {
 		# records of the village or of a unit beneath it (its groups, buildings)
-		"open_topics": _count_within("Consultation Topic", "t.status in %(open_topics)s", villages, values),
-		"sessions_this_month": _count_within(
+		"open_topics": _by_village("Consultation Topic", "t.status in %(open_topics)s", filters, values),
+		"sessions_this_month": _by_village(
 			"Consultation Session",
 			"t.docstatus < 2 and t.starts_on >= %(month_start)s"
 			" and t.starts_on < date_add(%(month_end)s, interval 1 day)",
-			villages,
+			filters,
 			values,
 		),
-		"overdue_outcomes": _count_within(
-			"Consultation Outcome", OUTCOME_LIFE_CYCLE.sql("Overdue", "t", str(today)), villages, values
+		"overdue_outcomes": _by_village(
+			"Consultation Outcome", OUTCOME_LIFE_CYCLE.sql("Overdue", "t", str(today)), filters, values
 		),
 		# matters entrusted to the village itself, and corrections asked of it
-		"awaiting_report_back": _grouped(
-			f"""select r.village, count(*) from `tabTownship Assignment Village` r
-			join `tabTownship Assignment` a on a.name = r.parent
-			join `tabCommunity Unit` v on v.name = r.village
-			where r.parenttype = 'Township Assignment' and a.assigned_on is not null
-			and r.report_status in ('Awaiting Report', 'Overdue') and {villages}
-			group by r.village""",
-			values,
+		"awaiting_report_back": dict(
+			frappe.db.sql(
+				f"""select r.village, count(*) from `tabTownship Assignment Village` r
+				join `tabTownship Assignment` a on a.name = r.parent
+				where r.parenttype = 'Township Assignment' and a.assigned_on is not null
+				and r.report_status in ('Awaiting Report', 'Overdue') and {_within_units("r.village", filters)}
+				group by r.village""",
+				values,
+			)
 		),
-		"open_corrections": _grouped(
-			f"""select i.community_unit, count(*) from `tabInspection Correction` c
-			join `tabConsultation Inspection` i on i.name = c.parent
-			join `tabCommunity Unit` v on v.name = i.community_unit
-			where c.parenttype = 'Consultation Inspection' and i.docstatus = 1
-			and c.status in %(open_corrections)s and {villages}
-			group by i.community_unit""",
-			values,
+		"open_corrections": dict(
+			frappe.db.sql(
+				f"""select i.community_unit, count(*) from `tabInspection Correction` c
+				join `tabConsultation Inspection` i on i.name = c.parent
+				where c.parenttype = 'Consultation Inspection' and i.docstatus = 1
+				and c.status in %(open_corrections)s and {_within_units("i.community_unit", filters)}
+				group by i.community_unit""",
+				values,
+			)
 		),
 	}
-	last_activity = last_activity_by_village(villages, values)
+	last_activity = {}
+	for doctype, field in ACTIVITY_RECORDS:
+		for village, held_on in _by_village(
+			doctype, "t.docstatus = 1", filters, values, latest=field
+		).items():
+			if held_on and (village not in last_activity or held_on > last_activity[village]):
+				last_activity[village] = held_on
 	for row in rows:
 		for figure, counts in figures.items():
-			row[figure] = counts.get(row.village, 0)
+			row[figure] = int(counts.get(row.village) or 0)
 		row.last_session = last_activity.get(row.village)
 		row.silent = 1 if not row.last_session or getdate(row.last_session) < since else 0
 	return rows
 
 
-def _villages_sql(filters) -> str:
-	"""SQL: the unit aliased `v` is a village or community within the user's units (and the chosen unit)."""
-	return f"""v.unit_type in %(types)s
-		and {unit_condition_sql("v.name", None, "Consultation Topic")}
-		and {unit_tree.subtree_sql("v.name", filters.get("community_unit"))}"""
+def _within_units(field_sql: str, filters) -> str:
+	"""SQL: `field_sql` names a unit within the user's units and the unit chosen in the filter."""
+	return f"""{unit_condition_sql(field_sql, None, "Consultation Topic")}
+		and {unit_tree.subtree_sql(field_sql, filters.get("community_unit"))}"""
 
 
-def _grouped(query: str, values: dict) -> dict:
-	"""{village: figure} of a query grouped by village."""
-	return dict(frappe.db.sql(query, values))
-
-
-def _count_within(doctype: str, condition: str, villages: str, values: dict) -> dict:
-	"""{village: the number of `doctype` records (aliased `t`) meeting `condition`, of the village or a
-	unit beneath it}."""
-	return _grouped(
-		f"""select v.name, count(*) from `tab{doctype}` t
-		join `tabCommunity Unit` u on u.name = t.community_unit
-		join `tabCommunity Unit` v on {unit_tree.within_sql("u", "v.lft", "v.rgt")}
-		where {condition} and {villages}
-		group by v.name""",
-		values,
+def _by_village(doctype: str, condition: str, filters, values: dict, latest: str | None = None) -> dict:
+	"""{village: the number of `doctype` records (aliased `t`) meeting `condition` — or, with `latest`,
+	the latest value of that field — of the village and the units beneath it}, grouped by the village
+	of each record's unit (`unit_tree.village_of_sql`). A village of the report lies within the user's
+	units with all it holds, so the records are limited to those units too."""
+	figure = f"max(t.{latest})" if latest else "count(*)"
+	return dict(
+		frappe.db.sql(
+			f"""select {unit_tree.village_of_sql("u")} as village, {figure}
+			from `tab{doctype}` t join `tabCommunity Unit` u on u.name = t.community_unit
+			where {condition} and {_within_units("t.community_unit", filters)}
+			group by village""",
+			values,
+		)
 	)
 
 
