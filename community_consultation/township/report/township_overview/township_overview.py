@@ -4,8 +4,10 @@
 """Township Overview (§三(二), 三(三)): every village and community of the officer's units, one row each,
 with its open topics, sessions this month, overdue outcomes, entrusted matters awaiting report-back,
 whether it is silent, and its open inspection corrections. One query per figure, grouped by village over
-all the villages of the report; every figure within the user's units (`permissions.unit_condition_sql`),
+all the villages of the report; every figure within the user's units (`permissions.unit_scope`),
 each a link to the list it counts."""
+
+from collections.abc import Callable
 
 import frappe
 from frappe import _
@@ -17,7 +19,7 @@ from community_consultation.community_consultation.doctype.consultation_outcome.
 from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
 	LIFE_CYCLE as TOPIC_LIFE_CYCLE,
 )
-from community_consultation.permissions import unit_condition_sql
+from community_consultation.permissions import unit_scope
 from community_consultation.township.queries import ACTIVITY_RECORDS, silent_village_months
 from community_consultation.units import tree as unit_tree
 from community_consultation.units.tree import VILLAGE_TYPES
@@ -90,10 +92,11 @@ def get_data(filters) -> list[dict]:
 		"month_start": get_first_day(today),
 		"month_end": get_last_day(today),
 	}
+	within = within_units_sql(filters)
 	rows = frappe.db.sql(
 		f"""select v.name as village, v.parent_community_unit as township
 		from `tabCommunity Unit` v
-		where v.unit_type in %(types)s and {_within_units("v.name", filters)}
+		where v.unit_type in %(types)s and {within("v.name")}
 		order by v.lft""",
 		values,
 		as_dict=True,
@@ -102,16 +105,16 @@ def get_data(filters) -> list[dict]:
 		return rows
 	figures = {
 		# records of the village or of a unit beneath it (its groups, buildings)
-		"open_topics": _by_village("Consultation Topic", "t.status in %(open_topics)s", filters, values),
+		"open_topics": _by_village("Consultation Topic", "t.status in %(open_topics)s", within, values),
 		"sessions_this_month": _by_village(
 			"Consultation Session",
 			"t.docstatus < 2 and t.starts_on >= %(month_start)s"
 			" and t.starts_on < date_add(%(month_end)s, interval 1 day)",
-			filters,
+			within,
 			values,
 		),
 		"overdue_outcomes": _by_village(
-			"Consultation Outcome", OUTCOME_LIFE_CYCLE.sql("Overdue", "t", str(today)), filters, values
+			"Consultation Outcome", OUTCOME_LIFE_CYCLE.sql("Overdue", "t", str(today)), within, values
 		),
 		# matters entrusted to the village itself, and corrections asked of it
 		"awaiting_report_back": dict(
@@ -119,7 +122,7 @@ def get_data(filters) -> list[dict]:
 				f"""select r.village, count(*) from `tabTownship Assignment Village` r
 				join `tabTownship Assignment` a on a.name = r.parent
 				where r.parenttype = 'Township Assignment' and a.assigned_on is not null
-				and r.report_status in ('Awaiting Report', 'Overdue') and {_within_units("r.village", filters)}
+				and r.report_status in ('Awaiting Report', 'Overdue') and {within("r.village")}
 				group by r.village""",
 				values,
 			)
@@ -129,7 +132,7 @@ def get_data(filters) -> list[dict]:
 				f"""select i.community_unit, count(*) from `tabInspection Correction` c
 				join `tabConsultation Inspection` i on i.name = c.parent
 				where c.parenttype = 'Consultation Inspection' and i.docstatus = 1
-				and c.status in %(open_corrections)s and {_within_units("i.community_unit", filters)}
+				and c.status in %(open_corrections)s and {within("i.community_unit")}
 				group by i.community_unit""",
 				values,
 			)
@@ -137,9 +140,7 @@ def get_data(filters) -> list[dict]:
 	}
 	last_activity = {}
 	for doctype, field in ACTIVITY_RECORDS:
-		for village, held_on in _by_village(
-			doctype, "t.docstatus = 1", filters, values, latest=field
-		).items():
+		for village, held_on in _by_village(doctype, "t.docstatus = 1", within, values, latest=field).items():
 			if held_on and (village not in last_activity or held_on > last_activity[village]):
 				last_activity[village] = held_on
 	for row in rows:
@@ -150,13 +151,20 @@ def get_data(filters) -> list[dict]:
 	return rows
 
 
-def _within_units(field_sql: str, filters) -> str:
-	"""SQL: `field_sql` names a unit within the user's units and the unit chosen in the filter."""
-	return f"""{unit_condition_sql(field_sql, None, "Consultation Topic")}
-		and {unit_tree.subtree_sql(field_sql, filters.get("community_unit"))}"""
+def within_units_sql(filters) -> Callable[[str], str]:
+	"""For a column holding a unit's name, the SQL condition that it names a unit within the user's units
+	(`permissions.unit_scope`) and the unit chosen in the filter; both read once for all the queries."""
+	scope = unit_scope(None, "Consultation Topic")
+	chosen = filters.get("community_unit")
+	chosen_ranges = [r for r in [unit_tree.bounds(chosen)] if r] if chosen else None
+	return lambda field_sql: (
+		f"{unit_tree.units_within_sql(field_sql, scope)} and {unit_tree.units_within_sql(field_sql, chosen_ranges)}"
+	)
 
 
-def _by_village(doctype: str, condition: str, filters, values: dict, latest: str | None = None) -> dict:
+def _by_village(
+	doctype: str, condition: str, within: Callable[[str], str], values: dict, latest: str | None = None
+) -> dict:
 	"""{village: the number of `doctype` records (aliased `t`) meeting `condition` — or, with `latest`,
 	the latest value of that field — of the village and the units beneath it}, grouped by the village
 	of each record's unit (`unit_tree.village_of_sql`). A village of the report lies within the user's
@@ -166,7 +174,7 @@ def _by_village(doctype: str, condition: str, filters, values: dict, latest: str
 		frappe.db.sql(
 			f"""select {unit_tree.village_of_sql("u")} as village, {figure}
 			from `tab{doctype}` t join `tabCommunity Unit` u on u.name = t.community_unit
-			where {condition} and {_within_units("t.community_unit", filters)}
+			where {condition} and {within("t.community_unit")}
 			group by village""",
 			values,
 		)
