@@ -357,11 +357,16 @@ def enqueue_file_import(file_url: str, job: str, **kwargs) -> dict:
 		frappe.throw(_("Only an administrator imports units and staff."), frappe.PermissionError)
 	file = frappe.get_doc("File", {"file_url": file_url})
 	file.check_permission("read")
-	now = cint(file.file_size) <= INLINE_IMPORT_BYTES
+	now = imported_at_once(file)
 	message = frappe.enqueue(
 		job, queue="long", timeout=3600, now=now, file_name=file.name, user=frappe.session.user, **kwargs
 	)
 	return {"queued": False, "message": message} if now else {"queued": True}
+
+
+def imported_at_once(file) -> bool:
+	"""The uploaded `file` is small enough to import in the request (`INLINE_IMPORT_BYTES`)."""
+	return cint(file.file_size) <= INLINE_IMPORT_BYTES
 
 
 def run_file_job(file_name: str, user: str, event: str, title: str, counted: str, do_import) -> dict:
