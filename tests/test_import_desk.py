@@ -54,3 +54,16 @@ def test_the_jobs_import_the_file_or_report_its_rows():
 		# no SMS on the test site: the hand-over sheet is a private file
 		sheet = frappe.get_doc("File", {"file_url": done["sheet"]})
 		assert sheet.is_private and "13900000061" in sheet.get_content()
+
+
+def test_a_small_file_is_imported_in_the_request_and_a_large_one_is_not():
+	"""A file up to `importer.INLINE_IMPORT_BYTES` is answered at once with the job's message; a larger
+	one goes to the background job (not started here: no worker runs for the test site)."""
+	with committed_records(("Community Unit", "File", "User", "User Permission", "Version")):
+		small = frappe.get_doc("File", uploaded("units.csv", as_csv(UNITS)))
+		started = importer.start_import(small.file_url)
+		assert started["queued"] is False and started["message"]["summary"]["created"] == 3
+		large = frappe.get_doc(
+			"File", uploaded("large.csv", as_csv(UNITS) + b"\n" * (importer.INLINE_IMPORT_BYTES + 1))
+		)
+		assert importer.imported_at_once(small) and not importer.imported_at_once(large)

@@ -173,3 +173,74 @@ def test_a_city_code_gives_each_of_the_citys_counties(coded_units):
 	)
 	assert coded_units.county in counties
 	assert unit_permissions(officer) == sorted(counties)
+
+
+def resident_signed_up_by_sms(mobile: str, village: str) -> str:
+	"""A resident's account as the SMS sign-up makes it: a Website User with the Resident role and no
+	password, and their Stakeholder record in the village."""
+	from community_consultation.notices.recipients import mobile_account_email
+	from community_consultation.procedure.online_proposals import get_or_create_resident_stakeholder
+
+	user = frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": mobile_account_email(mobile),
+			"first_name": "周村民",
+			"mobile_no": mobile,
+			"user_type": "Website User",
+			"send_welcome_email": 0,
+			"roles": [{"role": "Resident"}],
+		}
+	)
+	user.flags.no_welcome_mail = True
+	user.insert(ignore_permissions=True)
+	get_or_create_resident_stakeholder(user.name, village)
+	return user.name
+
+
+def test_a_resident_who_becomes_a_clerk_keeps_the_account_and_their_proposals(coded_units):
+	from test_proposal_tracking import render
+	from test_resident_proposals import propose
+
+	from community_consultation.notices.proposal_progress import my_proposals
+	from community_consultation.tests.factory import make_topic
+
+	resident = resident_signed_up_by_sms("13900000051", coded_units.village_a)
+	proposal = propose(resident, coded_units.village_a, title="村口路灯不亮")
+	other_village_topic = make_topic(coded_units.village_b, title="乙村的议题")
+
+	result = import_staff(
+		staff_file(("周文书", "13900000051", "Committee Clerk", "449902101201")), "staff.csv"
+	)
+	assert result.updated == [resident] and not result.created
+	assert frappe.db.count("User", {"mobile_no": "13900000051"}) == 1
+	assert roles_of(resident) == ["Committee Clerk", "Resident"]
+	assert frappe.db.get_value("User", resident, "user_type") == "System User"
+	assert unit_permissions(resident) == [coded_units.village_a]
+	# signed in by SMS code until now, which staff may not: a first password, as a new account gets
+	((_name, mobile, _role, _unit, password),) = result.passwords
+	frappe.db.set_single_value("System Settings", "allow_login_using_mobile_number", 1)
+	from frappe.core.doctype.user.user import User
+
+	assert User.find_by_credentials(mobile, password).is_authenticated
+	# still their own proposals on /my-proposals
+	assert [p.name for p in my_proposals(resident)] == [proposal.name]
+	status, _location, html = render("/my-proposals", resident)
+	assert status == 200 and proposal.name in html
+	# and in the desk, exactly their village
+	with as_user(resident):
+		topics = frappe.get_list("Consultation Topic", pluck="name", limit_page_length=0)
+		assert proposal.name in topics and other_village_topic.name not in topics
+		assert not frappe.has_permission("Consultation Topic", "read", doc=other_village_topic.name)
+	# the same file again changes nothing, and gives no second password
+	again = import_staff(staff_file(("周文书", "13900000051", "Committee Clerk", "449902101201")), "s.csv")
+	assert again.summary()["unchanged"] == 1 and not again.passwords
+
+	# leaving the staff, the villager stays a resident: enabled, no staff role, no unit
+	left = import_staff(
+		staff_file(("周文书", "13900000051", "Committee Clerk", "449902101201", "离职")), "staff.csv"
+	)
+	assert left.updated == [resident] and not left.disabled
+	assert frappe.db.get_value("User", resident, ["enabled", "user_type"]) == (1, "Website User")
+	assert roles_of(resident) == ["Resident"] and unit_permissions(resident) == []
+	assert [p.name for p in my_proposals(resident)] == [proposal.name]

@@ -183,3 +183,69 @@ def test_township_workspace_cards_count_within_the_officers_units():
 		assert count("Entrusted Matters Awaiting Report-back") == 0
 		assert count("Open Inspection Corrections") == 0
 		assert silent_villages_card()["value"] == 1
+
+
+def test_township_overview_counts_what_the_lists_count_of_each_village_and_the_units_beneath_it():
+	"""Open topics, sessions this month and overdue outcomes of a village count its groups' too, each
+	as the list the figure links to counts it, on the day asked for."""
+	from frappe.utils import add_days, get_first_day, get_last_day
+	from frappe.utils.nestedset import get_descendants_of
+
+	from community_consultation.community_consultation.doctype.consultation_topic.consultation_topic import (
+		LIFE_CYCLE as TOPIC_LIFE_CYCLE,
+	)
+	from community_consultation.tests.factory import make_outcome
+
+	world = build()
+	units = world.units
+	group_people = make_people(units.building, 2, "组员")
+	make_topic(units.building, stakeholders=group_people, title="组内道路硬化")
+	people_b = make_people(units.village_b, 3, "乙村居民")
+	make_outcome(make_session(make_topic(units.village_b, stakeholders=people_b), people_b))
+	villages = (units.village_a, units.village_b, units.village_c)
+
+	def expected(village: str, day) -> dict:
+		within = ("in", [village, *get_descendants_of("Community Unit", village)])
+		month = (get_first_day(day), add_days(get_last_day(day), 1))
+		return {
+			"open_topics": frappe.db.count(
+				"Consultation Topic",
+				{"community_unit": within, "status": ("in", TOPIC_LIFE_CYCLE.names(open=True))},
+			),
+			"sessions_this_month": len(
+				frappe.get_all(
+					"Consultation Session",
+					filters=[
+						["community_unit", *within],
+						["docstatus", "<", 2],
+						["starts_on", ">=", month[0]],
+						["starts_on", "<", month[1]],
+					],
+				)
+			),
+			"overdue_outcomes": len(
+				frappe.get_all(
+					"Consultation Outcome",
+					filters=[
+						["community_unit", *within],
+						["docstatus", "=", 1],
+						["percent_complete", "<", 100],
+						["implementation_deadline", "<", day],
+					],
+				)
+			),
+		}
+
+	figures = ("open_topics", "sessions_this_month", "overdue_outcomes")
+	for day in (getdate(nowdate()), getdate(add_days(nowdate(), 40))):
+		with as_user(world.officer):
+			rows = {r.village: r for r in township_overview({"date": str(day)})[1]}
+		for village in villages:
+			assert {f: rows[village][f] for f in figures} == expected(village, day), (village, day)
+	# the group's topic is the village's: more than the village's own
+	assert rows[units.village_a].open_topics > frappe.db.count(
+		"Consultation Topic",
+		{"community_unit": units.village_a, "status": ("in", TOPIC_LIFE_CYCLE.names(open=True))},
+	)
+	# the outcome due in 30 days is overdue 40 days from now
+	assert rows[units.village_b].overdue_outcomes == 1

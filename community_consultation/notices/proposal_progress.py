@@ -21,6 +21,7 @@ from frappe.utils import get_url, getdate, now_datetime, nowdate
 from community_consultation.portal.qr import unit_page_path
 from community_consultation.procedure.lifecycle import life_cycle_of
 from community_consultation.procedure.online_proposals import SOURCE_CHANNEL
+from community_consultation.units.names import display_name
 
 PAGE_ROUTE = "my-proposals"
 # its SMS and WeChat messages are logged (and retried) as the notices are: Consultation Notice Log
@@ -124,20 +125,12 @@ def my_proposals(user: str | None = None) -> list[frappe._dict]:
 			["name", "residence_confirmed_on"],
 		)
 	}
-	units = {
-		row.name: row.unit_name
-		for row in frappe.get_all(
-			"Community Unit",
-			{"name": ("in", list({t.community_unit for t in topics}) or [""])},
-			["name", "unit_name"],
-		)
-	}
 	for topic in topics:
 		outcome = outcomes.get(topic.name)
 		topic.stage = topic_stage(topic, outcome)
 		topic.stage_label = _(topic.stage)
 		topic.explanation = _(STAGE_EXPLANATIONS[topic.stage])
-		topic.unit_name = units.get(topic.community_unit, topic.community_unit)
+		topic.unit_display_name = display_name(topic.community_unit)
 		# a proposal not accepted or not adopted ends its line there
 		topic.ended = topic.stage in ENDED_LINES
 		steps = ENDED_LINES.get(topic.stage, STEPS)
@@ -165,16 +158,8 @@ def my_residence(user: str | None = None) -> list[frappe._dict]:
 		["community_unit", "residence_confirmed_on"],
 		order_by="creation asc",
 	)
-	names = dict(
-		frappe.get_all(
-			"Community Unit",
-			{"name": ("in", [r.community_unit for r in rows] or [""])},
-			["name", "unit_name"],
-			as_list=True,
-		)
-	)
 	for row in rows:
-		row.unit_name = names.get(row.community_unit, row.community_unit)
+		row.unit_display_name = display_name(row.community_unit)
 	return rows
 
 

@@ -9,6 +9,7 @@ from frappe import _
 from frappe.utils import format_time, formatdate, get_datetime, getdate
 
 from community_consultation.units import tree as unit_tree
+from community_consultation.units.names import display_name
 
 # the stakeholder type of the supervision committee, created at install (二(三))
 SUPERVISION_COMMITTEE_TYPE = "村(居)务监督委员会"
@@ -76,9 +77,8 @@ def consultation_unit(unit: str | None) -> frappe._dict:
 		else None
 	) or frappe._dict()
 	values.issuer = values.committee_name or values.party_organisation or values.unit_name or ""
-	# how a document names the unit: its record name, which carries its township when its name repeats
-	# (车头村委会（石潭镇）, units/names.py) and its village for a building-level unit
-	values.display_name = values.name or ""
+	# how a document names the unit (units/names.py)
+	values.display_name = display_name(values.name)
 	return values
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import frappe
 from frappe import _
-from frappe.utils import cstr, today
+from frappe.utils import cint, cstr, today
 
 from community_consultation.setup.roles import CONSULTATION_ADMINISTRATOR, SYSTEM_MANAGER
 from community_consultation.units import codes, names
@@ -40,6 +40,9 @@ from community_consultation.units.tree import UNIT_DOCTYPE, nested_set_deferred
 
 MANAGER_ROLES = (SYSTEM_MANAGER, CONSULTATION_ADMINISTRATOR)
 MAX_LISTED_ERRORS = 200
+# a desk import of a file this small (about a hundred rows of CSV: a township's staff, a few new villages)
+# runs in the request and is answered at once; a larger one runs as a background job with its progress
+INLINE_IMPORT_BYTES = 8 * 1024
 
 
 @dataclass
@@ -402,13 +405,22 @@ def plan_names(units: list[Row], existing: dict) -> dict[str, str]:
 
 def enqueue_file_import(file_url: str, job: str, **kwargs) -> dict:
 	"""Start the desk's import of the uploaded file `file_url` as the background job `job` (a dotted
-	path), for the administrators only."""
+	path), for the administrators only; a small file (`INLINE_IMPORT_BYTES`) is imported at once, and
+	the job's message (its summary or its errors by row) is the answer."""
 	if not set(MANAGER_ROLES) & set(frappe.get_roles()):
 		frappe.throw(_("Only an administrator imports units and staff."), frappe.PermissionError)
 	file = frappe.get_doc("File", {"file_url": file_url})
 	file.check_permission("read")
-	frappe.enqueue(job, queue="long", timeout=3600, file_name=file.name, user=frappe.session.user, **kwargs)
-	return {"queued": True}
+	now = imported_at_once(file)
+	message = frappe.enqueue(
+		job, queue="long", timeout=3600, now=now, file_name=file.name, user=frappe.session.user, **kwargs
+	)
+	return {"queued": False, "message": message} if now else {"queued": True}
+
+
+def imported_at_once(file) -> bool:
+	"""The uploaded `file` is small enough to import in the request (`INLINE_IMPORT_BYTES`)."""
+	return cint(file.file_size) <= INLINE_IMPORT_BYTES
 
 
 def run_file_job(file_name: str, user: str, event: str, title: str, counted: str, do_import) -> dict:

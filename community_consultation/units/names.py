@@ -13,6 +13,14 @@ import frappe
 OPEN, CLOSE = "（", "）"
 
 
+def display_name(unit: str | None) -> str:
+	"""How a page, a notice or a report names the unit `unit` (its record name) to a person: the record
+	name itself — the official name while no other unit bears it, with its township (county) when it
+	repeats, 车头村委会（石潭镇）, with its village for a unit beneath one — never the bare `unit_name`,
+	which two villages may share."""
+	return unit or ""
+
+
 def candidate_names(unit_name: str, qualifiers: list[str], code: str | None = None) -> list[str]:
 	"""The names `unit_name` may take, best first: itself, then qualified by each of `qualifiers` (its
 	township, its county and township), then by its code."""

@@ -14,6 +14,9 @@ none is wrong, in one transaction:
 - the role fits the unit (`ROLE_UNIT_TYPES`): a Township Officer a township or county, a clerk,
   secretary or supervision member a village or community, a building head a building-level unit;
 - staff who leave are disabled, never deleted: their records and history stay, their permissions too;
+- a resident's account (the Resident role, e.g. signed up by SMS) stays a resident's (`kept_roles`):
+  it keeps that role and its proposals when it becomes staff, and when its holder leaves the staff it is
+  not disabled but loses the staff role and the unit, a resident's account again;
 - a new account's first password goes by SMS (`send_sms`, kind `staff_initial_password`) once the
   transaction is committed, where an SMS provider or gateway is set up for it; otherwise it is on a
   printable hand-over sheet (`handover_sheet`). A re-import never changes a password.
@@ -33,6 +36,7 @@ from community_consultation.setup.roles import (
 	BUILDING_HEAD,
 	COMMITTEE_CLERK,
 	COMMUNITY_SECRETARY,
+	RESIDENT,
 	SUPERVISION_COMMITTEE_MEMBER,
 	TOWNSHIP_OFFICER,
 )
@@ -196,7 +200,7 @@ def apply_staff_row(row: StaffRow, result: StaffResult):
 		if row.leaving:
 			result.unchanged += 1
 			return
-		password = "".join(secrets.choice(PASSWORD_ALPHABET) for _i in range(10))
+		password = new_password()
 		user = frappe.get_doc(
 			{
 				"doctype": "User",
@@ -218,6 +222,10 @@ def apply_staff_row(row: StaffRow, result: StaffResult):
 		result.passwords.append((row.full_name, row.mobile, _(row.role), ", ".join(row.units), password))
 		return
 	user = frappe.get_doc("User", user_name)
+	kept = kept_roles(user)
+	if row.leaving and kept:
+		leave_staff_as_resident(user, kept, result)
+		return
 	if row.leaving:
 		if user.enabled:
 			user.enabled = 0
@@ -227,16 +235,62 @@ def apply_staff_row(row: StaffRow, result: StaffResult):
 			result.unchanged += 1
 		return
 	roles_now = sorted(r.role for r in user.roles)
-	changed = (user.first_name, user.enabled, roles_now) != (row.full_name, 1, [row.role])
+	roles = sorted({row.role, *kept})
+	changed = (user.first_name, user.enabled, roles_now) != (row.full_name, 1, roles)
+	first_password = None
 	if changed:
 		user.first_name = row.full_name
 		user.enabled = 1
-		user.set("roles", [{"role": row.role}])
+		user.set("roles", [{"role": role} for role in roles])
+		if not has_password(user.name):
+			# a resident signed in by SMS code, which staff may not: a first password, as a new account
+			first_password = new_password()
+			user.new_password = first_password
 		user.save(ignore_permissions=True)
+	if first_password:
+		result.passwords.append(
+			(row.full_name, row.mobile, _(row.role), ", ".join(row.units), first_password)
+		)
 	if set_unit_permissions(user.name, row.units) or changed:
 		result.updated.append(user.name)
 	else:
 		result.unchanged += 1
+
+
+def new_password() -> str:
+	"""A first password: 10 characters that cannot be mistaken for one another when read off a slip."""
+	return "".join(secrets.choice(PASSWORD_ALPHABET) for _i in range(10))
+
+
+def kept_roles(user) -> list[str]:
+	"""A village clerk is often a villager (docs/units-and-staff.md): the roles of an account that the
+	staff import keeps beside the staff role — the Resident role, with which the person follows their own
+	proposals (/my-proposals) — so that turning a resident's account into staff, or back, loses nothing."""
+	return [r.role for r in user.roles if r.role == RESIDENT]
+
+
+def leave_staff_as_resident(user, kept: list[str], result: StaffResult):
+	"""A leaver who is also a resident (`kept_roles`): the account stays enabled as a resident's, without
+	the staff role and without the units it worked on."""
+	changed = sorted(r.role for r in user.roles) != sorted(kept)
+	if changed:
+		user.set("roles", [{"role": role} for role in kept])
+		user.save(ignore_permissions=True)
+	if set_unit_permissions(user.name, []) or changed:
+		result.updated.append(user.name)
+	else:
+		result.unchanged += 1
+
+
+def has_password(user: str) -> bool:
+	"""The account has a password (a resident's account made by the SMS sign-up has none)."""
+	auth = frappe.qb.Table("__Auth")
+	return bool(
+		frappe.qb.from_(auth)
+		.select(auth.name)
+		.where((auth.doctype == "User") & (auth.name == user) & (auth.fieldname == "password"))
+		.run()
+	)
 
 
 def set_unit_permissions(user: str, units: list[str]) -> bool:

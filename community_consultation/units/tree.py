@@ -238,6 +238,16 @@ def subtree_sql(field_sql: str, unit: str | None) -> str:
 	return units_within_sql(field_sql, [inner] if inner else [])
 
 
+def village_of_sql(alias: str) -> str:
+	"""SQL: the village or community of the unit aliased `alias` (`village_of`): itself, or the parent of
+	a building-level unit, which sits directly under its village (`ALLOWED_PARENT_TYPES`, §二(一)); null
+	for a township or county. A join by name where the nested set would need a range join per village."""
+	return (
+		f"(case when {alias}.unit_type in ({types_sql(VILLAGE_TYPES)}) then {alias}.name"
+		f" when {alias}.unit_type in ({types_sql(BUILDING_LEVEL_TYPES)}) then {alias}.parent_community_unit end)"
+	)
+
+
 def types_sql(unit_types: tuple[str, ...]) -> str:
 	"""SQL: the unit types as a list for `unit_type in (…)`."""
 	return ", ".join(frappe.db.escape(t) for t in unit_types)

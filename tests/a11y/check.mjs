@@ -314,10 +314,11 @@ async function axeWalk(page_jobs) {
 }
 
 // walk: one person's way through the site in one browser (a phone in WeChat by default; signed in first
-// as `job.user` when given): each step goes to a page, fills, presses a key, clicks, reads the SMS code
-// the local provider received, waits for a text to show (`wait_text`) or to go (`wait_gone`), or checks
-// the page (axe, its language, its text, and that nothing says
-// "Frappe"); the report has one entry per step.
+// as `job.user` when given): each step goes to a page, fills, presses a key, clicks (a selector, or a
+// visible button by its text, `button`, inside `within`), gives a file input its files (`upload`), reads
+// the SMS code the local provider received, waits for a text to show (`wait_text`) or to go (`wait_gone`),
+// reads the text of what a selector shows (`read`), or checks the page (axe, its language, its text, and
+// that nothing says "Frappe"); the report has one entry per step.
 async function personWalk(steps) {
 	const width = job.width || 360;
 	const { context, page } = await newPage(width, { user: job.user, password: job.password });
@@ -341,12 +342,28 @@ async function personWalk(steps) {
 				entry.code = mine.length ? mine[mine.length - 1].params.code : null;
 				await page.fill(step.into, entry.code || "");
 			}
+			if (step.upload) await page.setInputFiles(step.upload, step.files);
 			if (step.click) await page.click(step.click);
+			if (step.button) {
+				await page
+					.locator(`${step.within || ""} button:visible`.trim())
+					.filter({ hasText: step.button })
+					.first()
+					.click({ timeout: 10000 });
+			}
+			if (step.wait_selector) await page.waitForSelector(step.wait_selector, { state: "visible", timeout: 30000 });
 			if (step.fill_form) entry.filled = await fillByKeyboard(page, step.fill_form);
 			if (step.wait_url) await page.waitForURL((url) => url.pathname.startsWith(step.wait_url), { timeout: 20000 });
 			if (step.wait_text) await page.waitForFunction((t) => document.body.innerText.includes(t), step.wait_text, { timeout: 20000 });
 			if (step.wait_gone) await page.waitForFunction((t) => !document.body.innerText.includes(t), step.wait_gone, { timeout: 20000 });
 			if (step.click || step.wait_url) await settle(page);
+			if (step.read) {
+				entry.text = await page.evaluate((selector) =>
+					Array.from(document.querySelectorAll(selector))
+						.filter((el) => el.offsetParent !== null || getComputedStyle(el).position === "fixed")
+						.map((el) => el.innerText)
+						.join("\n"), step.read);
+			}
 			if (step.inspect) {
 				entry.facts = await pageFacts(page);
 				entry.text = await page.evaluate(() => document.title + "\n" + document.body.innerText);

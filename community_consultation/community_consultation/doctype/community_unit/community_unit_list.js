@@ -55,8 +55,8 @@ frappe.listview_settings["Community Unit"] = {
 	},
 };
 
-// units/importer.py, units/staff.py: the file is imported by a background job that reports its
-// progress, then its summary or the rows it refused (nothing is written then)
+// units/importer.py, units/staff.py: the file is imported (a larger one by a background job that reports
+// its progress), then its summary or the rows it refused are shown (nothing is written then)
 function import_file(listview, opts) {
 	const dialog = new frappe.ui.Dialog({
 		title: opts.title,
@@ -73,15 +73,21 @@ function import_file(listview, opts) {
 		],
 		primary_action_label: __("Import"),
 		primary_action(values) {
-			frappe.realtime.off(opts.event);
-			frappe.realtime.on(opts.event, (message) => {
+			// a small file is imported in the request and answered at once; a larger one by a job
+			let shown = false;
+			const done = (message) => {
+				if (shown) return;
+				shown = true;
 				frappe.realtime.off(opts.event);
 				frappe.hide_progress();
 				show_result(opts, message);
 				listview.refresh();
-			});
-			frappe.xcall(opts.method, values, "POST").then(() => {
+			};
+			frappe.realtime.off(opts.event);
+			frappe.realtime.on(opts.event, done);
+			frappe.xcall(opts.method, values, "POST").then((started) => {
 				dialog.hide();
+				if (!started.queued) return done(started.message);
 				frappe.show_alert({ message: __("The import has started."), indicator: "blue" });
 			});
 		},

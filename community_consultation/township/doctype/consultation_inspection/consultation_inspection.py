@@ -21,6 +21,7 @@ from community_consultation.setup.roles import (
 	SYSTEM_MANAGER,
 	TOWNSHIP_OFFICER,
 )
+from community_consultation.units.names import display_name
 from community_consultation.units.tree import VILLAGE_TYPES, unit_type
 
 INSPECTORS = (TOWNSHIP_OFFICER, CONSULTATION_ADMINISTRATOR, SYSTEM_MANAGER)
@@ -257,8 +258,7 @@ def notify_correction_overdue(inspection, row):
 		inspection.community_unit,
 		period=f"{row.name}:{row.deadline}",
 		context={
-			"village": frappe.db.get_value("Community Unit", inspection.community_unit, "unit_name")
-			or inspection.community_unit,
+			"village": display_name(inspection.community_unit),
 			"deadline": format_date(row.deadline, "yyyy-MM-dd"),
 			"requirement": row.requirement or "",
 		},

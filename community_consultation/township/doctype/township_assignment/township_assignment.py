@@ -16,6 +16,7 @@ from community_consultation.procedure.lifecycle import LifeCycle, State
 from community_consultation.procedure.scheduling import follow_the_calendar
 from community_consultation.setup.roles import COMMITTEE_CLERK, COMMUNITY_SECRETARY, TOWNSHIP_OFFICER
 from community_consultation.township.queries import report_status
+from community_consultation.units.names import display_name
 from community_consultation.units.tree import NotATownshipError, is_township, validate_village_of_township
 
 _AWAITING_REPORT = """exists(select 1 from `tabTownship Assignment Village` v where v.parent = {t}.name
@@ -214,7 +215,7 @@ def notify_report_back_overdue(assignment, row):
 		assignment.community_unit,
 		period=f"{row.village}:{assignment.report_back_by}",
 		context={
-			"village": frappe.db.get_value("Community Unit", row.village, "unit_name") or row.village,
+			"village": display_name(row.village),
 			"deadline": format_date(assignment.report_back_by, "yyyy-MM-dd"),
 			"topic": row.topic or "",
 		},
