@@ -80,9 +80,7 @@ def world():
 	frappe.db.rollback()
 	w = frappe._dict(shared.committed("township scenario", build_world, prefix="联办"))
 	w.clients = {key: Client(token) for key, token in w.tokens.items()}
-	guest = Client("")
-	guest.headers = {}
-	w.clients["guest"] = guest
+	w.clients["guest"] = Client()
 	with shared.purged_at_end():
 		yield w
 

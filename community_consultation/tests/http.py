@@ -27,19 +27,18 @@ class Client:
 	def __init__(self, authorization: str | None = None):
 		self.client = get_test_client()
 		self.site = frappe.local.site
+		self.headers = {"Authorization": authorization} if authorization else {}
+
+	def request(self, method: str, path: str, **kwargs):
+		answer = {}
 		# the site by the header Frappe's router reads first (frappe.app.init_request), not by patching
 		# frappe.app.get_site_name as frappe.tests.test_api.ThreadWithReturnValue does: the patches of
 		# simultaneous requests' threads restore each other's mocks, and the one left in place sent every
 		# later request of the process to this site
-		self.headers = {"X-Frappe-Site-Name": self.site}
-		if authorization:
-			self.headers["Authorization"] = authorization
-
-	def request(self, method: str, path: str, **kwargs):
-		answer = {}
+		headers = {"X-Frappe-Site-Name": self.site, **self.headers}
 
 		def run():
-			answer["response"] = getattr(self.client, method)(path, headers=self.headers, **kwargs)
+			answer["response"] = getattr(self.client, method)(path, headers=headers, **kwargs)
 
 		thread = threading.Thread(target=run)
 		thread.start()
