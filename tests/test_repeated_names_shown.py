@@ -87,3 +87,23 @@ def test_correction_notice_names_a_repeated_village_with_its_township(twins):
 		doc.submit()
 	follow_open_corrections(today=add_days(nowdate(), 6))
 	assert twins.second in notified(twins.officer, "Consultation Inspection", doc.name)
+
+
+def test_a_residents_pickers_tell_twin_villages_under_twin_townships_apart():
+	"""石潭镇 in two counties, each with a 车头村委会: the sign-up's village picker and the proposal form's unit
+	picker label them by the township's record name, which carries its county."""
+	from community_consultation.community_consultation.web_form.propose_a_consultation_topic.propose_a_consultation_topic import (
+		unit_options,
+	)
+	from community_consultation.portal.sms_login import village_options
+
+	villages = []
+	for county in ("重名甲县", "重名乙县"):
+		county_unit = make_unit(county, "County")
+		township = make_unit("重名石潭镇", "Township", county_unit)
+		villages.append(make_unit(NAME, "Village", township))
+	assert len(set(villages)) == 2
+	for options in (village_options(), unit_options()):
+		labels = {o["value"]: o["label"] for o in options if o["value"] in villages}
+		assert len(labels) == 2 and len(set(labels.values())) == 2, labels
+		assert any("重名乙县" in label for label in labels.values()), labels

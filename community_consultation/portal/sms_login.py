@@ -40,6 +40,7 @@ from community_consultation.notices.sms import (
 )
 from community_consultation.procedure.text_policy import plain_text
 from community_consultation.setup.roles import RESIDENT
+from community_consultation.units import names
 from community_consultation.units import tree as unit_tree
 
 CODES = "SMS Verification Code"
@@ -283,27 +284,5 @@ def sign_in(user: str, wechat_ticket: str | None = None):
 
 def village_options() -> list[dict]:
 	"""The villages and communities a resident chooses from, each told apart from its namesakes by its
-	township (or by the unit's display title, where the unit has one)."""
-	unit = frappe.qb.DocType("Community Unit")
-	parent = frappe.qb.DocType("Community Unit").as_("parent_unit")
-	has_title = frappe.get_meta("Community Unit").has_field("title")
-	query = (
-		frappe.qb.from_(unit)
-		.left_join(parent)
-		.on(parent.name == unit.parent_community_unit)
-		.select(unit.name, unit.unit_name, parent.unit_name.as_("parent_name"))
-		.where(unit.unit_type.isin(unit_tree.VILLAGE_TYPES))
-		.where(unit.disabled == 0)  # a retired unit takes no new residents (units/importer.py)
-		.orderby(unit.lft)
-	)
-	if has_title:
-		query = query.select(unit.title)
-	rows = query.run(as_dict=True)
-	return [
-		{
-			"value": row.name,
-			"label": row.get("title")
-			or (f"{row.parent_name} · {row.unit_name}" if row.parent_name else row.unit_name),
-		}
-		for row in rows
-	]
+	township (`names.picker_options`)."""
+	return names.picker_options(unit_tree.VILLAGE_TYPES)

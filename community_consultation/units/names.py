@@ -21,6 +21,37 @@ def display_name(unit: str | None) -> str:
 	return unit or ""
 
 
+def picker_options(unit_types, within=None) -> list[dict]:
+	"""The units of `unit_types` a resident picks from (the village at sign-up, the unit of a proposal), not
+	retired, in tree order: the record name as the value, labelled with the unit above it by its record
+	name, which carries its county when a township's name repeats (石潭镇 · 车头村委会, 石潭镇（英德市） ·
+	车头村委会), or by the unit's display title on a site whose units have one. `within(unit)`, a
+	criterion on the unit's table, narrows them."""
+	unit = frappe.qb.DocType("Community Unit")
+	parent = frappe.qb.DocType("Community Unit").as_("parent_unit")
+	query = (
+		frappe.qb.from_(unit)
+		.left_join(parent)
+		.on(parent.name == unit.parent_community_unit)
+		.select(unit.name, unit.unit_name, parent.name.as_("parent_name"))
+		.where(unit.unit_type.isin(list(unit_types)))
+		.where(unit.disabled == 0)  # a retired unit takes no new residents or topics (units/importer.py)
+		.orderby(unit.lft)
+	)
+	if frappe.get_meta("Community Unit").has_field("title"):
+		query = query.select(unit.title)
+	if within is not None:
+		query = query.where(within(unit))
+	return [
+		{
+			"value": row.name,
+			"label": row.get("title")
+			or (f"{display_name(row.parent_name)} · {row.unit_name}" if row.parent_name else row.unit_name),
+		}
+		for row in query.run(as_dict=True)
+	]
+
+
 def candidate_names(unit_name: str, qualifiers: list[str], code: str | None = None) -> list[str]:
 	"""The names `unit_name` may take, best first: itself, then qualified by each of `qualifiers` (its
 	township, its county and township), then by its code."""

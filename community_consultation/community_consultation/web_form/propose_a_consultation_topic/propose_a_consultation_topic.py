@@ -17,6 +17,7 @@ from community_consultation.procedure.online_proposals import (
 	max_attachment_mb,
 	resident_villages,
 )
+from community_consultation.units import names
 from community_consultation.units import tree as unit_tree
 
 # the messages of propose_a_consultation_topic.js: a web page has only the translations its
@@ -65,27 +66,13 @@ def unit_options() -> list[dict]:
 	"""The units a resident proposes to, labelled with the unit above them (一组 exists in many villages):
 	for a resident whose Stakeholder record places them in a village, that village and the units in it,
 	the only ones they may propose to (`online_proposals.validate_proposal_unit`)."""
-	unit = DocType("Community Unit")
-	parent = DocType("Community Unit").as_("parent_unit")
-	query = (
-		frappe.qb.from_(unit)
-		.left_join(parent)
-		.on(parent.name == unit.parent_community_unit)
-		.select(unit.name, unit.unit_name, parent.unit_name.as_("parent_name"))
-		.where(unit.unit_type.isin(PROPOSAL_UNIT_TYPES))
-		.where(unit.disabled == 0)  # a retired unit takes no new topics (units/importer.py)
-		.orderby(unit.lft)
+	homes = resident_villages(frappe.session.user)
+	within = (
+		(lambda unit: unit_tree.within_criterion(unit, [unit_tree.bounds(v) for v in homes]))
+		if homes
+		else None
 	)
-	if homes := resident_villages(frappe.session.user):
-		query = query.where(unit_tree.within_criterion(unit, [unit_tree.bounds(v) for v in homes]))
-	rows = query.run(as_dict=True)
-	return [
-		{
-			"value": row.name,
-			"label": f"{row.parent_name} · {row.unit_name}" if row.parent_name else row.unit_name,
-		}
-		for row in rows
-	]
+	return names.picker_options(PROPOSAL_UNIT_TYPES, within)
 
 
 def category_options() -> list[dict]:
