@@ -12,7 +12,7 @@ Measures, each with its hand-written floor in the same run:
    is the same units written with one multi-row INSERT and the nested set computed in Python;
 2. the import of 1,000 staff accounts (`units.staff.import_staff`, one clerk per village): seconds and
    queries, and a check that each has exactly one role and one User Permission;
-3. with `--cases N` villages holding a published outcome each: the city's Yearly Consultation Return
+3. with `--cases N` villages holding a published outcome each: the city's Consultation Annual Return Figures
    (`execute`) against benchmarks/run.py's hand-written aggregate; the Township Overview of the whole
    city against one grouped query per figure; the public index page (/consultation) against the
    public page of one village (the target: no slower).
@@ -202,7 +202,7 @@ def main(argv=None):
 		}
 
 		year = frappe.utils.getdate().year
-		from community_consultation.community_consultation.report.yearly_consultation_return.yearly_consultation_return import (
+		from community_consultation.community_consultation.report.consultation_annual_return_figures.consultation_annual_return_figures import (
 			execute as yearly_return,
 		)
 
