@@ -6,6 +6,7 @@ would, each in a thread of its own with its own database connection (as Frappe's
 	client.get(resource("Consultation Topic"), {"fields": '["name"]'})
 	client.method("frappe.client.get_count", doctype="Consultation Topic")
 	client.request("put", resource("Consultation Topic", name), json={...})
+	client.request("post", path, json={...}, headers={"X-Forwarded-For": "10.0.0.7"})  # another address
 
 Such a request sees only committed data: build its records inside `shared.committed_records()`.
 """
@@ -35,7 +36,7 @@ class Client:
 		# frappe.app.get_site_name as frappe.tests.test_api.ThreadWithReturnValue does: the patches of
 		# simultaneous requests' threads restore each other's mocks, and the one left in place sent every
 		# later request of the process to this site
-		headers = {"X-Frappe-Site-Name": self.site, **self.headers}
+		headers = {"X-Frappe-Site-Name": self.site, **self.headers, **kwargs.pop("headers", {})}
 
 		def run():
 			answer["response"] = getattr(self.client, method)(path, headers=headers, **kwargs)
