@@ -179,20 +179,28 @@ def remark_as_supervisor(remarks):
 		frappe.set_user(user)
 
 
+def convened(kind: str, title: str, days_from_today: int) -> dict:
+	"""A meeting of 坑口村 as its committee convenes it: noticed 12 days ahead, in the village hall."""
+	meeting_on = meeting_time(days_from_today)
+	return {
+		"doctype": "Community Meeting",
+		"meeting_kind": kind,
+		"community_unit": VILLAGE,
+		"title": title,
+		"convened_by": "坑口村村民委员会",
+		"chaired_by": "坑口村村民委员会主任",
+		"meeting_on": meeting_on,
+		"notice_published_on": getdate(add_days(meeting_on, -12)),
+		"notice_channels": [{"channel": "Bulletin Board"}, {"channel": "WeChat"}],
+		"venue": "坑口村文化室",
+		"recorder": "坑口村文书",
+	}
+
+
 def meeting(kind, title, topics, attendance, days_ago, votes=None, resolution=None, **kw):
-	meeting_on = meeting_time(-days_ago)
 	doc = frappe.get_doc(
 		{
-			"doctype": "Community Meeting",
-			"meeting_kind": kind,
-			"community_unit": VILLAGE,
-			"title": title,
-			"convened_by": "坑口村村民委员会",
-			"chaired_by": "坑口村村民委员会主任",
-			"meeting_on": meeting_on,
-			"notice_published_on": getdate(add_days(meeting_on, -12)),
-			"notice_channels": [{"channel": "Bulletin Board"}, {"channel": "WeChat"}],
-			"venue": "坑口村文化室",
+			**convened(kind, title, -days_ago),
 			"typed_basis_reason": "坑口村户籍名册尚未导入，按村委会登记的人数计算",
 			"agenda": [
 				{
@@ -208,7 +216,6 @@ def meeting(kind, title, topics, attendance, days_ago, votes=None, resolution=No
 			],
 			"attendance": attendance,
 			"minutes": "<p>主持人宣布到会人数，逐项说明议题，与会人员举手表决，当场公布结果。</p>",
-			"recorder": "坑口村文书",
 			**kw,
 		}
 	)

@@ -12,11 +12,11 @@ import io
 import random
 
 import frappe
-from frappe.utils import add_days, getdate, nowdate
+from frappe.utils import getdate, nowdate
 
 from community_consultation.decision_bodies.register import import_register
-from community_consultation.demo.meetings import PLANNING, VILLAGE
-from community_consultation.setup.records import make_topic, meeting_time
+from community_consultation.demo.meetings import PLANNING, VILLAGE, convened
+from community_consultation.setup.records import make_topic
 
 HOUSEHOLDS = 40
 SURNAMES = "李陈黄刘张王赵周吴郑林何罗梁谢邓冯曾彭"
@@ -85,20 +85,9 @@ def make_register_demo():
 		category=PLANNING,
 		description="<p>坑口村至石潭公路段村道硬化，拟以“一事一议”方式筹资筹劳，需经村民会议讨论决定。</p>",
 	)
-	meeting_on = meeting_time(7)
 	frappe.get_doc(
 		{
-			"doctype": "Community Meeting",
-			"meeting_kind": "Villagers' Meeting",
-			"community_unit": VILLAGE,
-			"title": "2026年第三次村民会议",
-			"convened_by": "坑口村村民委员会",
-			"chaired_by": "坑口村村民委员会主任",
-			"meeting_on": meeting_on,
-			"notice_published_on": getdate(add_days(meeting_on, -12)),
-			"notice_channels": [{"channel": "Bulletin Board"}, {"channel": "WeChat"}],
-			"venue": "坑口村文化室",
+			**convened("Villagers' Meeting", "2026年第三次村民会议", 7),
 			"agenda": [{"topic": road.name, "matter": f"是否同意{road.title}"}],
-			"recorder": "坑口村文书",
 		}
 	).insert()
