@@ -504,16 +504,24 @@ MATERIALISE = "limit 1000000000"
 
 def unit_tree_sql(scope: "UnitScope", doctype: str) -> str:
 	"""A derived table of every unit at or below a village within `scope`, with its village,
-	township and county."""
+	township and county.
+
+	Each unit is joined up to its village, township and county by name (primary key), not by nested-set
+	ranges: the tree's levels are strict (`unit_tree.ALLOWED_PARENT_TYPES`: a building-level unit directly
+	under its village, a village under its township, a township under its county). The range joins' plan
+	depended on the table's statistics: once InnoDB had recalculated them for a freshly imported city,
+	MariaDB chose block nested loops over every unit for every village and the city's return took 30 s
+	(benchmarks/RESULTS.md); by name it is one primary-key lookup per unit and level whatever the statistics."""
 	return f"""(select co.lft as county_lft, co.name as county, tw.lft as township_lft, tw.name as township,
 			vl.lft as village_lft, vl.name as village, vl.unit_type as village_type, u.name as unit
-		from `tabCommunity Unit` co
-		join `tabCommunity Unit` tw on {within_sql("tw", "co.lft", "co.rgt")}
-			and tw.unit_type = {frappe.db.escape(unit_tree.TOWNSHIP)} and {scope.range_sql("tw", doctype, overlap=True)}
-		join `tabCommunity Unit` vl on {within_sql("vl", "tw.lft", "tw.rgt")}
+		from `tabCommunity Unit` u
+		join `tabCommunity Unit` vl on vl.name = {unit_tree.village_of_sql("u")}
 			and vl.unit_type in ({unit_tree.types_sql(VILLAGE_TYPES)}) and {scope.range_sql("vl", doctype, overlap=True)}
-		join `tabCommunity Unit` u on {within_sql("u", "vl.lft", "vl.rgt")} and {scope.range_sql("u", doctype)}
-		where co.unit_type = {frappe.db.escape(unit_tree.COUNTY)} and {scope.range_sql("co", doctype, overlap=True)}
+		join `tabCommunity Unit` tw on tw.name = vl.parent_community_unit
+			and tw.unit_type = {frappe.db.escape(unit_tree.TOWNSHIP)} and {scope.range_sql("tw", doctype, overlap=True)}
+		join `tabCommunity Unit` co on co.name = tw.parent_community_unit
+			and co.unit_type = {frappe.db.escape(unit_tree.COUNTY)} and {scope.range_sql("co", doctype, overlap=True)}
+		where {scope.range_sql("u", doctype)}
 		{MATERIALISE})"""
 
 
